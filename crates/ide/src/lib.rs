@@ -1,0 +1,1 @@
+//! domxml-ide: editor features as plain functions over syntax trees and the schema catalogue; never depends on LSP types, tokio or I/O.
