@@ -1,1 +1,96 @@
 //! domxml-syntax: lossless, error-tolerant XML syntax tree (rowan) with incremental reparsing; never depends on schema, ide or LSP.
+//!
+//! Every byte of the input ends up in the tree, whatever the input: `parse(text).syntax().text() == text`.
+//! Problems are reported as [`SyntaxError`] values with byte ranges. Nothing is ever fetched or
+//! expanded: no DTD processing, no external entities.
+
+pub mod ast;
+mod error;
+mod kind;
+mod line_index;
+mod parser;
+mod refs;
+mod reparse;
+
+use std::sync::Arc;
+
+pub use error::SyntaxError;
+pub use kind::{SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken, XmlLanguage};
+pub use line_index::{LineCol, LineIndex, PositionEncoding};
+pub use rowan::{GreenNode, TextRange, TextSize};
+
+/// The result of parsing: a tree and its errors (sorted by position). Cheap to clone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parse {
+    green: GreenNode,
+    errors: Arc<[SyntaxError]>,
+}
+
+/// Parses any text. Never fails, never panics.
+pub fn parse(text: &str) -> Parse {
+    let parser::Parsed { green, mut errors } = parser::parse_document(text);
+    error::sort_errors(&mut errors);
+    Parse {
+        green,
+        errors: errors.into(),
+    }
+}
+
+impl Parse {
+    pub fn syntax(&self) -> SyntaxNode {
+        SyntaxNode::new_root(self.green.clone())
+    }
+
+    pub fn green(&self) -> &GreenNode {
+        &self.green
+    }
+
+    pub fn errors(&self) -> &[SyntaxError] {
+        &self.errors
+    }
+
+    pub fn document(&self) -> ast::Document {
+        ast::Document::cast(self.syntax()).expect("the root of a parse is always a document")
+    }
+
+    /// The tree of `new_text`, which is this parse's text with `edit` applied, reusing what the
+    /// edit did not touch. Equal to `parse(new_text)` in every case.
+    pub fn reparse(&self, edit: &TextEdit, new_text: &str) -> Parse {
+        reparse::reparse(self, edit, new_text)
+    }
+}
+
+/// Replace the bytes in `delete` by `insert`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextEdit {
+    pub delete: TextRange,
+    pub insert: String,
+}
+
+impl TextEdit {
+    pub fn new(delete: TextRange, insert: impl Into<String>) -> Self {
+        TextEdit {
+            delete,
+            insert: insert.into(),
+        }
+    }
+
+    /// Applies the edit; the range must lie on character boundaries of `text`.
+    pub fn apply(&self, text: &mut String) {
+        text.replace_range(std::ops::Range::<usize>::from(self.delete), &self.insert);
+    }
+
+    /// How much longer the text gets.
+    pub fn delta(&self) -> i64 {
+        self.insert.len() as i64 - u32::from(self.delete.len()) as i64
+    }
+}
+
+/// A debug rendering of a tree: one line per node or token with its range.
+pub fn debug_tree(node: &SyntaxNode) -> String {
+    format!("{node:#?}")
+}
+
+pub(crate) fn text_range(r: std::ops::Range<usize>) -> TextRange {
+    TextRange::new(TextSize::from(r.start as u32), TextSize::from(r.end as u32))
+}

@@ -1,0 +1,192 @@
+//! Byte offsets <-> (line, column) positions, columns counted in UTF-8 bytes or UTF-16 code units
+//! as the LSP client negotiated. Lines end at `\n`, `\r\n` or a lone `\r`.
+
+use rowan::TextSize;
+
+use crate::TextEdit;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PositionEncoding {
+    Utf8,
+    Utf16,
+}
+
+/// A zero-based line and column; the column is in units of the encoding it was made with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LineCol {
+    pub line: u32,
+    pub col: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineIndex {
+    /// Offset of the first byte of every line; `starts[0] == 0`.
+    starts: Vec<u32>,
+    len: u32,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        let b = text.as_bytes();
+        for p in 1..=b.len() {
+            if is_line_start(b, p) {
+                starts.push(p as u32);
+            }
+        }
+        LineIndex {
+            starts,
+            len: text.len() as u32,
+        }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    pub fn len(&self) -> TextSize {
+        self.len.into()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Where line `line` starts, if it exists.
+    pub fn line_start(&self, line: u32) -> Option<TextSize> {
+        self.starts.get(line as usize).map(|&s| s.into())
+    }
+
+    /// The position of `offset` (clamped to the text) in `text`, which this index describes.
+    pub fn line_col(&self, text: &str, offset: TextSize, encoding: PositionEncoding) -> LineCol {
+        let offset = u32::from(offset).min(self.len);
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[line] as usize;
+        let mut end = offset as usize;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let col = match encoding {
+            PositionEncoding::Utf8 => end - start,
+            PositionEncoding::Utf16 => text[start..end].chars().map(char::len_utf16).sum(),
+        };
+        LineCol {
+            line: line as u32,
+            col: col as u32,
+        }
+    }
+
+    /// The offset of a position; columns past the end of the line clamp to it, lines past the
+    /// end of the text clamp to its end.
+    pub fn offset(&self, text: &str, pos: LineCol, encoding: PositionEncoding) -> TextSize {
+        let Some(&start) = self.starts.get(pos.line as usize) else {
+            return self.len.into();
+        };
+        let start = start as usize;
+        let line_end = self
+            .starts
+            .get(pos.line as usize + 1)
+            .map_or(text.len(), |&s| s as usize);
+        let content = text[start..line_end].trim_end_matches(['\n', '\r']);
+        let mut units = 0u32;
+        for (i, c) in content.char_indices() {
+            if units >= pos.col {
+                return ((start + i) as u32).into();
+            }
+            units += match encoding {
+                PositionEncoding::Utf8 => c.len_utf8() as u32,
+                PositionEncoding::Utf16 => c.len_utf16() as u32,
+            };
+        }
+        ((start + content.len()) as u32).into()
+    }
+
+    /// Updates the index for `edit`, after which the text is `new_text`.
+    pub fn apply_edit(&mut self, edit: &TextEdit, new_text: &str) {
+        let s = u32::from(edit.delete.start());
+        let e = u32::from(edit.delete.end());
+        let inserted_end = s as usize + edit.insert.len();
+        let delta = edit.delta();
+        let b = new_text.as_bytes();
+        // Only line starts whose two neighbouring bytes changed can appear or vanish.
+        let keep_before = self.starts.partition_point(|&p| p < s);
+        let keep_after = self.starts.partition_point(|&p| p <= e);
+        let mut starts = Vec::with_capacity(self.starts.len() + 8);
+        starts.extend_from_slice(&self.starts[..keep_before]);
+        for p in (s as usize).max(1)..=inserted_end.min(b.len()) {
+            if is_line_start(b, p) {
+                starts.push(p as u32);
+            }
+        }
+        starts.extend(
+            self.starts[keep_after..]
+                .iter()
+                .map(|&p| (p as i64 + delta) as u32),
+        );
+        self.starts = starts;
+        self.len = new_text.len() as u32;
+    }
+}
+
+fn is_line_start(b: &[u8], p: usize) -> bool {
+    p > 0 && (b[p - 1] == b'\n' || (b[p - 1] == b'\r' && b.get(p) != Some(&b'\n')))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text_range;
+
+    #[test]
+    fn all_three_line_ends_count() {
+        let text = "a\nb\r\nc\rd";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_count(), 4);
+        assert_eq!(
+            idx.line_col(text, 7.into(), PositionEncoding::Utf8),
+            LineCol { line: 3, col: 0 }
+        );
+        assert_eq!(
+            idx.offset(text, LineCol { line: 1, col: 99 }, PositionEncoding::Utf8),
+            3.into()
+        );
+    }
+
+    #[test]
+    fn utf16_columns_count_surrogate_pairs() {
+        let text = "<a>é𝄞x</a>";
+        let idx = LineIndex::new(text);
+        let x = text.find('x').unwrap() as u32;
+        assert_eq!(
+            idx.line_col(text, x.into(), PositionEncoding::Utf16).col,
+            3 + 1 + 2
+        );
+        assert_eq!(
+            idx.line_col(text, x.into(), PositionEncoding::Utf8).col,
+            3 + 2 + 4
+        );
+        assert_eq!(
+            idx.offset(text, LineCol { line: 0, col: 6 }, PositionEncoding::Utf16),
+            x.into()
+        );
+    }
+
+    #[test]
+    fn edits_keep_the_index_equal_to_a_fresh_one() {
+        let cases = [
+            ("a\rb", 2..2, "\n"), // lone \r becomes \r\n: one line fewer
+            ("a\r\nb", 2..3, ""), // \r\n becomes lone \r
+            ("x\ny\nz", 1..4, "1\r2\r\n3"),
+            ("", 0..0, "\n\n"),
+            ("ab\n", 3..3, "\r"),
+        ];
+        for (text, range, insert) in cases {
+            let mut idx = LineIndex::new(text);
+            let edit = TextEdit::new(text_range(range), insert);
+            let mut new = text.to_string();
+            edit.apply(&mut new);
+            idx.apply_edit(&edit, &new);
+            assert_eq!(idx, LineIndex::new(&new), "{text:?} -> {new:?}");
+        }
+    }
+}

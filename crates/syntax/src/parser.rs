@@ -1,0 +1,975 @@
+//! Builds the tree: `xmlparser` lexes the well-formed stretches, and this recovery layer takes
+//! over wherever it stops (it gives up at its first error, and says nothing about `=`, quotes,
+//! whitespace inside tags or a tag cut off by the end of input). After each problem the lexer is
+//! restarted with `Tokenizer::from_fragment` at the next safe point, so one typo costs one error.
+//! Nesting is ours too: end tags are matched against a stack of open elements.
+
+use rowan::{Checkpoint, GreenNode, GreenNodeBuilder, TextRange};
+use xmlparser::{ElementEnd, Token, Tokenizer};
+
+use crate::SyntaxKind::{self, *};
+use crate::error::SyntaxError;
+use crate::refs::{self, Piece, is_name_char, is_name_start_char};
+use crate::text_range;
+
+pub(crate) struct Parsed {
+    pub(crate) green: GreenNode,
+    pub(crate) errors: Vec<SyntaxError>,
+}
+
+/// Parses a whole document.
+pub(crate) fn parse_document(text: &str) -> Parsed {
+    let mut p = Parser::new(text, Mode::Document);
+    p.builder.start_node(DOCUMENT.into());
+    p.run();
+    p.builder.finish_node();
+    Parsed {
+        green: p.builder.finish(),
+        errors: p.errors,
+    }
+}
+
+/// Parses `text[range]` as one element nested inside elements named `ancestors` (outermost
+/// first). Returns `None` unless the range is exactly one element closed by its own end tag
+/// whose inside never reaches out to the ancestors: only then is the result what a full parse
+/// would have built there. Error ranges are absolute offsets into `text`.
+pub(crate) fn parse_element_in_context(
+    text: &str,
+    range: std::ops::Range<usize>,
+    ancestors: Vec<String>,
+) -> Option<Parsed> {
+    let slice = &text[..range.end];
+    let mut p = Parser::new(slice, Mode::Element { ancestors });
+    p.pos = range.start;
+    p.builder.start_node(DOCUMENT.into());
+    p.run();
+    p.builder.finish_node();
+    if p.bailed {
+        return None;
+    }
+    let wrapper = p.builder.finish();
+    let mut children = wrapper.children();
+    let element = children.next()?.into_node()?.to_owned();
+    if children.next().is_some() || element.kind() != ELEMENT.into() {
+        return None;
+    }
+    let closed = element
+        .children()
+        .last()
+        .and_then(|c| c.into_node().map(|n| n.kind() == END_TAG.into()))
+        .unwrap_or(false);
+    closed.then_some(Parsed {
+        green: element,
+        errors: p.errors,
+    })
+}
+
+#[derive(PartialEq, Eq)]
+enum Mode {
+    Document,
+    /// Reparsing one element: end tags may not close any of these, and there is no prolog.
+    Element {
+        ancestors: Vec<String>,
+    },
+}
+
+struct OpenElement {
+    name: String,
+    name_range: TextRange,
+}
+
+/// A start tag being read: its tokens are emitted already, its node kind is decided at its end.
+struct OpenTag {
+    checkpoint: Checkpoint,
+    name: String,
+    name_range: TextRange,
+    attributes: Vec<String>,
+    /// End of the last attribute value, to require whitespace before the next attribute.
+    after_value: Option<usize>,
+}
+
+struct Parser<'t> {
+    text: &'t str,
+    builder: GreenNodeBuilder<'static>,
+    errors: Vec<SyntaxError>,
+    stack: Vec<OpenElement>,
+    mode: Mode,
+    /// Everything before `pos` is in the tree.
+    pos: usize,
+    roots: usize,
+    /// Anything but trivia seen yet (the XML declaration must come first).
+    seen_markup: bool,
+    bailed: bool,
+}
+
+impl<'t> Parser<'t> {
+    fn new(text: &'t str, mode: Mode) -> Self {
+        Parser {
+            text,
+            builder: GreenNodeBuilder::new(),
+            errors: Vec::new(),
+            stack: Vec::new(),
+            mode,
+            pos: 0,
+            roots: 0,
+            seen_markup: false,
+            bailed: false,
+        }
+    }
+
+    fn run(&mut self) {
+        if self.mode == Mode::Document && self.text.starts_with('\u{FEFF}') {
+            self.token(BOM, 0..3);
+        }
+        while self.pos < self.text.len() && !self.bailed {
+            self.lex_with_xmlparser();
+            if self.pos < self.text.len() && !self.bailed {
+                self.recover();
+            }
+        }
+        self.finish();
+    }
+
+    /// Feeds xmlparser's tokens into the tree until it ends or fails; on failure `self.pos` is
+    /// where the failing construct starts (or, inside a start tag, where the tag goes wrong).
+    fn lex_with_xmlparser(&mut self) {
+        let mut tokens = Tokenizer::from_fragment(self.text, self.pos..self.text.len());
+        let mut tag: Option<OpenTag> = None;
+        loop {
+            match tokens.next() {
+                None => {
+                    if let Some(tag) = tag {
+                        // xmlparser ends silently inside a tag at end of input.
+                        self.lex_tag_rest(tag);
+                    }
+                    return;
+                }
+                Some(Err(_)) => {
+                    if let Some(tag) = tag {
+                        self.lex_tag_rest(tag);
+                    }
+                    return;
+                }
+                Some(Ok(token)) => match token {
+                    Token::ElementStart { span, .. } => {
+                        tag = Some(self.start_tag(span.start(), span.end()));
+                    }
+                    Token::Attribute { span, .. } => {
+                        let Some(mut t) = tag.take() else { return };
+                        self.gap_in_tag(span.start());
+                        self.lex_attribute(&mut t);
+                        if self.pos != span.end() {
+                            // Our reading of the attribute disagrees with xmlparser's: trust ours.
+                            self.lex_tag_rest(t);
+                            return;
+                        }
+                        tag = Some(t);
+                    }
+                    Token::ElementEnd { end, span } => match end {
+                        ElementEnd::Open | ElementEnd::Empty => {
+                            let Some(t) = tag.take() else { return };
+                            self.gap_in_tag(span.start());
+                            self.close_start_tag(t, end == ElementEnd::Empty);
+                        }
+                        ElementEnd::Close(..) => self.end_tag_from_span(span.start(), span.end()),
+                    },
+                    Token::Text { text } => self.text_run(text.start(), text.end()),
+                    Token::Comment { span, .. } => self.markup(COMMENT, span.start(), span.end()),
+                    Token::Cdata { span, .. } => {
+                        if self.stack.is_empty() && self.at_top_level() {
+                            self.error(
+                                "text-outside-root",
+                                span.start()..span.end(),
+                                "CDATA section outside the root element",
+                            );
+                        }
+                        self.markup(CDATA, span.start(), span.end())
+                    }
+                    Token::ProcessingInstruction { span, .. } => {
+                        self.markup(PI, span.start(), span.end())
+                    }
+                    // Not produced in fragment mode.
+                    Token::Declaration { .. }
+                    | Token::DtdStart { .. }
+                    | Token::EmptyDtd { .. }
+                    | Token::EntityDeclaration { .. }
+                    | Token::DtdEnd { .. } => return,
+                },
+            }
+        }
+    }
+
+    /// Takes over where xmlparser failed in content, consumes the faulty construct with a
+    /// precise error, and returns so that xmlparser restarts after it.
+    fn recover(&mut self) {
+        let rest = &self.text[self.pos..];
+        let start = self.pos;
+        if let Some(comment) = rest.strip_prefix("<!--") {
+            match comment.find("-->") {
+                Some(i) => {
+                    let end = start + 4 + i + 3;
+                    let body = &self.text[start + 4..end - 3];
+                    if let Some(j) = body.find("--") {
+                        let at = start + 4 + j;
+                        self.error(
+                            "double-hyphen-in-comment",
+                            at..at + 2,
+                            "'--' is not allowed inside a comment",
+                        );
+                    } else {
+                        self.error("invalid-comment", start..end, "malformed comment");
+                    }
+                    self.markup(COMMENT, start, end);
+                }
+                None => {
+                    self.error(
+                        "unclosed-comment",
+                        start..start + 4,
+                        "unclosed comment: missing '-->'",
+                    );
+                    self.markup(COMMENT, start, self.text.len());
+                }
+            }
+        } else if rest.starts_with("<![CDATA[") {
+            match rest.find("]]>") {
+                Some(i) => self.markup(CDATA, start, start + i + 3),
+                None => {
+                    self.error(
+                        "unclosed-cdata",
+                        start..start + 9,
+                        "unclosed CDATA section: missing ']]>'",
+                    );
+                    self.markup(CDATA, start, self.text.len());
+                }
+            }
+        } else if is_xml_declaration_start(rest) {
+            self.xml_declaration();
+        } else if rest.starts_with("<!DOCTYPE") {
+            self.doctype();
+        } else if rest.starts_with("<?") {
+            let end = match rest.find("?>") {
+                Some(i) => start + i + 2,
+                None => {
+                    self.error(
+                        "unclosed-pi",
+                        start..start + 2,
+                        "unclosed processing instruction: missing '?>'",
+                    );
+                    self.text.len()
+                }
+            };
+            if end != self.text.len() {
+                self.error("invalid-pi", start..end, "malformed processing instruction");
+            }
+            self.markup(PI, start, end);
+        } else if rest.starts_with("</") {
+            self.end_tag_by_hand();
+        } else if let Some(markup) = rest.strip_prefix("<!") {
+            let end = match markup.find(['<', '>']) {
+                Some(i) if markup.as_bytes()[i] == b'>' => start + 2 + i + 1,
+                Some(i) => start + 2 + i,
+                None => self.text.len(),
+            };
+            self.error(
+                "unknown-markup",
+                start..end,
+                "unknown markup: expected '<!--', '<![CDATA[' or '<!DOCTYPE'",
+            );
+            self.markup(ERROR_TOKEN, start, end);
+        } else if let Some(after_lt) = rest.strip_prefix('<') {
+            match after_lt.chars().next() {
+                Some(c) if is_name_start_char(c) => {
+                    let tag = self.start_tag(start, start + 1 + name_len(after_lt));
+                    self.lex_tag_rest(tag);
+                }
+                _ => {
+                    self.error(
+                        "lt-in-text",
+                        start..start + 1,
+                        "'<' must start a tag: write &lt; for a literal '<'",
+                    );
+                    self.markup(ERROR_TOKEN, start, start + 1);
+                    self.text_by_hand();
+                }
+            }
+        } else {
+            self.text_by_hand();
+        }
+    }
+
+    // ----- tags -----
+
+    /// Emits `<` and the name of a start tag spanning `start..name_end`.
+    fn start_tag(&mut self, start: usize, name_end: usize) -> OpenTag {
+        self.seen_markup = true;
+        let checkpoint = self.builder.checkpoint();
+        self.token(L_ANGLE, start..start + 1);
+        let name = self.text[start + 1..name_end].to_string();
+        let name_range = text_range(start + 1..name_end);
+        self.token(NAME, start + 1..name_end);
+        if self.stack.is_empty() && self.at_top_level() {
+            self.roots += 1;
+            if self.roots > 1 {
+                self.error_at(
+                    "content-after-root",
+                    name_range,
+                    format!("element <{name}> after the root element: a document has exactly one root element"),
+                );
+            }
+        }
+        OpenTag {
+            checkpoint,
+            name,
+            name_range,
+            attributes: Vec::new(),
+            after_value: None,
+        }
+    }
+
+    /// Lexes the rest of a start tag by hand, from `self.pos`, after xmlparser stopped in it.
+    fn lex_tag_rest(&mut self, mut tag: OpenTag) {
+        loop {
+            let rest = &self.text[self.pos..];
+            let ws = whitespace_len(rest);
+            if ws > 0 {
+                self.token(WHITESPACE, self.pos..self.pos + ws);
+                continue;
+            }
+            let Some(c) = rest.chars().next() else {
+                self.unterminated_tag(tag, "end of input");
+                return;
+            };
+            if rest.starts_with("/>") || c == '>' {
+                self.close_start_tag(tag, c == '/');
+                return;
+            }
+            if c == '<' {
+                self.unterminated_tag(tag, "the next tag");
+                return;
+            }
+            if is_name_start_char(c) {
+                self.lex_attribute(&mut tag);
+            } else {
+                let len = c.len_utf8();
+                self.error(
+                    "unexpected-in-tag",
+                    self.pos..self.pos + len,
+                    format!("unexpected '{c}' in tag <{}>", tag.name),
+                );
+                self.token(ERROR_TOKEN, self.pos..self.pos + len);
+            }
+        }
+    }
+
+    fn unterminated_tag(&mut self, tag: OpenTag, before: &str) {
+        self.error_at(
+            "unclosed-tag",
+            tag.name_range,
+            format!(
+                "start tag <{}> is not closed: expected '>' or '/>' before {before}",
+                tag.name
+            ),
+        );
+        // Treated as an element without content: assuming it open would misplace everything after.
+        self.builder.start_node_at(tag.checkpoint, START_TAG.into());
+        self.builder.finish_node();
+        self.builder.start_node_at(tag.checkpoint, ELEMENT.into());
+        self.builder.finish_node();
+    }
+
+    fn close_start_tag(&mut self, tag: OpenTag, empty: bool) {
+        let len = if empty { 2 } else { 1 };
+        self.token(
+            if empty { SLASH_R_ANGLE } else { R_ANGLE },
+            self.pos..self.pos + len,
+        );
+        self.builder.start_node_at(
+            tag.checkpoint,
+            if empty { EMPTY_ELEM_TAG } else { START_TAG }.into(),
+        );
+        self.builder.finish_node();
+        self.builder.start_node_at(tag.checkpoint, ELEMENT.into());
+        if empty {
+            self.builder.finish_node();
+        } else {
+            self.stack.push(OpenElement {
+                name: tag.name,
+                name_range: tag.name_range,
+            });
+        }
+    }
+
+    /// Lexes one attribute at `self.pos` (which starts with a name character): name, `=`, value.
+    fn lex_attribute(&mut self, tag: &mut OpenTag) {
+        let start = self.pos;
+        if tag.after_value == Some(start) {
+            self.error(
+                "missing-whitespace",
+                start..start,
+                "missing whitespace between attributes",
+            );
+        }
+        self.builder.start_node(ATTRIBUTE.into());
+        let name_end = start + name_len(&self.text[start..]);
+        let name = &self.text[start..name_end];
+        let name_range = start..name_end;
+        self.token(NAME, start..name_end);
+        if tag.attributes.iter().any(|a| a == name) {
+            self.error(
+                "duplicate-attribute",
+                name_range.clone(),
+                format!("duplicate attribute '{name}' on <{}>", tag.name),
+            );
+        } else {
+            tag.attributes.push(name.to_string());
+        }
+        let ws = whitespace_len(&self.text[self.pos..]);
+        if self.text[self.pos + ws..].starts_with('=') {
+            if ws > 0 {
+                self.token(WHITESPACE, self.pos..self.pos + ws);
+            }
+            let eq = self.pos;
+            self.token(EQ, eq..eq + 1);
+            let ws = whitespace_len(&self.text[self.pos..]);
+            let after_ws = &self.text[self.pos + ws..];
+            match after_ws.chars().next() {
+                Some(q @ ('"' | '\'')) => {
+                    if ws > 0 {
+                        self.token(WHITESPACE, self.pos..self.pos + ws);
+                    }
+                    self.quoted_value(q, name);
+                    tag.after_value = Some(self.pos);
+                }
+                Some(c) if !matches!(c, '>' | '<' | '/') && !is_xml_space_char(c) => {
+                    if ws > 0 {
+                        self.token(WHITESPACE, self.pos..self.pos + ws);
+                    }
+                    let len = after_ws
+                        .find(|c: char| is_xml_space_char(c) || matches!(c, '>' | '<' | '"' | '\''))
+                        .unwrap_or(after_ws.len());
+                    let len = if after_ws[..len].ends_with('/') && after_ws[len..].starts_with('>')
+                    {
+                        len - 1
+                    } else {
+                        len
+                    };
+                    let r = self.pos..self.pos + len;
+                    self.error(
+                        "unquoted-value",
+                        r.clone(),
+                        format!("the value of attribute '{name}' must be in quotes"),
+                    );
+                    self.check_references(r.clone());
+                    self.token(ATTR_VALUE, r);
+                    tag.after_value = Some(self.pos);
+                }
+                _ => {
+                    self.error(
+                        "missing-value",
+                        eq..eq + 1,
+                        format!(
+                            "attribute '{name}' has no value: expected a quoted value after '='"
+                        ),
+                    );
+                }
+            }
+        } else {
+            self.error(
+                "missing-eq",
+                name_range,
+                format!("attribute '{name}' has no value: expected '=' and a quoted value"),
+            );
+        }
+        self.builder.finish_node();
+    }
+
+    /// A quoted value at `self.pos`. An unterminated one stops before the next `<`, as users
+    /// mostly leave a quote open while typing and the next line is the next tag.
+    fn quoted_value(&mut self, quote: char, name: &str) {
+        let start = self.pos;
+        let body = &self.text[start + 1..];
+        let close = body.find(quote);
+        let lt = body.find('<');
+        let end = match (close, lt) {
+            (Some(c), Some(l)) if l < c => {
+                let between = &body[l..c];
+                if between.contains(['>', '\n']) {
+                    self.error(
+                        "unclosed-value",
+                        start..start + 1,
+                        format!("the value of attribute '{name}' is not closed: missing {quote}"),
+                    );
+                    start + 1 + l
+                } else {
+                    let at = start + 1 + l;
+                    self.error(
+                        "lt-in-value",
+                        at..at + 1,
+                        "'<' is not allowed in attribute values: write &lt;",
+                    );
+                    start + 1 + c + 1
+                }
+            }
+            (Some(c), _) => start + 1 + c + 1,
+            (None, Some(l)) => {
+                self.error(
+                    "unclosed-value",
+                    start..start + 1,
+                    format!("the value of attribute '{name}' is not closed: missing {quote}"),
+                );
+                start + 1 + l
+            }
+            (None, None) => {
+                self.error(
+                    "unclosed-value",
+                    start..start + 1,
+                    format!("the value of attribute '{name}' is not closed: missing {quote}"),
+                );
+                self.text.len()
+            }
+        };
+        let inner_end = if end > start + 1 && self.text[..end].ends_with(quote) && end - 1 > start {
+            end - 1
+        } else {
+            end
+        };
+        self.check_references(start + 1..inner_end);
+        self.token(ATTR_VALUE, start..end);
+    }
+
+    fn check_references(&mut self, range: std::ops::Range<usize>) {
+        refs::scan(self.text, range, &mut self.errors, |_| {});
+    }
+
+    /// Whitespace between tokens of a tag as xmlparser reports them.
+    fn gap_in_tag(&mut self, until: usize) {
+        if until > self.pos {
+            let gap = self.pos..until;
+            let kind = if is_xml_whitespace(&self.text[gap.clone()]) {
+                WHITESPACE
+            } else {
+                ERROR_TOKEN
+            };
+            self.token(kind, gap);
+        }
+    }
+
+    /// An end tag that xmlparser read in full: `</name S? >`.
+    fn end_tag_from_span(&mut self, start: usize, end: usize) {
+        let name_end = start + 2 + name_len(&self.text[start + 2..end]);
+        self.end_tag(start, name_end, end, true);
+    }
+
+    /// An end tag xmlparser rejected: `</` name? whitespace? `>`?
+    fn end_tag_by_hand(&mut self) {
+        let start = self.pos;
+        let name_end = start + 2 + name_len(&self.text[start + 2..]);
+        let after = name_end + whitespace_len(&self.text[name_end..]);
+        let closed = self.text[after..].starts_with('>');
+        let end = if closed { after + 1 } else { name_end };
+        if name_end == start + 2 {
+            self.error(
+                "missing-end-tag-name",
+                start..start + 2,
+                "end tag without a name",
+            );
+        } else if !closed {
+            self.error(
+                "unclosed-end-tag",
+                start + 2..name_end,
+                format!(
+                    "end tag </{}> is not closed: missing '>'",
+                    &self.text[start + 2..name_end]
+                ),
+            );
+        }
+        self.end_tag(start, name_end, end, closed);
+    }
+
+    /// Matches an end tag against the open elements and emits it.
+    fn end_tag(&mut self, start: usize, name_end: usize, end: usize, closed: bool) {
+        self.seen_markup = true;
+        let name = &self.text[start + 2..name_end];
+        let name_range = text_range(start + 2..name_end);
+        let matching = self.stack.iter().rposition(|e| e.name == name);
+        match matching {
+            Some(depth) => {
+                while self.stack.len() > depth + 1 {
+                    if let Some(inner) = self.stack.pop() {
+                        self.error_at(
+                            "unclosed-element",
+                            inner.name_range,
+                            format!(
+                                "element <{}> is not closed: expected </{}> before </{name}>",
+                                inner.name, inner.name
+                            ),
+                        );
+                        self.builder.finish_node();
+                    }
+                }
+                self.emit_end_tag(start, name_end, end, closed);
+                self.stack.pop();
+                self.builder.finish_node();
+            }
+            None => {
+                if let Mode::Element { ancestors } = &self.mode
+                    && (ancestors.iter().any(|a| a == name) || self.stack.is_empty())
+                {
+                    self.bailed = true;
+                    return;
+                }
+                let message = match self.stack.last() {
+                    Some(open) => format!(
+                        "end tag </{name}> does not match the open element <{}>",
+                        open.name
+                    ),
+                    None => format!("end tag </{name}> has no matching start tag"),
+                };
+                self.error_at("mismatched-end-tag", name_range, message);
+                self.builder.start_node(ERROR.into());
+                self.emit_end_tag(start, name_end, end, closed);
+                self.builder.finish_node();
+            }
+        }
+    }
+
+    fn emit_end_tag(&mut self, start: usize, name_end: usize, end: usize, closed: bool) {
+        self.builder.start_node(END_TAG.into());
+        self.token(L_ANGLE_SLASH, start..start + 2);
+        if name_end > start + 2 {
+            self.token(NAME, start + 2..name_end);
+        }
+        if closed {
+            if end - 1 > name_end {
+                self.token(WHITESPACE, name_end..end - 1);
+            }
+            self.token(R_ANGLE, end - 1..end);
+        }
+        self.builder.finish_node();
+    }
+
+    // ----- content -----
+
+    fn text_run(&mut self, start: usize, end: usize) {
+        if self.stack.is_empty() && self.at_top_level() {
+            if is_xml_whitespace(&self.text[start..end]) {
+                self.token(WHITESPACE, start..end);
+                return;
+            }
+            let trimmed_start = start + whitespace_len(&self.text[start..end]);
+            let trimmed_end = start
+                + self.text[start..end]
+                    .trim_end_matches([' ', '\t', '\n', '\r'])
+                    .len();
+            self.error(
+                "text-outside-root",
+                trimmed_start..trimmed_end,
+                "text outside the root element",
+            );
+        }
+        let text = self.text;
+        let mut pieces = Vec::new();
+        refs::scan(text, start..end, &mut self.errors, |p| pieces.push(p));
+        for piece in pieces {
+            match piece {
+                Piece::Text(r) => {
+                    let kind = if is_xml_whitespace(&text[r.clone()]) {
+                        WHITESPACE
+                    } else {
+                        TEXT
+                    };
+                    self.token(kind, r);
+                }
+                Piece::EntityRef(r) => self.token(ENTITY_REF, r),
+                Piece::CharRef(r) => self.token(CHAR_REF, r),
+            }
+        }
+    }
+
+    /// Text xmlparser refused (a control character, `]]>`): up to the next `<`, with the reason.
+    fn text_by_hand(&mut self) {
+        let start = self.pos;
+        let rest = &self.text[start..];
+        let end = start + rest.find('<').unwrap_or(rest.len());
+        if end == start {
+            return;
+        }
+        let chunk = &self.text[start..end];
+        if let Some((i, c)) = chunk.char_indices().find(|(_, c)| !refs::is_xml_char(*c)) {
+            self.error(
+                "invalid-char",
+                start + i..start + i + c.len_utf8(),
+                format!("character U+{:04X} is not allowed in XML", c as u32),
+            );
+        }
+        if let Some(i) = chunk.find("]]>") {
+            self.error(
+                "cdata-end-in-text",
+                start + i..start + i + 3,
+                "']]>' is not allowed in text",
+            );
+        }
+        self.text_run(start, end);
+    }
+
+    fn markup(&mut self, kind: SyntaxKind, start: usize, end: usize) {
+        if !matches!(kind, COMMENT | PI) {
+            self.seen_markup = true;
+        }
+        self.token(kind, start..end);
+    }
+
+    /// `<?xml ...?>`: pseudo-attributes are read like a tag's attributes, then checked.
+    fn xml_declaration(&mut self) {
+        let start = self.pos;
+        let misplaced =
+            self.seen_markup || start != self.prolog_start() || self.mode != Mode::Document;
+        self.seen_markup = true;
+        self.builder.start_node(XML_DECL.into());
+        self.token(PI_START, start..start + 2);
+        self.token(NAME, start + 2..start + 5);
+        let mut tag = OpenTag {
+            checkpoint: self.builder.checkpoint(),
+            name: "?xml".into(),
+            name_range: text_range(start + 2..start + 5),
+            attributes: Vec::new(),
+            after_value: None,
+        };
+        let mut attrs: Vec<(String, String, TextRange)> = Vec::new();
+        let closed = loop {
+            let rest = &self.text[self.pos..];
+            let ws = whitespace_len(rest);
+            if ws > 0 {
+                self.token(WHITESPACE, self.pos..self.pos + ws);
+                continue;
+            }
+            if rest.starts_with("?>") {
+                self.token(PI_END, self.pos..self.pos + 2);
+                break true;
+            }
+            match rest.chars().next() {
+                None | Some('<') => break false,
+                Some(c) if is_name_start_char(c) => {
+                    let a = self.pos;
+                    self.lex_attribute(&mut tag);
+                    let raw = &self.text[a..self.pos];
+                    let name = raw[..name_len(raw)].to_string();
+                    let value = raw.rsplit(['"', '\'']).nth(1).unwrap_or("").to_string();
+                    attrs.push((name, value, text_range(a..self.pos)));
+                }
+                Some(c) => {
+                    let len = c.len_utf8();
+                    self.error(
+                        "bad-xml-declaration",
+                        self.pos..self.pos + len,
+                        format!("unexpected '{c}' in the XML declaration"),
+                    );
+                    self.token(ERROR_TOKEN, self.pos..self.pos + len);
+                }
+            }
+        };
+        self.builder.finish_node();
+        let whole = text_range(start..self.pos);
+        if misplaced {
+            self.error_at(
+                "misplaced-xml-declaration",
+                whole,
+                "the XML declaration must be the very first thing in the document",
+            );
+        }
+        if !closed {
+            self.error(
+                "bad-xml-declaration",
+                start..start + 5,
+                "unclosed XML declaration: missing '?>'",
+            );
+        }
+        check_declaration(&attrs, whole, &mut self.errors);
+    }
+
+    fn prolog_start(&self) -> usize {
+        if self.text.starts_with('\u{FEFF}') {
+            3
+        } else {
+            0
+        }
+    }
+
+    /// `<!DOCTYPE ...>` kept as one opaque token: never interpreted, nothing is fetched.
+    fn doctype(&mut self) {
+        let start = self.pos;
+        let bytes = self.text.as_bytes();
+        let mut i = start + 9;
+        let mut depth = 0usize;
+        let mut quote: Option<u8> = None;
+        let mut end = None;
+        while i < bytes.len() {
+            let b = bytes[i];
+            match quote {
+                Some(q) if b == q => quote = None,
+                Some(_) => {}
+                None => match b {
+                    b'"' | b'\'' => quote = Some(b),
+                    b'[' => depth += 1,
+                    b']' => depth = depth.saturating_sub(1),
+                    b'>' if depth == 0 => {
+                        end = Some(i + 1);
+                        break;
+                    }
+                    _ => {}
+                },
+            }
+            i += 1;
+        }
+        let end = end.unwrap_or_else(|| {
+            self.error(
+                "unclosed-doctype",
+                start..start + 9,
+                "unclosed DOCTYPE: missing '>'",
+            );
+            self.text.len()
+        });
+        if self.roots > 0 || !self.stack.is_empty() || self.mode != Mode::Document {
+            self.error(
+                "misplaced-doctype",
+                start..start + 9,
+                "DOCTYPE is only allowed before the root element",
+            );
+        }
+        self.seen_markup = true;
+        self.builder.start_node(DOCTYPE.into());
+        self.token(DOCTYPE_TEXT, start..end);
+        self.builder.finish_node();
+    }
+
+    fn finish(&mut self) {
+        while let Some(open) = self.stack.pop() {
+            if let Mode::Element { .. } = self.mode {
+                // An element reparse that runs off its range is not one element any more.
+                self.bailed = true;
+            }
+            self.error_at(
+                "unclosed-element",
+                open.name_range,
+                format!(
+                    "element <{}> is not closed: missing </{}>",
+                    open.name, open.name
+                ),
+            );
+            self.builder.finish_node();
+        }
+        if self.mode == Mode::Document && self.roots == 0 {
+            let end = self.text.len();
+            self.error("missing-root", end..end, "the document has no root element");
+        }
+    }
+
+    fn at_top_level(&self) -> bool {
+        self.mode == Mode::Document
+    }
+
+    fn token(&mut self, kind: SyntaxKind, range: std::ops::Range<usize>) {
+        self.builder.token(kind.into(), &self.text[range.clone()]);
+        self.pos = range.end;
+    }
+
+    fn error(
+        &mut self,
+        code: &'static str,
+        range: std::ops::Range<usize>,
+        message: impl Into<String>,
+    ) {
+        self.errors
+            .push(SyntaxError::new(code, text_range(range), message));
+    }
+
+    fn error_at(&mut self, code: &'static str, range: TextRange, message: impl Into<String>) {
+        self.errors.push(SyntaxError::new(code, range, message));
+    }
+}
+
+fn is_xml_declaration_start(s: &str) -> bool {
+    s.starts_with("<?xml") && s[5..].starts_with(|c: char| is_xml_space_char(c) || c == '?')
+}
+
+fn check_declaration(
+    attrs: &[(String, String, TextRange)],
+    whole: TextRange,
+    errors: &mut Vec<SyntaxError>,
+) {
+    let order = ["version", "encoding", "standalone"];
+    let mut last = None;
+    for (name, value, range) in attrs {
+        let Some(rank) = order.iter().position(|o| o == name) else {
+            errors.push(SyntaxError::new(
+                "bad-xml-declaration",
+                *range,
+                format!("unknown '{name}' in the XML declaration: only version, encoding and standalone are allowed"),
+            ));
+            continue;
+        };
+        if last.is_some_and(|l| rank <= l) {
+            errors.push(SyntaxError::new(
+                "bad-xml-declaration",
+                *range,
+                "the XML declaration must list version, encoding, standalone in that order",
+            ));
+        }
+        last = Some(rank);
+        let ok = match rank {
+            0 => value
+                .strip_prefix("1.")
+                .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())),
+            1 => {
+                let mut chars = value.chars();
+                chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+                    && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+            }
+            _ => matches!(value.as_str(), "yes" | "no"),
+        };
+        if !ok {
+            let expected = [
+                "a version like \"1.0\"",
+                "an encoding name like \"UTF-8\"",
+                "\"yes\" or \"no\"",
+            ][rank];
+            errors.push(SyntaxError::new(
+                "bad-xml-declaration",
+                *range,
+                format!("bad {name} '{value}' in the XML declaration: expected {expected}"),
+            ));
+        }
+    }
+    if !attrs.iter().any(|(n, _, _)| n == "version") {
+        errors.push(SyntaxError::new(
+            "bad-xml-declaration",
+            whole,
+            "the XML declaration must start with version=\"1.0\"",
+        ));
+    }
+}
+
+fn name_len(s: &str) -> usize {
+    let mut chars = s.char_indices();
+    match chars.next() {
+        Some((_, c)) if is_name_start_char(c) => {}
+        _ => return 0,
+    }
+    chars
+        .find(|(_, c)| !is_name_char(*c))
+        .map_or(s.len(), |(i, _)| i)
+}
+
+fn whitespace_len(s: &str) -> usize {
+    s.bytes()
+        .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        .count()
+}
+
+pub(crate) fn is_xml_space_char(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r')
+}
+
+pub(crate) fn is_xml_whitespace(s: &str) -> bool {
+    s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+}

@@ -1,0 +1,184 @@
+//! Incremental reparsing, after rust-analyzer's `reparsing.rs`: relex one token when the edit stays
+//! inside it and it still lexes the same way; else reparse the smallest enclosing element whose
+//! tags still balance and splice its green node; else parse everything again. Errors outside the
+//! reparsed stretch keep their meaning and shift with the text.
+
+use rowan::{NodeOrToken, TextRange};
+
+use crate::SyntaxKind::*;
+use crate::error::{SyntaxError, sort_errors};
+use crate::parser::{self, is_xml_whitespace};
+use crate::{Parse, SyntaxNode, SyntaxToken, TextEdit, refs};
+
+pub(crate) fn reparse(old: &Parse, edit: &TextEdit, new_text: &str) -> Parse {
+    reparse_token(old, edit, new_text)
+        .or_else(|| reparse_element(old, edit, new_text))
+        .unwrap_or_else(|| crate::parse(new_text))
+}
+
+/// Error codes a token's own text can produce, so that relexing the token recomputes them all.
+const TOKEN_LOCAL_ERRORS: [&str; 3] = ["unknown-entity", "bare-ampersand", "invalid-char-ref"];
+
+fn reparse_token(old: &Parse, edit: &TextEdit, new_text: &str) -> Option<Parse> {
+    let root = old.syntax();
+    let token = match root.covering_element(edit.delete) {
+        NodeOrToken::Token(t) => t,
+        NodeOrToken::Node(_) => return None,
+    };
+    let range = token.text_range();
+    if !(range.start() < edit.delete.start() && edit.delete.end() < range.end()) {
+        return None;
+    }
+    let new_len = u32::from(range.len()) as i64 + edit.delta();
+    let start = usize::from(range.start());
+    let new_token_text = new_text.get(start..start + usize::try_from(new_len).ok()?)?;
+    let new_kind = relexed_kind(&token, new_token_text)?;
+
+    let inside = |e: &SyntaxError| owned_by(e.range, range);
+    if old
+        .errors()
+        .iter()
+        .any(|e| inside(e) && !TOKEN_LOCAL_ERRORS.contains(&e.code))
+    {
+        return None;
+    }
+    let mut new_errors = Vec::new();
+    if matches!(new_kind, ATTR_VALUE) {
+        refs::scan(
+            new_text,
+            start + 1..start + new_token_text.len() - 1,
+            &mut new_errors,
+            |_| {},
+        );
+    }
+    let green = token.replace_with(rowan::GreenToken::new(new_kind.into(), new_token_text));
+    Some(Parse {
+        green,
+        errors: merge_errors(old.errors(), range, edit.delta(), new_errors).into(),
+    })
+}
+
+/// The kind of `token` after its text became `new`, if it is still one token of that family.
+fn relexed_kind(token: &SyntaxToken, new: &str) -> Option<crate::SyntaxKind> {
+    let in_element_content = token.parent().is_some_and(|p| p.kind() == ELEMENT);
+    match token.kind() {
+        ATTR_VALUE => {
+            let q = new.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+            let ok = new.len() >= 2
+                && new.ends_with(q)
+                && !new[1..new.len() - 1].contains([q, '<'])
+                && token.text().ends_with(q)
+                && token.text().len() >= 2;
+            ok.then_some(ATTR_VALUE)
+        }
+        COMMENT => {
+            let inner = new.strip_prefix("<!--")?.strip_suffix("-->")?;
+            let ok = !inner.contains("--") && !inner.ends_with('-') && new.len() >= 7;
+            ok.then_some(COMMENT)
+        }
+        TEXT | WHITESPACE if in_element_content => {
+            let ok = !new.is_empty()
+                && !new.contains(['<', '&'])
+                && !new.contains("]]>")
+                && new.chars().all(refs::is_xml_char);
+            ok.then(|| {
+                if is_xml_whitespace(new) {
+                    WHITESPACE
+                } else {
+                    TEXT
+                }
+            })
+        }
+        WHITESPACE => {
+            let in_tag = token.parent().is_some_and(|p| {
+                matches!(p.kind(), START_TAG | EMPTY_ELEM_TAG | ATTRIBUTE | END_TAG)
+            });
+            (in_tag && !new.is_empty() && is_xml_whitespace(new)).then_some(WHITESPACE)
+        }
+        _ => None,
+    }
+}
+
+fn reparse_element(old: &Parse, edit: &TextEdit, new_text: &str) -> Option<Parse> {
+    let root = old.syntax();
+    let covering = match root.covering_element(edit.delete) {
+        NodeOrToken::Node(n) => n,
+        NodeOrToken::Token(t) => t.parent()?,
+    };
+    let half = u32::from(root.text_range().len()) / 2;
+    for node in covering.ancestors().filter(|n| n.kind() == ELEMENT) {
+        let range = node.text_range();
+        if u32::from(range.len()) > half {
+            return None;
+        }
+        if !(range.start() < edit.delete.start() && edit.delete.end() < range.end()) {
+            continue;
+        }
+        let Some(ancestors) = ancestor_names(&node) else {
+            continue;
+        };
+        if ancestors.is_empty() {
+            return None; // the root element: its reparse is a full reparse
+        }
+        let new_end = usize::try_from(u32::from(range.end()) as i64 + edit.delta()).ok()?;
+        let start = usize::from(range.start());
+        if new_end > new_text.len() || !new_text.is_char_boundary(new_end) {
+            return None;
+        }
+        if let Some(parsed) = parser::parse_element_in_context(new_text, start..new_end, ancestors)
+        {
+            let mut errors = parsed.errors;
+            sort_errors(&mut errors);
+            let green = node.replace_with(parsed.green);
+            return Some(Parse {
+                green,
+                errors: merge_errors(old.errors(), range, edit.delta(), errors).into(),
+            });
+        }
+    }
+    None
+}
+
+/// Names of the elements enclosing `node`, outermost first; `None` if one has no name.
+fn ancestor_names(node: &SyntaxNode) -> Option<Vec<String>> {
+    let mut names = Vec::new();
+    for a in node
+        .ancestors()
+        .skip(1)
+        .filter_map(crate::ast::Element::cast)
+    {
+        names.push(a.name()?.text().to_string());
+    }
+    names.reverse();
+    Some(names)
+}
+
+/// An error belongs to a reparsed stretch when it starts inside it (a zero-width error at its
+/// very end belongs to what follows).
+fn owned_by(error: TextRange, stretch: TextRange) -> bool {
+    error.start() >= stretch.start()
+        && error.end() <= stretch.end()
+        && (error.start() < stretch.end() || stretch.is_empty())
+}
+
+fn merge_errors(
+    old: &[SyntaxError],
+    stretch: TextRange,
+    delta: i64,
+    new: Vec<SyntaxError>,
+) -> Vec<SyntaxError> {
+    let mut out: Vec<SyntaxError> = old
+        .iter()
+        .filter(|e| !owned_by(e.range, stretch))
+        .map(|e| {
+            if e.range.start() >= stretch.end() {
+                e.clone().shifted(delta)
+            } else {
+                e.clone()
+            }
+        })
+        .collect();
+    out.extend(new);
+    sort_errors(&mut out);
+    out
+}
