@@ -1,0 +1,368 @@
+//! Where the cursor is, in XML terms: typing an element name, an end tag, an attribute name, an
+//! attribute value or element text. Completion and hover start from here.
+
+use domxml_syntax::ast::{self, Element};
+use domxml_syntax::{Parse, SyntaxKind::*, SyntaxNode, SyntaxToken, TextRange, TextSize};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CursorContext {
+    /// After `<`: `replace` covers the partly typed name. `tag` is the tag being typed (None for
+    /// a bare `<`); `parent` is the element the new one goes into.
+    ElementName {
+        parent: Option<Element>,
+        tag: Option<Element>,
+        replace: TextRange,
+    },
+    /// After `</`: `element` is the element to close; `replace` covers the typed name and `>`.
+    EndTag {
+        element: Element,
+        replace: TextRange,
+    },
+    /// On an attribute name, or in the whitespace of a start tag.
+    AttributeName {
+        element: Element,
+        attribute: Option<ast::Attribute>,
+        replace: TextRange,
+    },
+    /// Inside an attribute value's quotes.
+    AttributeValue {
+        element: Element,
+        attribute: ast::Attribute,
+        name: String,
+        replace: TextRange,
+    },
+    /// In the character data of an element; `replace` covers the trimmed text around the cursor.
+    Text {
+        element: Element,
+        replace: TextRange,
+    },
+    None,
+}
+
+fn enclosing_element(node: &SyntaxNode) -> Option<Element> {
+    node.ancestors().find_map(Element::cast)
+}
+
+/// The deepest element that contains `offset` in its content (between its start and end tags).
+fn content_element(token: &SyntaxToken) -> Option<Element> {
+    token.parent_ancestors().find_map(Element::cast)
+}
+
+/// The element a `</` at `offset` inside `parent` most likely closes: the last unclosed element
+/// before the cursor, searched depth-first, else the parent itself.
+pub(crate) fn element_to_close(parent: &Element, offset: TextSize) -> Element {
+    let mut current = parent.clone();
+    loop {
+        let last_open = current
+            .children()
+            .filter(|c| c.syntax().text_range().end() <= offset)
+            .last()
+            .filter(|c| !c.is_self_closing() && c.end_tag().is_none_or(|e| e.name().is_none()));
+        match last_open {
+            Some(child) => current = child,
+            None => return current,
+        }
+    }
+}
+
+pub fn cursor_context(parse: &Parse, text: &str, offset: TextSize) -> CursorContext {
+    let offset = offset.min(TextSize::of(text));
+    let root = parse.syntax();
+    let left = root.token_at_offset(offset).left_biased();
+    let right = root.token_at_offset(offset).right_biased();
+    // Prefer the token the cursor is strictly inside of, then the one to its left.
+    let token = match (&left, &right) {
+        (Some(l), _) if l.text_range().end() > offset || l.text_range().start() == offset => {
+            l.clone()
+        }
+        (Some(l), _) => l.clone(),
+        (None, Some(r)) => r.clone(),
+        (None, None) => return CursorContext::None,
+    };
+    let range = token.text_range();
+    let parent = match token.parent() {
+        Some(p) => p,
+        None => return CursorContext::None,
+    };
+    match token.kind() {
+        NAME => {
+            // Cursor touches a name: which kind?
+            if range.start() > offset {
+                return CursorContext::None;
+            }
+            match parent.kind() {
+                START_TAG | EMPTY_ELEM_TAG => {
+                    let tag = enclosing_element(&parent);
+                    CursorContext::ElementName {
+                        parent: tag.as_ref().and_then(Element::parent),
+                        tag,
+                        replace: range,
+                    }
+                }
+                ATTRIBUTE => match (enclosing_element(&parent), ast::Attribute::cast(parent)) {
+                    (Some(element), Some(attribute)) => CursorContext::AttributeName {
+                        element,
+                        attribute: Some(attribute),
+                        replace: range,
+                    },
+                    _ => CursorContext::None,
+                },
+                END_TAG => match enclosing_element(&parent) {
+                    Some(e) => {
+                        let element = if parent.parent().is_some_and(|p| p.kind() == ERROR) {
+                            element_to_close(&e, range.start())
+                        } else {
+                            e
+                        };
+                        CursorContext::EndTag {
+                            element,
+                            replace: end_tag_replace(&parent, range),
+                        }
+                    }
+                    None => CursorContext::None,
+                },
+                _ => CursorContext::None,
+            }
+        }
+        L_ANGLE if range.end() == offset && matches!(parent.kind(), START_TAG | EMPTY_ELEM_TAG) => {
+            let tag = enclosing_element(&parent);
+            CursorContext::ElementName {
+                parent: tag.as_ref().and_then(Element::parent),
+                tag,
+                replace: TextRange::empty(offset),
+            }
+        }
+        ERROR_TOKEN if token.text() == "<" && range.end() == offset => CursorContext::ElementName {
+            parent: enclosing_element(&parent),
+            tag: None,
+            replace: TextRange::empty(offset),
+        },
+        L_ANGLE_SLASH if range.end() == offset => match enclosing_element(&parent) {
+            Some(e) => {
+                let element = if parent.parent().is_some_and(|p| p.kind() == ERROR) {
+                    element_to_close(&e, range.start())
+                } else {
+                    e
+                };
+                CursorContext::EndTag {
+                    element,
+                    replace: end_tag_replace(&parent, TextRange::empty(offset)),
+                }
+            }
+            None => CursorContext::None,
+        },
+        ATTR_VALUE => {
+            let (Some(element), Some(attribute)) =
+                (enclosing_element(&parent), ast::Attribute::cast(parent))
+            else {
+                return CursorContext::None;
+            };
+            let Some(value) = attribute.value() else {
+                return CursorContext::None;
+            };
+            let inner = value.value_range();
+            if offset < inner.start() || offset > inner.end() {
+                return CursorContext::None;
+            }
+            let name = attribute
+                .name()
+                .map(|n| n.text().to_string())
+                .unwrap_or_default();
+            CursorContext::AttributeValue {
+                element,
+                attribute,
+                name,
+                replace: inner,
+            }
+        }
+        WHITESPACE
+            if matches!(parent.kind(), START_TAG | EMPTY_ELEM_TAG) && range.start() < offset =>
+        {
+            match enclosing_element(&parent) {
+                Some(element) => CursorContext::AttributeName {
+                    element,
+                    attribute: None,
+                    replace: TextRange::empty(offset),
+                },
+                None => CursorContext::None,
+            }
+        }
+        // `<a x="1"|>`: right after a value or name, before `>`: no completion.
+        TEXT | WHITESPACE | ENTITY_REF | CHAR_REF if parent.kind() == ELEMENT => {
+            let Some(element) = content_element(&token) else {
+                return CursorContext::None;
+            };
+            if range.start() == offset
+                && left
+                    .as_ref()
+                    .is_some_and(|l| l.text_range().end() == offset)
+            {
+                // The cursor sits right before this token: the token to the left decides.
+                if let Some(l) = &left {
+                    if l.kind() == R_ANGLE || l.kind() == SLASH_R_ANGLE {
+                        return CursorContext::Text {
+                            element,
+                            replace: TextRange::empty(offset),
+                        };
+                    }
+                }
+            }
+            CursorContext::Text {
+                element,
+                replace: word_around(text, range, offset),
+            }
+        }
+        R_ANGLE | SLASH_R_ANGLE if range.end() == offset => {
+            // Right after a tag: content of the element whose start tag this is, or of the parent.
+            let Some(element) = enclosing_element(&parent) else {
+                return CursorContext::None;
+            };
+            let element = if parent.kind() == START_TAG {
+                Some(element)
+            } else {
+                element.parent()
+            };
+            match element {
+                Some(element) => CursorContext::Text {
+                    element,
+                    replace: TextRange::empty(offset),
+                },
+                None => CursorContext::None,
+            }
+        }
+        _ => CursorContext::None,
+    }
+}
+
+/// The typed end-tag name plus a following `>` when present.
+fn end_tag_replace(end_tag: &SyntaxNode, name: TextRange) -> TextRange {
+    let close = end_tag
+        .children_with_tokens()
+        .filter_map(|c| c.into_token())
+        .find(|t| t.kind() == R_ANGLE)
+        .map(|t| t.text_range().end());
+    TextRange::new(name.start(), close.unwrap_or(name.end()).max(name.end()))
+}
+
+/// The non-whitespace run of `text` inside `range` that contains `offset` (empty at `offset`
+/// when it is in whitespace).
+fn word_around(text: &str, range: TextRange, offset: TextSize) -> TextRange {
+    let s = usize::from(range.start());
+    let e = usize::from(range.end()).min(text.len());
+    let o = usize::from(offset).clamp(s, e);
+    let Some(chunk) = text.get(s..e) else {
+        return TextRange::empty(offset);
+    };
+    let rel = o - s;
+    let is_ws = |c: char| c.is_ascii_whitespace();
+    let start = chunk[..rel].rfind(is_ws).map_or(0, |i| i + 1);
+    let end = chunk[rel..].find(is_ws).map_or(chunk.len(), |i| rel + i);
+    TextRange::new(
+        TextSize::from((s + start) as u32),
+        TextSize::from((s + end) as u32),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture::cursor;
+
+    fn ctx(fixture: &str) -> String {
+        let (text, offset) = cursor(fixture);
+        let parse = domxml_syntax::parse(&text);
+        let name = |e: &Element| e.name().map(|n| n.text().to_string()).unwrap_or_default();
+        let slice = |r: TextRange| text[r].to_string();
+        match cursor_context(&parse, &text, offset) {
+            CursorContext::ElementName {
+                parent,
+                tag,
+                replace,
+            } => format!(
+                "element-name parent={} tag={} replace={:?}",
+                parent.as_ref().map(name).unwrap_or_default(),
+                tag.is_some(),
+                slice(replace)
+            ),
+            CursorContext::EndTag { element, replace } => {
+                format!("end-tag of={} replace={:?}", name(&element), slice(replace))
+            }
+            CursorContext::AttributeName {
+                element,
+                attribute,
+                replace,
+            } => format!(
+                "attribute-name of={} existing={} replace={:?}",
+                name(&element),
+                attribute.is_some(),
+                slice(replace)
+            ),
+            CursorContext::AttributeValue {
+                element,
+                name: attr,
+                replace,
+                ..
+            } => {
+                format!(
+                    "attribute-value of={} attr={attr} replace={:?}",
+                    name(&element),
+                    slice(replace)
+                )
+            }
+            CursorContext::Text { element, replace } => {
+                format!("text of={} replace={:?}", name(&element), slice(replace))
+            }
+            CursorContext::None => "none".to_string(),
+        }
+    }
+
+    #[test]
+    fn contexts() {
+        let cases = [
+            (
+                "<d>\n  <$0\n</d>",
+                r#"element-name parent=d tag=false replace="""#,
+            ),
+            (
+                "<d><wat$0</d>",
+                r#"element-name parent=d tag=true replace="wat""#,
+            ),
+            (
+                "<d><wa$0t/></d>",
+                r#"element-name parent=d tag=true replace="wat""#,
+            ),
+            (
+                "<d><w a=\"x$0\"/></d>",
+                r#"attribute-value of=w attr=a replace="x""#,
+            ),
+            (
+                "<d><w a=\"$0\"/></d>",
+                r#"attribute-value of=w attr=a replace="""#,
+            ),
+            ("<d><w a='x$0", r#"attribute-value of=w attr=a replace="x""#),
+            (
+                "<d><w $0/></d>",
+                r#"attribute-name of=w existing=false replace="""#,
+            ),
+            (
+                "<d><w ac$0/></d>",
+                r#"attribute-name of=w existing=true replace="ac""#,
+            ),
+            (
+                "<d><w ac$0=\"1\"/></d>",
+                r#"attribute-name of=w existing=true replace="ac""#,
+            ),
+            ("<d><w></$0", r#"end-tag of=w replace="""#),
+            ("<d><w>\n</$0\n</d>", r#"end-tag of=w replace="""#),
+            ("<d><w/></$0", r#"end-tag of=d replace="""#),
+            ("<d><w></w$0", r#"end-tag of=w replace="w""#),
+            ("<d><w>de$0st</w></d>", r#"text of=w replace="dest""#),
+            ("<d><w>$0</w></d>", r#"text of=w replace="""#),
+            ("<d><w> a $0 </w></d>", r#"text of=w replace="""#),
+            ("<d><w/>$0</d>", r#"text of=d replace="""#),
+        ];
+        for (fixture, want) in cases {
+            assert_eq!(ctx(fixture), want, "{fixture:?}");
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! What the editor features need from a schema, in plain terms. The language server and
+//! `domxml check` plug the compiled RELAX NG catalogue of `domxml-schema` in through this trait
+//! (see [`crate::schema::catalogue`]); features never look at patterns themselves.
+
+use domxml_syntax::ast::{Document, Element};
+use domxml_syntax::{TextRange, TextSize};
+
+use crate::Severity;
+
+/// An element the schema allows at some place.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ElementInfo {
+    pub name: String,
+    pub doc: Option<String>,
+    /// Attributes every instance must have, in schema order.
+    pub required_attributes: Vec<String>,
+    /// Neither child elements nor text are allowed: complete as `<name/>`.
+    pub empty: bool,
+    /// `file:line` of the definition.
+    pub source: Option<String>,
+}
+
+/// An attribute of an element.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AttributeInfo {
+    pub name: String,
+    pub doc: Option<String>,
+    pub default: Option<String>,
+    pub required: bool,
+    /// Enumerated values (empty when the value is free or typed).
+    pub values: Vec<ValueInfo>,
+    /// A short description of the accepted datatype(s), e.g. `unsignedInt`.
+    pub datatype: Option<String>,
+    pub source: Option<String>,
+}
+
+/// One enumerated value with its documentation.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ValueInfo {
+    pub value: String,
+    pub doc: Option<String>,
+}
+
+/// A schema validation problem with the data quick fixes need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaProblem {
+    pub range: TextRange,
+    pub severity: Severity,
+    pub code: String,
+    pub message: String,
+    /// A did-you-mean replacement for `range`.
+    pub suggestion: Option<String>,
+    /// Names or values expected here (missing attributes/elements, allowed values).
+    pub expected: Vec<String>,
+}
+
+/// The schema questions editor features ask, answered for elements of a parsed document.
+pub trait SchemaModel: Send + Sync {
+    /// Shown in hovers: where the schema comes from ("built-in catalogue (libvirt 11.3)").
+    fn label(&self) -> String;
+    /// Whether documents with this root element are meant for this schema.
+    fn accepts_root(&self, name: &str) -> bool;
+    /// Every problem of the document against the schema.
+    fn validate(&self, document: &Document) -> Vec<SchemaProblem>;
+    /// Elements allowed as a child of `parent` at `offset` (after the children before it).
+    fn allowed_children(&self, parent: &Element, offset: TextSize) -> Vec<ElementInfo>;
+    /// The element's own definition.
+    fn element_info(&self, element: &Element) -> Option<ElementInfo>;
+    /// Every attribute the element may have.
+    fn attributes(&self, element: &Element) -> Vec<AttributeInfo>;
+    /// Enumerated values for the element's text content, and a datatype description.
+    fn text_values(&self, element: &Element) -> (Vec<ValueInfo>, Option<String>);
+    /// The libvirt version the schema describes, when known.
+    fn libvirt_version(&self) -> Option<String> {
+        None
+    }
+}
+
+/// Finds an attribute definition by qualified name.
+pub fn find_attribute(
+    schema: &dyn SchemaModel,
+    element: &Element,
+    name: &str,
+) -> Option<AttributeInfo> {
+    schema
+        .attributes(element)
+        .into_iter()
+        .find(|a| a.name == name)
+}
