@@ -1,0 +1,170 @@
+//! The compiled schema: one immutable, `Send + Sync` catalogue of interned names, name classes,
+//! datatypes, documented element/attribute/value definitions and the pattern arena, built once
+//! and shared by every document.
+
+use crate::datatype::{BaseType, Datatype};
+use crate::intern::{Interner, Sym};
+use crate::name_class::{NameClasses, NcId};
+use crate::pattern::{Arena, AttrId, DtId, ElemId, Node, Pat, Store, ValueId};
+
+/// Where a definition comes from in the schema sources.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: String,
+    pub line: u32,
+}
+
+#[derive(Debug)]
+pub struct ElementDef {
+    pub name: NcId,
+    pub content: Pat,
+    pub doc: Option<String>,
+    pub location: Location,
+}
+
+#[derive(Debug)]
+pub struct AttributeDef {
+    pub name: NcId,
+    pub doc: Option<String>,
+    pub default: Option<String>,
+    pub location: Location,
+}
+
+#[derive(Debug)]
+pub struct ValueDef {
+    pub base: BaseType,
+    /// As written in the schema.
+    pub raw: String,
+    /// After the datatype's whitespace normalization.
+    pub normalized: String,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Catalogue {
+    pub(crate) arena: Arena,
+    pub(crate) names: Interner,
+    pub(crate) name_classes: NameClasses,
+    pub(crate) datatypes: Vec<Datatype>,
+    pub(crate) elements: Vec<ElementDef>,
+    pub(crate) attributes: Vec<AttributeDef>,
+    pub(crate) values: Vec<ValueDef>,
+    pub(crate) start: Pat,
+    /// The file the catalogue was compiled from (for messages).
+    pub(crate) entry: String,
+}
+
+impl Store for Catalogue {
+    fn node(&self, p: Pat) -> Node {
+        self.arena.node(p)
+    }
+    fn nullable(&self, p: Pat) -> bool {
+        self.arena.nullable(p)
+    }
+    fn intern(&mut self, node: Node) -> Pat {
+        self.arena.intern(node)
+    }
+}
+
+impl Catalogue {
+    pub fn start(&self) -> Pat {
+        self.start
+    }
+
+    pub fn entry(&self) -> &str {
+        &self.entry
+    }
+
+    pub fn element(&self, id: ElemId) -> &ElementDef {
+        &self.elements[id.0 as usize]
+    }
+
+    pub fn attribute(&self, id: AttrId) -> &AttributeDef {
+        &self.attributes[id.0 as usize]
+    }
+
+    pub fn value(&self, id: ValueId) -> &ValueDef {
+        &self.values[id.0 as usize]
+    }
+
+    pub fn datatype(&self, id: DtId) -> &Datatype {
+        &self.datatypes[id.0 as usize]
+    }
+
+    pub fn sym(&self, s: Sym) -> &str {
+        self.names.get(s)
+    }
+
+    pub fn name_classes(&self) -> &NameClasses {
+        &self.name_classes
+    }
+
+    pub fn name_matches(&self, nc: NcId, ns: &str, local: &str) -> bool {
+        self.name_classes.contains(&self.names, nc, ns, local)
+    }
+
+    /// Explicit names of a class as (namespace, local) strings.
+    pub fn class_names(&self, nc: NcId) -> Vec<(&str, &str)> {
+        let mut out = Vec::new();
+        self.name_classes.names(nc, &mut out);
+        out.into_iter()
+            .map(|(n, l)| (self.names.get(n), self.names.get(l)))
+            .collect()
+    }
+
+    /// The local name shown to users for a class: its first explicit name or "*".
+    pub fn class_label(&self, nc: NcId) -> String {
+        let names = self.class_names(nc);
+        match names.first() {
+            Some((_, l)) => (*l).to_owned(),
+            None => "*".to_owned(),
+        }
+    }
+
+    pub fn element_count(&self) -> usize {
+        self.elements.len()
+    }
+
+    pub fn pattern_count(&self) -> usize {
+        self.arena.len()
+    }
+
+    /// Approximate heap usage in bytes.
+    pub fn heap_bytes(&self) -> usize {
+        let docs = |d: &Option<String>| d.as_ref().map_or(0, |s| s.capacity());
+        self.arena.heap_bytes()
+            + self.names.heap_bytes()
+            + self.name_classes.len() * 48
+            + self.datatypes.len() * std::mem::size_of::<Datatype>()
+            + self
+                .datatypes
+                .iter()
+                .map(|d| d.facets.len() * 2048)
+                .sum::<usize>()
+            + self
+                .elements
+                .iter()
+                .map(|e| std::mem::size_of::<ElementDef>() + docs(&e.doc))
+                .sum::<usize>()
+            + self
+                .attributes
+                .iter()
+                .map(|a| std::mem::size_of::<AttributeDef>() + docs(&a.doc))
+                .sum::<usize>()
+            + self
+                .values
+                .iter()
+                .map(|v| std::mem::size_of::<ValueDef>() + v.raw.len() * 2 + docs(&v.doc))
+                .sum::<usize>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn catalogue_is_shareable() {
+        assert_send_sync::<super::Catalogue>();
+    }
+}

@@ -1,0 +1,694 @@
+//! Datatypes: RELAX NG's built-in `string`/`token` and the XML Schema datatypes libvirt uses,
+//! with their facets; lexical checking, value equality (for `<value>`) and a description of
+//! each type in plain words for diagnostics and hover.
+
+use std::fmt::Write as _;
+
+pub const XSD_LIBRARY: &str = "http://www.w3.org/2001/XMLSchema-datatypes";
+
+/// A primitive or derived type from either datatype library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BaseType {
+    /// RELAX NG built-in string / XSD string: whitespace preserved.
+    String,
+    /// RELAX NG built-in token / XSD token: whitespace collapsed.
+    Token,
+    NormalizedString,
+    Boolean,
+    Decimal,
+    /// Integer types with optional bounds (inclusive).
+    Integer(IntKind),
+    Float,
+    Double,
+    DateTime,
+    Date,
+    Time,
+    Duration,
+    HexBinary,
+    Base64Binary,
+    AnyUri,
+    QName,
+    Name,
+    NcName,
+    NmToken,
+    Language,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IntKind {
+    Integer,
+    Long,
+    Int,
+    Short,
+    Byte,
+    NonNegative,
+    Positive,
+    NonPositive,
+    Negative,
+    UnsignedLong,
+    UnsignedInt,
+    UnsignedShort,
+    UnsignedByte,
+}
+
+impl IntKind {
+    fn bounds(self) -> (Option<i128>, Option<i128>) {
+        use IntKind::*;
+        match self {
+            Integer => (None, None),
+            Long => (Some(i64::MIN as i128), Some(i64::MAX as i128)),
+            Int => (Some(i32::MIN as i128), Some(i32::MAX as i128)),
+            Short => (Some(i16::MIN as i128), Some(i16::MAX as i128)),
+            Byte => (Some(i8::MIN as i128), Some(i8::MAX as i128)),
+            NonNegative => (Some(0), None),
+            Positive => (Some(1), None),
+            NonPositive => (None, Some(0)),
+            Negative => (None, Some(-1)),
+            UnsignedLong => (Some(0), Some(u64::MAX as i128)),
+            UnsignedInt => (Some(0), Some(u32::MAX as i128)),
+            UnsignedShort => (Some(0), Some(u16::MAX as i128)),
+            UnsignedByte => (Some(0), Some(u8::MAX as i128)),
+        }
+    }
+
+    fn words(self) -> &'static str {
+        use IntKind::*;
+        match self {
+            Integer => "an integer",
+            Long => "a 64-bit integer",
+            Int => "a 32-bit integer",
+            Short => "a 16-bit integer",
+            Byte => "an 8-bit integer",
+            NonNegative => "a non-negative integer",
+            Positive => "a positive integer",
+            NonPositive => "a non-positive integer",
+            Negative => "a negative integer",
+            UnsignedLong => "an unsigned 64-bit integer",
+            UnsignedInt => "an unsigned integer",
+            UnsignedShort => "an unsigned 16-bit integer",
+            UnsignedByte => "an unsigned 8-bit integer",
+        }
+    }
+}
+
+impl BaseType {
+    /// Resolves a `type` name in a datatype library; `None` when unknown.
+    pub fn resolve(library: &str, name: &str) -> Option<BaseType> {
+        use BaseType::*;
+        use IntKind as I;
+        if library.is_empty() {
+            return match name {
+                "string" => Some(String),
+                "token" => Some(Token),
+                _ => None,
+            };
+        }
+        if library != XSD_LIBRARY {
+            return None;
+        }
+        Some(match name {
+            "string" => String,
+            "token" => Token,
+            "normalizedString" => NormalizedString,
+            "boolean" => Boolean,
+            "decimal" => Decimal,
+            "integer" => Integer(I::Integer),
+            "long" => Integer(I::Long),
+            "int" => Integer(I::Int),
+            "short" => Integer(I::Short),
+            "byte" => Integer(I::Byte),
+            "nonNegativeInteger" => Integer(I::NonNegative),
+            "positiveInteger" => Integer(I::Positive),
+            "nonPositiveInteger" => Integer(I::NonPositive),
+            "negativeInteger" => Integer(I::Negative),
+            "unsignedLong" => Integer(I::UnsignedLong),
+            "unsignedInt" => Integer(I::UnsignedInt),
+            "unsignedShort" => Integer(I::UnsignedShort),
+            "unsignedByte" => Integer(I::UnsignedByte),
+            "float" => Float,
+            "double" => Double,
+            "dateTime" => DateTime,
+            "date" => Date,
+            "time" => Time,
+            "duration" => Duration,
+            "hexBinary" => HexBinary,
+            "base64Binary" => Base64Binary,
+            "anyURI" => AnyUri,
+            "QName" => QName,
+            "Name" => Name,
+            "NCName" | "ID" | "IDREF" | "ENTITY" => NcName,
+            "NMTOKEN" => NmToken,
+            "language" => Language,
+            _ => return None,
+        })
+    }
+
+    fn preserves_whitespace(self) -> bool {
+        matches!(self, BaseType::String)
+    }
+
+    /// The value after the type's whitespace facet.
+    pub fn normalize(self, s: &str) -> String {
+        match self {
+            BaseType::String => s.to_owned(),
+            BaseType::NormalizedString => s.replace(['\t', '\n', '\r'], " "),
+            _ => collapse(s),
+        }
+    }
+
+    pub fn words(self) -> &'static str {
+        use BaseType::*;
+        match self {
+            String | Token | NormalizedString => "a string",
+            Boolean => "a boolean (true, false, 1 or 0)",
+            Decimal => "a decimal number",
+            Integer(k) => k.words(),
+            Float | Double => "a floating-point number",
+            DateTime => "a date and time (YYYY-MM-DDThh:mm:ss)",
+            Date => "a date (YYYY-MM-DD)",
+            Time => "a time (hh:mm:ss)",
+            Duration => "a duration (e.g. P1DT2H)",
+            HexBinary => "hexadecimal bytes",
+            Base64Binary => "base64 data",
+            AnyUri => "a URI",
+            QName => "a qualified name",
+            Name => "an XML name",
+            NcName => "an XML name without ':'",
+            NmToken => "a name token",
+            Language => "a language tag",
+        }
+    }
+}
+
+/// Collapses runs of XML whitespace into one space and trims.
+pub fn collapse(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for part in s.split([' ', '\t', '\n', '\r']).filter(|p| !p.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(part);
+    }
+    out
+}
+
+/// A `<param>` of a `<data>`.
+#[derive(Debug, Clone)]
+pub enum Facet {
+    Pattern { source: String, regex: regex::Regex },
+    Length(usize),
+    MinLength(usize),
+    MaxLength(usize),
+    MinInclusive(Number),
+    MaxInclusive(Number),
+    MinExclusive(Number),
+    MaxExclusive(Number),
+}
+
+/// A number used by the bound facets.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub enum Number {
+    Int(i128),
+    Float(f64),
+}
+
+impl Number {
+    fn as_f64(self) -> f64 {
+        match self {
+            Number::Int(i) => i as f64,
+            Number::Float(f) => f,
+        }
+    }
+    fn cmp(self, other: Number) -> Option<std::cmp::Ordering> {
+        match (self, other) {
+            (Number::Int(a), Number::Int(b)) => Some(a.cmp(&b)),
+            (a, b) => a.as_f64().partial_cmp(&b.as_f64()),
+        }
+    }
+}
+
+impl std::fmt::Display for Number {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Number::Int(i) => write!(f, "{i}"),
+            Number::Float(x) => write!(f, "{x}"),
+        }
+    }
+}
+
+/// A datatype with its facets, as compiled from one `<data>` element.
+#[derive(Debug, Clone)]
+pub struct Datatype {
+    pub base: BaseType,
+    pub facets: Vec<Facet>,
+    /// The `<define>` whose body this `<data>` is, e.g. "UUID": a human hint for messages.
+    pub label: Option<String>,
+}
+
+impl Datatype {
+    pub fn new(base: BaseType) -> Datatype {
+        Datatype {
+            base,
+            facets: Vec::new(),
+            label: None,
+        }
+    }
+
+    /// Adds a facet from a `<param>`; an error message when the facet is unknown or malformed.
+    pub fn add_param(&mut self, name: &str, value: &str) -> Result<(), String> {
+        let facet = match name {
+            "pattern" => {
+                let regex = crate::xsd_regex::compile(value).map_err(|e| {
+                    format!(
+                        "pattern '{value}' cannot be used: {} (at char {})",
+                        e.message, e.offset
+                    )
+                })?;
+                Facet::Pattern {
+                    source: value.to_owned(),
+                    regex,
+                }
+            }
+            "length" | "minLength" | "maxLength" => {
+                let n: usize = value
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("{name} needs a number, not '{value}'"))?;
+                match name {
+                    "length" => Facet::Length(n),
+                    "minLength" => Facet::MinLength(n),
+                    _ => Facet::MaxLength(n),
+                }
+            }
+            "minInclusive" | "maxInclusive" | "minExclusive" | "maxExclusive" => {
+                let n = parse_number(value.trim())
+                    .ok_or_else(|| format!("{name} needs a number, not '{value}'"))?;
+                match name {
+                    "minInclusive" => Facet::MinInclusive(n),
+                    "maxInclusive" => Facet::MaxInclusive(n),
+                    "minExclusive" => Facet::MinExclusive(n),
+                    _ => Facet::MaxExclusive(n),
+                }
+            }
+            "whiteSpace" | "totalDigits" | "fractionDigits" | "enumeration" => {
+                return Err(format!("facet '{name}' is not supported"));
+            }
+            _ => return Err(format!("unknown facet '{name}'")),
+        };
+        self.facets.push(facet);
+        Ok(())
+    }
+
+    /// Whether `raw` (as written in the document) belongs to this type.
+    pub fn allows(&self, raw: &str) -> bool {
+        let value = self.base.normalize(raw);
+        let Some(number) = lexical_check(self.base, &value) else {
+            return false;
+        };
+        self.facets.iter().all(|facet| match facet {
+            Facet::Pattern { regex, .. } => regex.is_match(&value),
+            Facet::Length(n) => self.length_of(&value) == Some(*n),
+            Facet::MinLength(n) => self.length_of(&value).is_some_and(|l| l >= *n),
+            Facet::MaxLength(n) => self.length_of(&value).is_some_and(|l| l <= *n),
+            Facet::MinInclusive(b) => number.and_then(|v| v.cmp(*b)).is_some_and(|o| o.is_ge()),
+            Facet::MaxInclusive(b) => number.and_then(|v| v.cmp(*b)).is_some_and(|o| o.is_le()),
+            Facet::MinExclusive(b) => number.and_then(|v| v.cmp(*b)).is_some_and(|o| o.is_gt()),
+            Facet::MaxExclusive(b) => number.and_then(|v| v.cmp(*b)).is_some_and(|o| o.is_lt()),
+        })
+    }
+
+    fn length_of(&self, value: &str) -> Option<usize> {
+        match self.base {
+            BaseType::HexBinary => Some(value.len() / 2),
+            BaseType::Base64Binary => {
+                let n = value
+                    .chars()
+                    .filter(|c| !c.is_whitespace() && *c != '=')
+                    .count();
+                Some(n * 3 / 4)
+            }
+            _ => Some(value.chars().count()),
+        }
+    }
+
+    /// The type in plain words, e.g. "an unsigned integer between 0 and 31".
+    pub fn describe(&self) -> String {
+        let mut out = String::from(self.base.words());
+        let mut min = None;
+        let mut max = None;
+        for facet in &self.facets {
+            match facet {
+                Facet::MinInclusive(n) => min = Some(n.to_string()),
+                Facet::MinExclusive(n) => min = Some(format!("more than {n}")),
+                Facet::MaxInclusive(n) => max = Some(n.to_string()),
+                Facet::MaxExclusive(n) => max = Some(format!("less than {n}")),
+                _ => {}
+            }
+        }
+        match (min, max) {
+            (Some(a), Some(b)) => {
+                let _ = write!(out, " from {a} to {b}");
+            }
+            (Some(a), None) => {
+                let _ = write!(out, " of at least {a}");
+            }
+            (None, Some(b)) => {
+                let _ = write!(out, " of at most {b}");
+            }
+            (None, None) => {}
+        }
+        for facet in &self.facets {
+            match facet {
+                Facet::Length(n) => {
+                    let _ = write!(out, " of exactly {n} characters");
+                }
+                Facet::MinLength(n) => {
+                    let _ = write!(out, " of at least {n} characters");
+                }
+                Facet::MaxLength(n) => {
+                    let _ = write!(out, " of at most {n} characters");
+                }
+                _ => {}
+            }
+        }
+        let patterns: Vec<&str> = self
+            .facets
+            .iter()
+            .filter_map(|f| match f {
+                Facet::Pattern { source, .. } => Some(source.as_str()),
+                _ => None,
+            })
+            .collect();
+        if !patterns.is_empty() {
+            let _ = write!(out, " matching `{}`", patterns.join("` and `"));
+        }
+        if let Some(label) = &self.label {
+            out = format!("{} ({out})", label_words(label));
+        }
+        out
+    }
+}
+
+/// A define name used as a type hint: "UUID" -> "a UUID", "pciSlot" -> "a pciSlot".
+fn label_words(label: &str) -> String {
+    let article = match label.chars().next() {
+        Some(c) if "aeiouAEIOU".contains(c) => "an",
+        _ => "a",
+    };
+    format!("{article} '{label}'")
+}
+
+/// Checks the lexical space of `base` on a whitespace-normalized value. Returns `None` when the
+/// value is not in the lexical space, otherwise the numeric value when the type is numeric.
+fn lexical_check(base: BaseType, v: &str) -> Option<Option<Number>> {
+    use BaseType::*;
+    let ok = |b: bool| if b { Some(None) } else { None };
+    match base {
+        String | Token | NormalizedString => Some(None),
+        Boolean => ok(matches!(v, "true" | "false" | "1" | "0")),
+        Decimal => parse_decimal(v).map(|f| Some(Number::Float(f))),
+        Integer(kind) => {
+            let n = parse_integer(v)?;
+            let (lo, hi) = kind.bounds();
+            if lo.is_some_and(|lo| n < lo) || hi.is_some_and(|hi| n > hi) {
+                return None;
+            }
+            Some(Some(Number::Int(n)))
+        }
+        Float | Double => parse_float(v).map(|f| Some(Number::Float(f))),
+        DateTime => ok(is_date_time(v)),
+        Date => ok(is_date(v)),
+        Time => ok(is_time(v)),
+        Duration => ok(is_duration(v)),
+        HexBinary => ok(v.len() % 2 == 0 && v.bytes().all(|b| b.is_ascii_hexdigit())),
+        Base64Binary => ok(is_base64(v)),
+        AnyUri => ok(!v.chars().any(|c| c.is_control())),
+        QName => ok(match v.split_once(':') {
+            Some((p, l)) => is_ncname(p) && is_ncname(l),
+            None => is_ncname(v),
+        }),
+        Name => ok(is_name(v)),
+        NcName => ok(is_ncname(v)),
+        NmToken => ok(!v.is_empty() && v.chars().all(is_name_char)),
+        Language => ok(is_language(v)),
+    }
+}
+
+fn parse_integer(v: &str) -> Option<i128> {
+    let digits = v.strip_prefix(['+', '-']).unwrap_or(v);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // Very long numbers are out of every bounded type's range; saturate instead of failing.
+    let trimmed = digits.trim_start_matches('0');
+    let magnitude: i128 = if trimmed.len() > 38 {
+        i128::MAX
+    } else {
+        trimmed.parse().unwrap_or(0)
+    };
+    Some(if v.starts_with('-') {
+        -magnitude
+    } else {
+        magnitude
+    })
+}
+
+fn parse_decimal(v: &str) -> Option<f64> {
+    let body = v.strip_prefix(['+', '-']).unwrap_or(v);
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    if int.is_empty() && frac.is_empty() {
+        return None;
+    }
+    if !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    v.parse::<f64>().ok().or(Some(0.0))
+}
+
+fn parse_float(v: &str) -> Option<f64> {
+    match v {
+        "INF" | "+INF" => return Some(f64::INFINITY),
+        "-INF" => return Some(f64::NEG_INFINITY),
+        "NaN" => return Some(f64::NAN),
+        _ => {}
+    }
+    let (mantissa, exponent) = match v.find(['e', 'E']) {
+        Some(i) => (&v[..i], Some(&v[i + 1..])),
+        None => (v, None),
+    };
+    parse_decimal(mantissa)?;
+    if let Some(e) = exponent {
+        parse_integer(e)?;
+    }
+    v.parse::<f64>().ok()
+}
+
+fn digits(s: &str, n: usize) -> bool {
+    s.len() == n && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn is_date(v: &str) -> bool {
+    let v = strip_timezone(v);
+    let v = v.strip_prefix('-').unwrap_or(v);
+    let parts: Vec<&str> = v.split('-').collect();
+    parts.len() == 3
+        && parts[0].len() >= 4
+        && parts[0].bytes().all(|b| b.is_ascii_digit())
+        && digits(parts[1], 2)
+        && digits(parts[2], 2)
+        && (1..=12).contains(&parts[1].parse::<u32>().unwrap_or(0))
+        && (1..=31).contains(&parts[2].parse::<u32>().unwrap_or(0))
+}
+
+fn is_time_no_tz(v: &str) -> bool {
+    let (hms, frac) = v.split_once('.').unwrap_or((v, "0"));
+    let parts: Vec<&str> = hms.split(':').collect();
+    parts.len() == 3
+        && parts.iter().all(|p| digits(p, 2))
+        && !frac.is_empty()
+        && frac.bytes().all(|b| b.is_ascii_digit())
+        && parts[0].parse::<u32>().unwrap_or(99) <= 24
+        && parts[1].parse::<u32>().unwrap_or(99) < 60
+        && parts[2].parse::<u32>().unwrap_or(99) < 60
+}
+
+fn strip_timezone(v: &str) -> &str {
+    if let Some(rest) = v.strip_suffix('Z') {
+        return rest;
+    }
+    if v.len() > 6 {
+        let (head, tz) = v.split_at(v.len() - 6);
+        let b = tz.as_bytes();
+        if (b[0] == b'+' || b[0] == b'-')
+            && digits(&tz[1..3], 2)
+            && b[3] == b':'
+            && digits(&tz[4..], 2)
+        {
+            return head;
+        }
+    }
+    v
+}
+
+fn is_time(v: &str) -> bool {
+    is_time_no_tz(strip_timezone(v))
+}
+
+fn is_date_time(v: &str) -> bool {
+    let Some((date, time)) = v.split_once('T') else {
+        return false;
+    };
+    is_date(date) && is_time(time)
+}
+
+fn is_duration(v: &str) -> bool {
+    let v = v.strip_prefix('-').unwrap_or(v);
+    let Some(rest) = v.strip_prefix('P') else {
+        return false;
+    };
+    if rest.is_empty() || rest.ends_with('T') {
+        return false;
+    }
+    let mut any = false;
+    let mut num = false;
+    for c in rest.chars() {
+        match c {
+            '0'..='9' | '.' => num = true,
+            'Y' | 'M' | 'D' | 'H' | 'S' | 'W' => {
+                if !num {
+                    return false;
+                }
+                num = false;
+                any = true;
+            }
+            'T' => {}
+            _ => return false,
+        }
+    }
+    any && !num
+}
+
+fn is_base64(v: &str) -> bool {
+    let compact: String = v.chars().filter(|c| *c != ' ').collect();
+    compact.len() % 4 == 0
+        && compact
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '='))
+}
+
+fn is_language(v: &str) -> bool {
+    let mut parts = v.split('-');
+    let first = parts.next().unwrap_or("");
+    (1..=8).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+pub fn is_name_start_char(c: char) -> bool {
+    c.is_alphabetic() || c == '_' || c == ':'
+}
+
+pub fn is_name_char(c: char) -> bool {
+    is_name_start_char(c) || c.is_numeric() || matches!(c, '-' | '.' | '\u{B7}')
+}
+
+pub fn is_name(v: &str) -> bool {
+    let mut chars = v.chars();
+    chars.next().is_some_and(is_name_start_char) && chars.all(is_name_char)
+}
+
+pub fn is_ncname(v: &str) -> bool {
+    is_name(v) && !v.contains(':')
+}
+
+/// Parses a bound facet's number.
+fn parse_number(v: &str) -> Option<Number> {
+    if let Some(i) = parse_integer(v) {
+        return Some(Number::Int(i));
+    }
+    parse_float(v).map(Number::Float)
+}
+
+/// Whether two values of `base` are equal in the value space (used by `<value>`).
+pub fn values_equal(base: BaseType, expected_normalized: &str, raw: &str) -> bool {
+    let actual = base.normalize(raw);
+    if actual == expected_normalized {
+        return true;
+    }
+    if base.preserves_whitespace() {
+        return false;
+    }
+    match base {
+        BaseType::Integer(_) => {
+            parse_integer(&actual).is_some()
+                && parse_integer(&actual) == parse_integer(expected_normalized)
+        }
+        BaseType::Decimal | BaseType::Float | BaseType::Double => {
+            matches!((parse_float(&actual), parse_float(expected_normalized)), (Some(a), Some(b)) if a == b)
+        }
+        BaseType::Boolean => {
+            let truth = |s: &str| matches!(s, "true" | "1");
+            lexical_check(base, &actual).is_some() && truth(&actual) == truth(expected_normalized)
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dt(name: &str, params: &[(&str, &str)]) -> Datatype {
+        let mut d = Datatype::new(BaseType::resolve(XSD_LIBRARY, name).expect(name));
+        for (n, v) in params {
+            d.add_param(n, v).expect("param");
+        }
+        d
+    }
+
+    #[test]
+    fn integers_and_bounds() {
+        let u = dt("unsignedInt", &[]);
+        assert!(u.allows("42"));
+        assert!(u.allows(" 42 "));
+        assert!(u.allows("+42"));
+        assert!(!u.allows("-1"));
+        assert!(!u.allows("4294967296"));
+        assert!(!u.allows("0x10"));
+        let r = dt("int", &[("minInclusive", "-1"), ("maxInclusive", "31")]);
+        assert!(r.allows("-1") && r.allows("31"));
+        assert!(!r.allows("32"));
+        assert_eq!(r.describe(), "a 32-bit integer from -1 to 31");
+    }
+
+    #[test]
+    fn strings_with_facets() {
+        let s = dt("string", &[("pattern", "[a-f0-9]{2}"), ("maxLength", "2")]);
+        assert!(s.allows("0a"));
+        assert!(!s.allows(" 0a"));
+        let t = dt("token", &[("minLength", "2")]);
+        assert!(t.allows("  ab  "));
+        assert!(!t.allows("  a "));
+    }
+
+    #[test]
+    fn other_lexical_spaces() {
+        assert!(dt("boolean", &[]).allows("true"));
+        assert!(!dt("boolean", &[]).allows("yes"));
+        assert!(dt("double", &[]).allows("1.5e3"));
+        assert!(!dt("double", &[]).allows("1.5e"));
+        assert!(dt("dateTime", &[]).allows("2024-01-02T03:04:05Z"));
+        assert!(!dt("dateTime", &[]).allows("2024-01-02"));
+        assert!(dt("NCName", &[]).allows("abc-d"));
+        assert!(!dt("NCName", &[]).allows("a:b"));
+        assert!(dt("positiveInteger", &[]).allows("1"));
+        assert!(!dt("positiveInteger", &[]).allows("0"));
+    }
+
+    #[test]
+    fn value_equality() {
+        assert!(values_equal(BaseType::Token, "a b", "  a   b "));
+        assert!(!values_equal(BaseType::String, "a", " a"));
+        assert!(values_equal(BaseType::Integer(IntKind::Int), "1", "01"));
+    }
+}

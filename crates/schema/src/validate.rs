@@ -1,0 +1,674 @@
+//! Document validation: walks a syntax tree against the catalogue with derivatives, reports
+//! every problem with a precise range and recovers (ignores the bad element or attribute,
+//! accepts the bad value, forgives what is missing) so siblings and children are checked too.
+
+use domxml_syntax::{TextRange, ast};
+
+use crate::catalogue::Catalogue;
+use crate::derive::{NameKey, Session, is_whitespace};
+use crate::diagnostic::{Diagnostic, codes, one_of};
+use crate::explain::{self, Expected};
+use crate::pattern::{self as p, ElemId, Node, Pat, Store};
+use crate::suggest::did_you_mean;
+use crate::xml_tree::XML_NS;
+
+/// Validates documents against one catalogue; reuse it across documents to reuse its memos.
+pub struct Validator<'c> {
+    pub(crate) session: Session<'c>,
+}
+
+/// Validates one document (convenience for `Validator::new(cat).validate(doc)`).
+pub fn validate(cat: &Catalogue, doc: &ast::Document) -> Vec<Diagnostic> {
+    Validator::new(cat).validate(doc)
+}
+
+/// Namespace declarations in scope during a walk, innermost last.
+#[derive(Default)]
+pub(crate) struct NsScope {
+    decls: Vec<(String, String)>,
+}
+
+impl NsScope {
+    /// Pushes the declarations of `e`; returns how many to pop afterwards.
+    pub(crate) fn enter(&mut self, e: &ast::Element) -> usize {
+        let before = self.decls.len();
+        for attr in e.attributes() {
+            let Some(name) = attr.name() else { continue };
+            let text = name.text();
+            let value = attr.value().map(|v| v.unquoted()).unwrap_or_default();
+            if text == "xmlns" {
+                self.decls.push((String::new(), value));
+            } else if let Some(prefix) = text.strip_prefix("xmlns:") {
+                self.decls.push((prefix.to_owned(), value));
+            }
+        }
+        self.decls.len() - before
+    }
+
+    pub(crate) fn leave(&mut self, n: usize) {
+        let len = self.decls.len().saturating_sub(n);
+        self.decls.truncate(len);
+    }
+
+    pub(crate) fn resolve(&self, prefix: Option<&str>) -> Option<&str> {
+        match prefix {
+            Some("xml") => Some(XML_NS),
+            Some(p) => self
+                .decls
+                .iter()
+                .rev()
+                .find(|(q, _)| q == p)
+                .map(|(_, u)| u.as_str()),
+            None => Some(
+                self.decls
+                    .iter()
+                    .rev()
+                    .find(|(q, _)| q.is_empty())
+                    .map_or("", |(_, u)| u.as_str()),
+            ),
+        }
+    }
+}
+
+pub(crate) fn is_xmlns(qname: &str) -> bool {
+    qname == "xmlns" || qname.starts_with("xmlns:")
+}
+
+impl<'c> Validator<'c> {
+    pub fn new(cat: &'c Catalogue) -> Validator<'c> {
+        Validator {
+            session: Session::new(cat),
+        }
+    }
+
+    pub fn catalogue(&self) -> &'c Catalogue {
+        self.session.cat
+    }
+
+    /// Every schema problem of `doc`, in document order.
+    pub fn validate(&mut self, doc: &ast::Document) -> Vec<Diagnostic> {
+        self.session.trim();
+        let mut walk = Walk {
+            s: &mut self.session,
+            out: Vec::new(),
+            ns: NsScope::default(),
+        };
+        if let Some(root) = doc.root() {
+            let start = walk.s.cat.start();
+            walk.element(start, &root, None);
+        }
+        let mut out = walk.out;
+        out.sort_by_key(|d| d.range.start());
+        out
+    }
+}
+
+struct Walk<'a, 'c> {
+    s: &'a mut Session<'c>,
+    out: Vec<Diagnostic>,
+    ns: NsScope,
+}
+
+/// What the walk knows about the parent while looking at a child.
+struct Parent<'e> {
+    name: String,
+    /// The parent's content pattern right after its start tag: every child it can ever have.
+    content: Pat,
+    element: &'e ast::Element,
+}
+
+impl Walk<'_, '_> {
+    fn cat(&self) -> &Catalogue {
+        self.s.cat
+    }
+
+    fn push(&mut self, d: Diagnostic) {
+        self.out.push(d);
+    }
+
+    fn element_label(&self, id: ElemId) -> String {
+        self.cat().class_label(self.cat().element(id).name)
+    }
+
+    /// Validates `e` in state `pat`; returns the state after it.
+    fn element(&mut self, pat: Pat, e: &ast::Element, parent: Option<&Parent<'_>>) -> Pat {
+        let Some(name) = e.name() else { return pat };
+        let pushed = self.ns.enter(e);
+        let result = self.element_in_scope(pat, e, &name, parent);
+        self.ns.leave(pushed);
+        result
+    }
+
+    fn resolve_element_name(&mut self, name: &ast::Name) -> NameKey {
+        let ns = match self.ns.resolve(name.prefix()) {
+            Some(ns) => ns.to_owned(),
+            None => {
+                let prefix = name.prefix().unwrap_or_default().to_owned();
+                self.push(Diagnostic::new(
+                    name.range(),
+                    codes::UNDECLARED_PREFIX,
+                    format!("namespace prefix '{prefix}' is not declared"),
+                ));
+                String::new()
+            }
+        };
+        self.s.name_key(&ns, name.local())
+    }
+
+    fn element_in_scope(
+        &mut self,
+        pat: Pat,
+        e: &ast::Element,
+        name: &ast::Name,
+        parent: Option<&Parent<'_>>,
+    ) -> Pat {
+        let key = self.resolve_element_name(name);
+        let opened = self.s.start_tag_open(pat, key);
+        if opened == Pat::NOT_ALLOWED {
+            self.element_not_allowed(pat, e, name, key, parent);
+            return pat;
+        }
+        let content_start = opened;
+        let after_attrs = self.attributes(opened, e, name);
+        let mut state = self.s.start_tag_close(after_attrs);
+        if state == Pat::NOT_ALLOWED {
+            self.missing_attributes(after_attrs, e, name);
+            state = self.s.start_tag_close_forgiving(after_attrs);
+        }
+        let me = Parent {
+            name: name.text().to_owned(),
+            content: content_start,
+            element: e,
+        };
+        state = self.content(state, e, name, &me);
+        let ended = self.s.end_tag(state);
+        if ended != Pat::NOT_ALLOWED {
+            return ended;
+        }
+        self.missing_children(state, name);
+        self.s.end_tag_forgiving(state)
+    }
+
+    fn element_not_allowed(
+        &mut self,
+        pat: Pat,
+        e: &ast::Element,
+        name: &ast::Name,
+        key: NameKey,
+        parent: Option<&Parent<'_>>,
+    ) {
+        let (ns, local) = {
+            let (ns, local) = self.s.name_of(key);
+            (ns.to_owned(), local.to_owned())
+        };
+        let allowed_now: Vec<ElemId> = explain::first_elements(&*self.s, pat);
+        let mut allowed_names: Vec<String> = allowed_now
+            .iter()
+            .map(|id| self.element_label(*id))
+            .collect();
+        allowed_names.sort();
+        allowed_names.dedup();
+        let Some(parent) = parent else {
+            let mut d = Diagnostic::new(
+                name.range(),
+                codes::WRONG_ROOT,
+                format!(
+                    "<{}> cannot be the root element here: expected <{}>",
+                    name.text(),
+                    one_of(&allowed_names, 8)
+                ),
+            );
+            d.suggestion =
+                did_you_mean(&local, allowed_names.iter().map(String::as_str)).map(str::to_owned);
+            d.expected = allowed_names;
+            self.push(d);
+            return;
+        };
+        let everywhere = explain::all_elements(&*self.s, parent.content);
+        let known: Vec<ElemId> = everywhere
+            .iter()
+            .copied()
+            .filter(|id| {
+                self.cat()
+                    .name_matches(self.cat().element(*id).name, &ns, &local)
+            })
+            .collect();
+        if known.is_empty() {
+            let mut all_names: Vec<String> = everywhere
+                .iter()
+                .map(|id| self.element_label(*id))
+                .collect();
+            all_names.sort();
+            all_names.dedup();
+            let suggestion =
+                did_you_mean(&local, all_names.iter().map(String::as_str)).map(str::to_owned);
+            let mut message = format!("unknown element <{}> in <{}>", name.text(), parent.name);
+            match &suggestion {
+                Some(s) => message.push_str(&format!(": did you mean <{s}>?")),
+                None if all_names.is_empty() => {
+                    message.push_str(&format!(": <{}> has no child elements", parent.name))
+                }
+                None => message.push_str(&format!("; allowed: {}", one_of(&all_names, 12))),
+            }
+            let mut d = Diagnostic::new(name.range(), codes::UNKNOWN_ELEMENT, message);
+            d.suggestion = suggestion;
+            d.expected = all_names;
+            self.push(d);
+            return;
+        }
+        let seen_before = parent
+            .element
+            .children()
+            .take_while(|c| c != e)
+            .any(|c| c.name().is_some_and(|n| n.text() == name.text()));
+        let message = if seen_before {
+            format!(
+                "too many <{}> in <{}>: it is not allowed again here",
+                name.text(),
+                parent.name
+            )
+        } else if allowed_names.is_empty() {
+            format!(
+                "<{}> is not allowed here: nothing more is allowed in <{}> at this point",
+                name.text(),
+                parent.name
+            )
+        } else {
+            format!(
+                "<{}> is not allowed here in <{}>; expected {}",
+                name.text(),
+                parent.name,
+                one_of(
+                    &allowed_names
+                        .iter()
+                        .map(|n| format!("<{n}>"))
+                        .collect::<Vec<_>>(),
+                    10
+                )
+            )
+        };
+        let mut d = Diagnostic::new(name.range(), codes::ELEMENT_NOT_ALLOWED, message);
+        d.expected = allowed_names;
+        self.push(d);
+        // Still check the element's own content against its definition(s).
+        let mut alone = Pat::NOT_ALLOWED;
+        for id in known {
+            let elem = self.s.intern(Node::Element(id));
+            alone = p::choice(self.s, alone, elem);
+        }
+        let _ = self.element_in_scope(alone, e, name, Some(parent));
+    }
+
+    /// Runs the attribute derivatives, reporting unknown attributes and invalid values.
+    fn attributes(&mut self, mut state: Pat, e: &ast::Element, elem_name: &ast::Name) -> Pat {
+        for attr in e.attributes() {
+            let Some(aname) = attr.name() else { continue };
+            if is_xmlns(aname.text()) {
+                continue;
+            }
+            let ns = match aname.prefix() {
+                None => String::new(),
+                Some(_) => match self.ns.resolve(aname.prefix()) {
+                    Some(ns) => ns.to_owned(),
+                    None => {
+                        self.push(Diagnostic::new(
+                            aname.range(),
+                            codes::UNDECLARED_PREFIX,
+                            format!(
+                                "namespace prefix '{}' is not declared",
+                                aname.prefix().unwrap_or_default()
+                            ),
+                        ));
+                        String::new()
+                    }
+                },
+            };
+            let key = self.s.name_key(&ns, aname.local());
+            let value = attr.value();
+            let text = value.as_ref().map(|v| v.unquoted()).unwrap_or_default();
+            let next = self.s.attribute(state, key, &text);
+            if next != Pat::NOT_ALLOWED {
+                state = next;
+                continue;
+            }
+            let any_value = self.s.attribute_any_value(state, key);
+            if any_value != Pat::NOT_ALLOWED {
+                let range = value.as_ref().map_or(aname.range(), |v| v.value_range());
+                self.invalid_attribute_value(
+                    state,
+                    &ns,
+                    aname.local(),
+                    &text,
+                    range,
+                    aname.text(),
+                    elem_name,
+                );
+                state = any_value;
+                continue;
+            }
+            self.unknown_attribute(state, &ns, &aname, elem_name);
+        }
+        state
+    }
+
+    fn invalid_attribute_value(
+        &mut self,
+        state: Pat,
+        ns: &str,
+        local: &str,
+        text: &str,
+        range: TextRange,
+        shown_name: &str,
+        elem_name: &ast::Name,
+    ) {
+        let mut expected = Expected::default();
+        for (nc, content, _) in explain::attributes(&*self.s, state) {
+            if self.cat().name_matches(nc, ns, local) {
+                let e = explain::expected_text(&*self.s, content);
+                expected.values.extend(e.values);
+                expected.datatypes.extend(e.datatypes);
+                expected.text |= e.text;
+                expected.list |= e.list;
+            }
+        }
+        let (words, values) = describe_expected(self.cat(), &expected);
+        let suggestion = did_you_mean(text, values.iter().map(String::as_str)).map(str::to_owned);
+        let mut message = format!(
+            "invalid value '{text}' for attribute '{shown_name}' of <{}>: expected {words}",
+            elem_name.text()
+        );
+        if let Some(s) = &suggestion {
+            message.push_str(&format!("; did you mean '{s}'?"));
+        }
+        let mut d = Diagnostic::new(range, codes::INVALID_VALUE, message);
+        d.suggestion = suggestion;
+        d.expected = values;
+        self.push(d);
+    }
+
+    fn unknown_attribute(
+        &mut self,
+        state: Pat,
+        ns: &str,
+        aname: &ast::Name,
+        elem_name: &ast::Name,
+    ) {
+        let all = explain::attributes(&*self.s, state);
+        let exists = all
+            .iter()
+            .any(|(nc, ..)| self.cat().name_matches(*nc, ns, aname.local()));
+        let mut names: Vec<String> = all
+            .iter()
+            .flat_map(|(nc, ..)| self.cat().class_names(*nc))
+            .map(|(_, l)| l.to_owned())
+            .collect();
+        names.sort();
+        names.dedup();
+        if exists {
+            let d = Diagnostic::new(
+                aname.range(),
+                codes::ATTRIBUTE_NOT_ALLOWED,
+                format!(
+                    "attribute '{}' is not allowed on <{}> together with the other attributes",
+                    aname.text(),
+                    elem_name.text()
+                ),
+            );
+            self.push(d);
+            return;
+        }
+        let suggestion =
+            did_you_mean(aname.local(), names.iter().map(String::as_str)).map(str::to_owned);
+        let mut message = format!(
+            "unknown attribute '{}' on <{}>",
+            aname.text(),
+            elem_name.text()
+        );
+        match &suggestion {
+            Some(s) => message.push_str(&format!(": did you mean '{s}'?")),
+            None if names.is_empty() => {
+                message.push_str(&format!(": <{}> has no attributes", elem_name.text()))
+            }
+            None => message.push_str(&format!("; allowed: {}", one_of(&names, 12))),
+        }
+        let mut d = Diagnostic::new(aname.range(), codes::UNKNOWN_ATTRIBUTE, message);
+        d.suggestion = suggestion;
+        d.expected = names;
+        self.push(d);
+    }
+
+    fn missing_attributes(&mut self, state: Pat, e: &ast::Element, name: &ast::Name) {
+        let present: Vec<String> = e
+            .attributes()
+            .filter_map(|a| a.name())
+            .map(|n| n.local().to_owned())
+            .collect();
+        let required = explain::required_attributes(&*self.s, state);
+        let mut missing: Vec<String> = required
+            .iter()
+            .map(|nc| self.cat().class_label(*nc))
+            .filter(|n| !present.contains(n))
+            .collect();
+        missing.sort();
+        missing.dedup();
+        let message = if missing.is_empty() {
+            let mut names: Vec<String> = explain::attributes(&*self.s, state)
+                .iter()
+                .map(|(nc, ..)| self.cat().class_label(*nc))
+                .filter(|n| !present.contains(n))
+                .collect();
+            names.sort();
+            names.dedup();
+            let m = format!(
+                "<{}> is missing an attribute: one of {}",
+                name.text(),
+                one_of(&names, 10)
+            );
+            missing = names;
+            m
+        } else if missing.len() == 1 {
+            format!(
+                "<{}> is missing required attribute '{}'",
+                name.text(),
+                missing[0]
+            )
+        } else {
+            format!(
+                "<{}> is missing required attributes {}",
+                name.text(),
+                missing.join(", ")
+            )
+        };
+        let mut d = Diagnostic::new(name.range(), codes::MISSING_ATTRIBUTE, message);
+        d.expected = missing;
+        self.push(d);
+    }
+
+    /// Validates the children and text of `e`.
+    fn content(
+        &mut self,
+        mut state: Pat,
+        e: &ast::Element,
+        name: &ast::Name,
+        me: &Parent<'_>,
+    ) -> Pat {
+        let content: Vec<ast::Content> = e.content().collect();
+        let has_elements = content
+            .iter()
+            .any(|c| matches!(c, ast::Content::Element(_)));
+        if !has_elements {
+            let (text, range) = match content.first() {
+                Some(ast::Content::Text(t)) => (t.value.clone(), t.range),
+                _ => (String::new(), name.range()),
+            };
+            let mut next = self.s.text(state, &text);
+            if is_whitespace(&text) {
+                next = p::choice(self.s, state, next);
+            }
+            if next != Pat::NOT_ALLOWED {
+                return next;
+            }
+            return self.bad_text(state, &text, range, name, true);
+        }
+        for item in &content {
+            match item {
+                ast::Content::Element(child) => state = self.element(state, child, Some(me)),
+                ast::Content::Text(t) if t.is_whitespace() => {}
+                ast::Content::Text(t) => {
+                    let next = self.s.text(state, &t.value);
+                    state = if next != Pat::NOT_ALLOWED {
+                        next
+                    } else {
+                        self.bad_text(state, &t.value, t.range, name, false)
+                    };
+                }
+            }
+        }
+        state
+    }
+
+    /// Reports text that does not fit `state`; returns the recovered state.
+    fn bad_text(
+        &mut self,
+        state: Pat,
+        text: &str,
+        range: TextRange,
+        name: &ast::Name,
+        whole: bool,
+    ) -> Pat {
+        let expected = explain::expected_text(&*self.s, state);
+        let wants_value = !expected.values.is_empty() || !expected.datatypes.is_empty();
+        if wants_value {
+            let (words, values) = describe_expected(self.cat(), &expected);
+            let shown = text.trim();
+            let suggestion =
+                did_you_mean(shown, values.iter().map(String::as_str)).map(str::to_owned);
+            let mut message = if shown.is_empty() {
+                format!("<{}> needs a value: expected {words}", name.text())
+            } else {
+                format!(
+                    "invalid value '{shown}' in <{}>: expected {words}",
+                    name.text()
+                )
+            };
+            if let Some(s) = &suggestion {
+                message.push_str(&format!("; did you mean '{s}'?"));
+            }
+            let mut d = Diagnostic::new(range, codes::INVALID_VALUE, message);
+            d.suggestion = suggestion;
+            d.expected = values;
+            self.push(d);
+            let forgiven = self.s.text_forgiving(state);
+            return if forgiven == Pat::NOT_ALLOWED {
+                state
+            } else {
+                forgiven
+            };
+        }
+        if !is_whitespace(text) {
+            let d = Diagnostic::new(
+                range,
+                codes::UNEXPECTED_TEXT,
+                format!("text is not allowed in <{}>", name.text()),
+            );
+            self.push(d);
+        } else if whole {
+            // Empty content where elements are required: reported by the end tag.
+        }
+        state
+    }
+
+    fn missing_children(&mut self, state: Pat, name: &ast::Name) {
+        let cat = self.s.cat;
+        let required = explain::required_elements(&*self.s, state, &|id| cat.element(id).name);
+        let mut missing: Vec<String> = required.iter().map(|nc| cat.class_label(*nc)).collect();
+        missing.dedup();
+        let message = if missing.is_empty() {
+            let mut names: Vec<String> = explain::first_elements(&*self.s, state)
+                .iter()
+                .map(|id| self.element_label(*id))
+                .collect();
+            names.sort();
+            names.dedup();
+            let expected_text = explain::expected_text(&*self.s, state);
+            let m = if names.is_empty()
+                && (!expected_text.values.is_empty() || !expected_text.datatypes.is_empty())
+            {
+                let (words, values) = describe_expected(cat, &expected_text);
+                missing = values;
+                format!("<{}> needs a value: expected {words}", name.text())
+            } else {
+                format!(
+                    "<{}> is incomplete: expected {}",
+                    name.text(),
+                    one_of(
+                        &names.iter().map(|n| format!("<{n}>")).collect::<Vec<_>>(),
+                        10
+                    )
+                )
+            };
+            if missing.is_empty() {
+                missing = names;
+            }
+            m
+        } else if missing.len() == 1 {
+            format!(
+                "<{}> is missing required child element <{}>",
+                name.text(),
+                missing[0]
+            )
+        } else {
+            format!(
+                "<{}> is missing required child elements {}",
+                name.text(),
+                missing
+                    .iter()
+                    .map(|m| format!("<{m}>"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        let mut d = Diagnostic::new(name.range(), codes::MISSING_ELEMENT, message);
+        d.expected = missing;
+        self.push(d);
+    }
+}
+
+/// Expected values in words, and the enumerated values themselves.
+pub(crate) fn describe_expected(cat: &Catalogue, expected: &Expected) -> (String, Vec<String>) {
+    let mut values: Vec<String> = Vec::new();
+    for v in &expected.values {
+        let raw = cat.value(*v).normalized.clone();
+        if !values.contains(&raw) {
+            values.push(raw);
+        }
+    }
+    let mut parts: Vec<String> = Vec::new();
+    if !values.is_empty() {
+        let quoted: Vec<String> = values.iter().map(|v| format!("'{v}'")).collect();
+        parts.push(if quoted.len() == 1 {
+            quoted[0].clone()
+        } else {
+            format!("one of {}", one_of(&quoted, 16))
+        });
+    }
+    for d in &expected.datatypes {
+        let words = cat.datatype(*d).describe();
+        if !parts.contains(&words) {
+            parts.push(words);
+        }
+    }
+    if expected.text && parts.is_empty() {
+        parts.push("text".to_owned());
+    }
+    if expected.list {
+        parts = vec![format!(
+            "a whitespace-separated list of {}",
+            parts.join(" or ")
+        )];
+    }
+    if parts.is_empty() {
+        parts.push("nothing (no value is allowed here)".to_owned());
+    }
+    (parts.join(" or "), values)
+}

@@ -1,0 +1,201 @@
+//! A schema file as a small owned XML tree with resolved namespaces and line numbers, built
+//! from a domxml-syntax tree. The compiler walks this instead of the lossless syntax tree
+//! because it needs namespace-resolved names and cheap sharing of define bodies (`Rc`).
+
+use std::rc::Rc;
+
+use domxml_syntax::ast;
+
+pub const RNG_NS: &str = "http://relaxng.org/ns/structure/1.0";
+pub const ANNOTATIONS_NS: &str = "http://relaxng.org/ns/compatibility/annotations/1.0";
+pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+
+#[derive(Debug)]
+pub struct XElem {
+    pub ns: String,
+    pub local: String,
+    pub attrs: Vec<XAttr>,
+    pub children: Vec<XChild>,
+    /// 1-based line of the start tag.
+    pub line: u32,
+    /// Namespace declarations in scope (prefix, uri), innermost last; "" prefix = default.
+    pub scope: Rc<Vec<(String, String)>>,
+}
+
+#[derive(Debug)]
+pub struct XAttr {
+    pub ns: String,
+    pub local: String,
+    pub value: String,
+}
+
+#[derive(Debug)]
+pub enum XChild {
+    Elem(Rc<XElem>),
+    Text(String),
+}
+
+impl XElem {
+    pub fn is_rng(&self, local: &str) -> bool {
+        self.ns == RNG_NS && self.local == local
+    }
+
+    /// An unqualified attribute.
+    pub fn attr(&self, local: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|a| a.ns.is_empty() && a.local == local)
+            .map(|a| a.value.as_str())
+    }
+
+    pub fn attr_ns(&self, ns: &str, local: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|a| a.ns == ns && a.local == local)
+            .map(|a| a.value.as_str())
+    }
+
+    /// RELAX NG child elements (annotations and foreign elements skipped).
+    pub fn rng_children(&self) -> impl Iterator<Item = &Rc<XElem>> {
+        self.children.iter().filter_map(|c| match c {
+            XChild::Elem(e) if e.ns == RNG_NS => Some(e),
+            _ => None,
+        })
+    }
+
+    /// The concatenated text children.
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        for c in &self.children {
+            if let XChild::Text(t) = c {
+                s.push_str(t);
+            }
+        }
+        s
+    }
+
+    /// Resolves a prefix in the scope; `None` for an undeclared prefix.
+    pub fn resolve_prefix(&self, prefix: &str) -> Option<&str> {
+        if prefix == "xml" {
+            return Some(XML_NS);
+        }
+        self.scope
+            .iter()
+            .rev()
+            .find(|(p, _)| p == prefix)
+            .map(|(_, u)| u.as_str())
+    }
+
+    /// The first `a:documentation` child, trimmed.
+    pub fn documentation(&self) -> Option<String> {
+        self.children.iter().find_map(|c| match c {
+            XChild::Elem(e) if e.ns == ANNOTATIONS_NS && e.local == "documentation" => {
+                Some(crate::docs::clean(&e.text()))
+            }
+            _ => None,
+        })
+    }
+}
+
+/// Builds an owned tree from a parsed schema file; `Err((line, message))` on XML errors.
+pub fn from_text(text: &str) -> Result<Rc<XElem>, (u32, String)> {
+    let parse = domxml_syntax::parse(text);
+    if let Some(err) = parse.errors().first() {
+        return Err((
+            line_of(text, u32::from(err.range.start()) as usize),
+            err.message.clone(),
+        ));
+    }
+    let root = parse
+        .document()
+        .root()
+        .ok_or((1, "no root element".to_owned()))?;
+    let lines = LineStarts::new(text);
+    convert(&root, &Rc::new(Vec::new()), &lines)
+}
+
+struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    fn new(text: &str) -> LineStarts {
+        let mut v = vec![0];
+        v.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineStarts(v)
+    }
+    fn line(&self, offset: usize) -> u32 {
+        (self.0.partition_point(|&s| s <= offset)) as u32
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> u32 {
+    LineStarts::new(text).line(offset)
+}
+
+fn convert(
+    elem: &ast::Element,
+    parent_scope: &Rc<Vec<(String, String)>>,
+    lines: &LineStarts,
+) -> Result<Rc<XElem>, (u32, String)> {
+    let name = elem.name().ok_or((
+        lines.line(start_of(elem)),
+        "element without a name".to_owned(),
+    ))?;
+    let line = lines.line(u32::from(name.range().start()) as usize);
+    let mut scope = parent_scope.clone();
+    let mut raw_attrs = Vec::new();
+    for attr in elem.attributes() {
+        let Some(an) = attr.name() else { continue };
+        let value = attr.value().map(|v| v.unquoted()).unwrap_or_default();
+        let qname = an.text().to_owned();
+        if qname == "xmlns" {
+            Rc::make_mut(&mut scope).push((String::new(), value));
+        } else if let Some(p) = qname.strip_prefix("xmlns:") {
+            Rc::make_mut(&mut scope).push((p.to_owned(), value));
+        } else {
+            raw_attrs.push((an.prefix().map(str::to_owned), an.local().to_owned(), value));
+        }
+    }
+    let lookup = |prefix: &str| -> Option<String> {
+        if prefix == "xml" {
+            return Some(XML_NS.to_owned());
+        }
+        scope
+            .iter()
+            .rev()
+            .find(|(p, _)| p == prefix)
+            .map(|(_, u)| u.clone())
+    };
+    let ns = match name.prefix() {
+        Some(p) => lookup(p).ok_or((line, format!("undeclared namespace prefix '{p}'")))?,
+        None => lookup("").unwrap_or_default(),
+    };
+    let mut attrs = Vec::with_capacity(raw_attrs.len());
+    for (prefix, local, value) in raw_attrs {
+        let ns = match prefix {
+            Some(p) => lookup(&p).ok_or((line, format!("undeclared namespace prefix '{p}'")))?,
+            None => String::new(),
+        };
+        attrs.push(XAttr { ns, local, value });
+    }
+    let mut children = Vec::new();
+    for content in elem.content() {
+        match content {
+            ast::Content::Element(child) => {
+                children.push(XChild::Elem(convert(&child, &scope, lines)?));
+            }
+            ast::Content::Text(chunk) => children.push(XChild::Text(chunk.value)),
+        }
+    }
+    Ok(Rc::new(XElem {
+        ns,
+        local: name.local().to_owned(),
+        attrs,
+        children,
+        line,
+        scope,
+    }))
+}
+
+fn start_of(elem: &ast::Element) -> usize {
+    u32::from(elem.syntax().text_range().start()) as usize
+}
