@@ -1,1 +1,310 @@
-//! actions
+//! Quick fixes for the problems under the cursor: did-you-mean replacements, missing required
+//! attributes and children, duplicate attributes, unclosed elements and tags.
+
+use domxml_syntax::ast::Element;
+use domxml_syntax::{Parse, SyntaxKind::*, SyntaxNode, TextRange, TextSize};
+
+use crate::completion::preferred_quote;
+use crate::diagnostics::schema_problems;
+use crate::kinds::DocumentKind;
+use crate::schema::{SchemaModel, SchemaProblem};
+use crate::{Severity, TextEdit};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeAction {
+    pub title: String,
+    pub edits: Vec<TextEdit>,
+    /// The problem this fixes (its range and code identify the published diagnostic).
+    pub fixes: Option<(TextRange, String)>,
+    pub preferred: bool,
+}
+
+fn touches(a: TextRange, b: TextRange) -> bool {
+    a.start() <= b.end() && b.start() <= a.end()
+}
+
+pub fn code_actions(
+    parse: &Parse,
+    text: &str,
+    range: TextRange,
+    kind: DocumentKind,
+    schema: Option<&dyn SchemaModel>,
+) -> Vec<CodeAction> {
+    let mut problems: Vec<SchemaProblem> = parse
+        .errors()
+        .iter()
+        .filter(|e| touches(e.range, range))
+        .map(|e| SchemaProblem {
+            range: e.range,
+            severity: Severity::Error,
+            code: e.code.to_string(),
+            message: e.message.clone(),
+            suggestion: None,
+            expected: vec![],
+        })
+        .collect();
+    if let (DocumentKind::Libvirt, Some(schema)) = (kind, schema) {
+        problems.extend(
+            schema_problems(parse, schema)
+                .into_iter()
+                .filter(|p| touches(p.range, range)),
+        );
+    }
+    let quote = preferred_quote(parse);
+    let mut out = Vec::new();
+    for p in &problems {
+        let fixes = Some((p.range, p.code.clone()));
+        let slice = text
+            .get(usize::from(p.range.start())..usize::from(p.range.end()))
+            .unwrap_or("");
+        if let Some(s) = &p.suggestion {
+            out.push(CodeAction {
+                title: format!("Replace '{slice}' with '{s}'"),
+                edits: vec![TextEdit::new(p.range, s.clone())],
+                fixes: fixes.clone(),
+                preferred: true,
+            });
+        }
+        match p.code.as_str() {
+            "missing-attribute" => {
+                if let Some(element) = element_named_at(parse, p.range) {
+                    let at = tag_insert_point(&element);
+                    for name in p.expected.iter().take(4) {
+                        out.push(CodeAction {
+                            title: format!("Add required attribute '{name}'"),
+                            edits: vec![TextEdit::new(
+                                TextRange::empty(at),
+                                format!(" {name}={quote}{quote}"),
+                            )],
+                            fixes: fixes.clone(),
+                            preferred: p.expected.len() == 1,
+                        });
+                    }
+                }
+            }
+            "missing-element" => {
+                if let Some(element) = element_named_at(parse, p.range) {
+                    for name in p.expected.iter().take(4) {
+                        let required = schema
+                            .map(|s| {
+                                s.allowed_children(&element, element.syntax().text_range().end())
+                                    .into_iter()
+                                    .find(|i| &i.name == name)
+                                    .map(|i| i.required_attributes)
+                                    .unwrap_or_default()
+                            })
+                            .unwrap_or_default();
+                        let attrs: String = required
+                            .iter()
+                            .map(|a| format!(" {a}={quote}{quote}"))
+                            .collect();
+                        let child = format!("<{name}{attrs}/>");
+                        out.push(CodeAction {
+                            title: format!("Add missing child <{name}>"),
+                            edits: insert_child(text, &element, &child),
+                            fixes: fixes.clone(),
+                            preferred: p.expected.len() == 1,
+                        });
+                    }
+                }
+            }
+            "duplicate-attribute" => {
+                if let Some(attr) = attribute_at(parse, p.range.start()) {
+                    let mut r = attr.text_range();
+                    if let Some(ws) = attr
+                        .prev_sibling_or_token()
+                        .filter(|t| t.kind() == WHITESPACE)
+                    {
+                        r = r.cover(ws.text_range());
+                    }
+                    out.push(CodeAction {
+                        title: "Remove the duplicate attribute".into(),
+                        edits: vec![TextEdit::new(r, "")],
+                        fixes: fixes.clone(),
+                        preferred: true,
+                    });
+                }
+            }
+            "unclosed-element" => {
+                if let Some(element) = element_named_at(parse, p.range) {
+                    if let Some(name) = element.name() {
+                        let end = element.syntax().text_range().end();
+                        out.push(CodeAction {
+                            title: format!("Close <{}>", name.text()),
+                            edits: vec![TextEdit::new(
+                                TextRange::empty(end),
+                                format!("</{}>", name.text()),
+                            )],
+                            fixes: fixes.clone(),
+                            preferred: true,
+                        });
+                    }
+                }
+            }
+            "unclosed-tag" => {
+                if let Some(element) = element_named_at(parse, p.range) {
+                    let at = tag_insert_point(&element);
+                    out.push(CodeAction {
+                        title: "Close the tag with '>'".into(),
+                        edits: vec![TextEdit::new(TextRange::empty(at), ">")],
+                        fixes: fixes.clone(),
+                        preferred: false,
+                    });
+                    out.push(CodeAction {
+                        title: "Close the tag with '/>'".into(),
+                        edits: vec![TextEdit::new(TextRange::empty(at), "/>")],
+                        fixes,
+                        preferred: false,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The element whose start-tag name is inside `range` (diagnostics point at names).
+fn element_named_at(parse: &Parse, range: TextRange) -> Option<Element> {
+    let token = parse
+        .syntax()
+        .token_at_offset(range.start())
+        .right_biased()?;
+    let tag = token
+        .parent_ancestors()
+        .find(|n| matches!(n.kind(), START_TAG | EMPTY_ELEM_TAG | ELEMENT))?;
+    if tag.kind() == ELEMENT {
+        Element::cast(tag)
+    } else {
+        Element::cast(tag.parent()?)
+    }
+}
+
+fn attribute_at(parse: &Parse, offset: TextSize) -> Option<SyntaxNode> {
+    let token = parse.syntax().token_at_offset(offset).right_biased()?;
+    token.parent_ancestors().find(|n| n.kind() == ATTRIBUTE)
+}
+
+/// Where to insert attributes: before `>`/`/>`, else after the last attribute or the name.
+fn tag_insert_point(element: &Element) -> TextSize {
+    let Some(tag) = element.tag() else {
+        return element.syntax().text_range().end();
+    };
+    let close = tag
+        .children_with_tokens()
+        .find(|c| matches!(c.kind(), R_ANGLE | SLASH_R_ANGLE));
+    if let Some(c) = close {
+        // Skip back over whitespace before the close.
+        return match c.prev_sibling_or_token().filter(|p| p.kind() == WHITESPACE) {
+            Some(ws) => ws.text_range().start(),
+            None => c.text_range().start(),
+        };
+    }
+    tag.children_with_tokens()
+        .filter(|c| c.kind() != WHITESPACE)
+        .last()
+        .map_or(tag.text_range().end(), |c| c.text_range().end())
+}
+
+/// The indentation (spaces/tabs) of the line `offset` is on.
+fn line_indent(text: &str, offset: TextSize) -> &str {
+    let o = usize::from(offset).min(text.len());
+    let start = text
+        .get(..o)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let line = text.get(start..).unwrap_or("");
+    let n = line.len() - line.trim_start_matches([' ', '\t']).len();
+    &line[..n]
+}
+
+/// Inserts `child` as the last child of `element`, indented one level deeper.
+fn insert_child(text: &str, element: &Element, child: &str) -> Vec<TextEdit> {
+    let start = element.syntax().text_range().start();
+    let indent = line_indent(text, start);
+    let inner = format!("{indent}  ");
+    if let Some(end) = element.end_tag() {
+        let at = end.syntax().text_range().start();
+        // Put the child on its own line before the end tag.
+        let before = text.get(..usize::from(at)).unwrap_or("");
+        let line_is_blank = before
+            .rsplit('\n')
+            .next()
+            .is_some_and(|l| l.trim().is_empty())
+            && before.contains('\n');
+        if line_is_blank {
+            let line_start = TextSize::from(before.rfind('\n').map_or(0, |i| i + 1) as u32);
+            return vec![TextEdit::new(
+                TextRange::new(line_start, at),
+                format!("{inner}{child}\n{indent}"),
+            )];
+        }
+        return vec![TextEdit::new(
+            TextRange::empty(at),
+            format!("\n{inner}{child}\n{indent}"),
+        )];
+    }
+    if let (true, Some(tag), Some(name)) =
+        (element.is_self_closing(), element.tag(), element.name())
+    {
+        if let Some(close) = tag
+            .children_with_tokens()
+            .find(|c| c.kind() == SLASH_R_ANGLE)
+        {
+            return vec![TextEdit::new(
+                close.text_range(),
+                format!(">\n{inner}{child}\n{indent}</{}>", name.text()),
+            )];
+        }
+    }
+    vec![]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::apply_edits;
+
+    fn fix(text: &str, code: &str) -> Vec<String> {
+        let parse = domxml_syntax::parse(text);
+        let e = parse
+            .errors()
+            .iter()
+            .find(|e| e.code == code)
+            .expect("the error exists");
+        code_actions(&parse, text, e.range, DocumentKind::OtherXml, None)
+            .into_iter()
+            .filter(|a| a.fixes.as_ref().is_some_and(|f| f.1 == code))
+            .map(|a| apply_edits(text, &a.edits))
+            .collect()
+    }
+
+    #[test]
+    fn syntax_fixes() {
+        assert_eq!(
+            fix("<a x='1' x='2'/>", "duplicate-attribute"),
+            ["<a x='1'/>"]
+        );
+        assert_eq!(fix("<d><w></d>", "unclosed-element"), ["<d><w></w></d>"]);
+        assert_eq!(
+            fix("<d><w a='1' </d>", "unclosed-tag"),
+            ["<d><w a='1'> </d>", "<d><w a='1'/> </d>"]
+        );
+    }
+
+    #[test]
+    fn child_insertion() {
+        let text = "<a>\n  <b>\n    <c/>\n  </b>\n  <e/>\n</a>";
+        let parse = domxml_syntax::parse(text);
+        let b = parse.document().root().unwrap().children().next().unwrap();
+        assert_eq!(
+            apply_edits(text, &insert_child(text, &b, "<x/>")),
+            "<a>\n  <b>\n    <c/>\n    <x/>\n  </b>\n  <e/>\n</a>"
+        );
+        let e = parse.document().root().unwrap().children().nth(1).unwrap();
+        assert_eq!(
+            apply_edits(text, &insert_child(text, &e, "<x/>")),
+            "<a>\n  <b>\n    <c/>\n  </b>\n  <e>\n    <x/>\n  </e>\n</a>"
+        );
+    }
+}

@@ -1,6 +1,6 @@
 //! What the editor features need from a schema, in plain terms. The language server and
 //! `domxml check` plug the compiled RELAX NG catalogue of `domxml-schema` in through this trait
-//! (see [`crate::schema::catalogue`]); features never look at patterns themselves.
+//! (see `catalogue.rs`); features never look at patterns themselves.
 
 use domxml_syntax::ast::{Document, Element};
 use domxml_syntax::{TextRange, TextSize};
@@ -60,6 +60,8 @@ pub trait SchemaModel: Send + Sync {
     fn label(&self) -> String;
     /// Whether documents with this root element are meant for this schema.
     fn accepts_root(&self, name: &str) -> bool;
+    /// Elements allowed as the document's root.
+    fn root_elements(&self) -> Vec<ElementInfo>;
     /// Every problem of the document against the schema.
     fn validate(&self, document: &Document) -> Vec<SchemaProblem>;
     /// Elements allowed as a child of `parent` at `offset` (after the children before it).
