@@ -19,6 +19,12 @@ impl SyntaxError {
         }
     }
 
+    pub(crate) fn with_end_shifted(mut self, by: i64) -> Self {
+        let end = (u32::from(self.range.end()) as i64 + by) as u32;
+        self.range = TextRange::new(self.range.start(), end.into());
+        self
+    }
+
     pub(crate) fn shifted(mut self, by: i64) -> Self {
         let start = (u32::from(self.range.start()) as i64 + by) as u32;
         let end = (u32::from(self.range.end()) as i64 + by) as u32;

@@ -109,8 +109,9 @@ impl LineIndex {
         let delta = edit.delta();
         let b = new_text.as_bytes();
         // Only line starts whose two neighbouring bytes changed can appear or vanish.
-        let keep_before = self.starts.partition_point(|&p| p < s);
-        let keep_after = self.starts.partition_point(|&p| p <= e);
+        // Line 0 always starts at 0, whatever the edit.
+        let keep_before = self.starts.partition_point(|&p| p < s).max(1);
+        let keep_after = self.starts.partition_point(|&p| p <= e).max(1);
         let mut starts = Vec::with_capacity(self.starts.len() + 8);
         starts.extend_from_slice(&self.starts[..keep_before]);
         for p in (s as usize).max(1)..=inserted_end.min(b.len()) {
@@ -179,6 +180,8 @@ mod tests {
             ("x\ny\nz", 1..4, "1\r2\r\n3"),
             ("", 0..0, "\n\n"),
             ("ab\n", 3..3, "\r"),
+            ("\nab", 0..1, ""),
+            ("ab", 0..0, "\n"),
         ];
         for (text, range, insert) in cases {
             let mut idx = LineIndex::new(text);

@@ -493,7 +493,10 @@ impl<'t> Parser<'t> {
         let end = match (close, lt) {
             (Some(c), Some(l)) if l < c => {
                 let between = &body[l..c];
-                if between.contains(['>', '\n']) {
+                let looks_like_tag = between[1..].starts_with(|ch: char| {
+                    is_name_start_char(ch) || matches!(ch, '/' | '!' | '?')
+                });
+                if looks_like_tag || between.contains(['>', '\n']) {
                     self.error(
                         "unclosed-value",
                         start..start + 1,
@@ -591,6 +594,13 @@ impl<'t> Parser<'t> {
         self.seen_markup = true;
         let name = &self.text[start + 2..name_end];
         let name_range = text_range(start + 2..name_end);
+        if name.is_empty() {
+            // Already reported as nameless; it closes nothing.
+            self.builder.start_node(ERROR.into());
+            self.emit_end_tag(start, name_end, end, closed);
+            self.builder.finish_node();
+            return;
+        }
         let matching = self.stack.iter().rposition(|e| e.name == name);
         match matching {
             Some(depth) => {

@@ -51,7 +51,14 @@ fn reparse_token(old: &Parse, edit: &TextEdit, new_text: &str) -> Option<Parse> 
             |_| {},
         );
     }
-    let green = token.replace_with(rowan::GreenToken::new(new_kind.into(), new_token_text));
+    // Through the parent, since rowan's token replacement insists on the same kind.
+    let parent = token.parent()?;
+    let new_token = rowan::GreenToken::new(new_kind.into(), new_token_text);
+    let green = parent.replace_with(
+        parent
+            .green()
+            .replace_child(token.index(), new_token.into()),
+    );
     Some(Parse {
         green,
         errors: merge_errors(old.errors(), range, edit.delta(), new_errors).into(),
@@ -60,9 +67,20 @@ fn reparse_token(old: &Parse, edit: &TextEdit, new_text: &str) -> Option<Parse> 
 
 /// The kind of `token` after its text became `new`, if it is still one token of that family.
 fn relexed_kind(token: &SyntaxToken, new: &str) -> Option<crate::SyntaxKind> {
+    if !new.chars().all(refs::is_xml_char) {
+        return None;
+    }
     let in_element_content = token.parent().is_some_and(|p| p.kind() == ELEMENT);
     match token.kind() {
         ATTR_VALUE => {
+            // Values of the XML declaration's pseudo-attributes are checked as a whole.
+            let in_tag = token
+                .parent()
+                .and_then(|attr| attr.parent())
+                .is_some_and(|tag| matches!(tag.kind(), START_TAG | EMPTY_ELEM_TAG));
+            if !in_tag {
+                return None;
+            }
             let q = new.chars().next().filter(|c| matches!(c, '"' | '\''))?;
             let ok = new.len() >= 2
                 && new.ends_with(q)
@@ -77,10 +95,7 @@ fn relexed_kind(token: &SyntaxToken, new: &str) -> Option<crate::SyntaxKind> {
             ok.then_some(COMMENT)
         }
         TEXT | WHITESPACE if in_element_content => {
-            let ok = !new.is_empty()
-                && !new.contains(['<', '&'])
-                && !new.contains("]]>")
-                && new.chars().all(refs::is_xml_char);
+            let ok = !new.is_empty() && !new.contains(['<', '&']) && !new.contains("]]>");
             ok.then(|| {
                 if is_xml_whitespace(new) {
                     WHITESPACE
@@ -153,12 +168,13 @@ fn ancestor_names(node: &SyntaxNode) -> Option<Vec<String>> {
     Some(names)
 }
 
-/// An error belongs to a reparsed stretch when it starts inside it (a zero-width error at its
-/// very end belongs to what follows).
+/// An error belongs to a reparsed stretch when it lies inside it; a zero-width error at either
+/// edge belongs to the neighbour, as the stretch starts and ends with its own characters.
 fn owned_by(error: TextRange, stretch: TextRange) -> bool {
-    error.start() >= stretch.start()
-        && error.end() <= stretch.end()
-        && (error.start() < stretch.end() || stretch.is_empty())
+    if error.is_empty() {
+        return error.start() > stretch.start() && error.start() < stretch.end();
+    }
+    error.start() >= stretch.start() && error.end() <= stretch.end()
 }
 
 fn merge_errors(
@@ -173,6 +189,9 @@ fn merge_errors(
         .map(|e| {
             if e.range.start() >= stretch.end() {
                 e.clone().shifted(delta)
+            } else if e.range.end() >= stretch.end() {
+                // Encloses the stretch: only its end moves.
+                e.clone().with_end_shifted(delta)
             } else {
                 e.clone()
             }

@@ -1,0 +1,158 @@
+//! Invariants over random inputs: the tree is lossless and nothing panics; incremental reparsing
+//! after any sequence of edits equals a full parse (same green tree, same errors); the line index
+//! kept up to date equals a fresh one. Cases: DOMXML_PROPTEST_CASES (default 2000).
+
+use domxml_syntax::{LineIndex, TextEdit, TextRange, TextSize, parse};
+use proptest::prelude::*;
+
+fn cases() -> u32 {
+    std::env::var("DOMXML_PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000)
+}
+
+/// Fragments that exercise every lexer state, plus arbitrary characters.
+fn xmlish() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        8 => prop::sample::select(vec![
+            "<", ">", "</", "/>", "=", "'", "\"", "&", ";", "&amp;", "&#x41;", "&#0;", "&bogus;",
+            "<!--", "-->", "--", "<![CDATA[", "]]>", "<?", "?>", "<?xml version='1.0'?>",
+            "<!DOCTYPE d [<!ENTITY e 'x'>]>", "[", "]", " ", "\n", "\r", "\r\n", "\t", "a", "b",
+            "domain", "disk", "x:y", "é", "𝄞", "\u{0}", "\u{FEFF}", "<a>", "</a>", "<b x='1'>",
+            "</b>", "<c/>", " y=\"2\"",
+        ]).prop_map(str::to_string),
+        1 => any::<char>().prop_map(|c| c.to_string()),
+    ];
+    prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+}
+
+fn check_parse(text: &str) {
+    let p = parse(text);
+    assert_eq!(p.syntax().text().to_string(), text);
+    for e in p.errors() {
+        assert!(
+            usize::from(e.range.end()) <= text.len(),
+            "{e:?} out of {text:?}"
+        );
+        assert!(
+            text.is_char_boundary(e.range.start().into())
+                && text.is_char_boundary(e.range.end().into())
+        );
+    }
+}
+
+#[derive(Debug, Clone)]
+struct RawEdit {
+    at: f64,
+    delete: usize,
+    insert: String,
+}
+
+fn raw_edit() -> impl Strategy<Value = RawEdit> {
+    (
+        0.0..=1.0f64,
+        prop_oneof![3 => 0..2usize, 1 => 0..40usize],
+        prop_oneof![3 => "[a-z'\" =<>/]{0,2}", 1 => xmlish()],
+    )
+        .prop_map(|(at, delete, insert)| RawEdit { at, delete, insert })
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn to_edit(text: &str, raw: &RawEdit) -> TextEdit {
+    let start = floor_boundary(text, (raw.at * text.len() as f64) as usize);
+    let end = floor_boundary(text, start + raw.delete);
+    TextEdit::new(
+        TextRange::new(TextSize::from(start as u32), TextSize::from(end as u32)),
+        raw.insert.clone(),
+    )
+}
+
+fn check_edits(seed: &str, edits: &[RawEdit]) {
+    let mut text = seed.to_string();
+    let mut tree = parse(&text);
+    let mut index = LineIndex::new(&text);
+    for raw in edits {
+        let edit = to_edit(&text, raw);
+        edit.apply(&mut text);
+        tree = tree.reparse(&edit, &text);
+        index.apply_edit(&edit, &text);
+        let full = parse(&text);
+        assert_eq!(tree.green(), full.green(), "tree after {edit:?} on\n{text}");
+        assert_eq!(
+            tree.errors(),
+            full.errors(),
+            "errors after {edit:?} on\n{text}"
+        );
+        assert_eq!(index, LineIndex::new(&text));
+    }
+}
+
+const SEEDS: [&str; 3] = [
+    include_str!("../../../examples/workstation.xml"),
+    "<domain type='kvm'>\n  <name>t</name>\n  <devices>\n    <watchdog model='i6300esb' action='reset'/>\n    <!-- balloon -->\n    <memballoon model='virtio'>\n      <stats period='10'/>\n    </memballoon>\n  </devices>\n</domain>\n",
+    "<a><b>text &amp; more</b><c x=\"1\" y='2'/><![CDATA[ <raw> ]]></a>",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    #[test]
+    fn any_text_round_trips(text in xmlish()) {
+        check_parse(&text);
+    }
+
+    #[test]
+    fn any_unicode_round_trips(text in "\\PC{0,64}") {
+        check_parse(&text);
+    }
+
+    #[test]
+    fn incremental_equals_full_parse(seed in 0..SEEDS.len(), edits in prop::collection::vec(raw_edit(), 1..12)) {
+        check_edits(SEEDS[seed], &edits);
+    }
+}
+
+/// Real documents from libvirt's test suite as seeds, when `../shared` is there.
+#[test]
+fn incremental_equals_full_parse_on_corpus_documents() {
+    let Some(dir) = corpus_dir() else {
+        println!("SKIPPED: ../shared/libvirt-11.3.0/corpus/domain not found");
+        return;
+    };
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("corpus dir readable")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "xml"))
+        .collect();
+    files.sort();
+    let seeds: Vec<String> = files
+        .iter()
+        .step_by(files.len() / 40 + 1)
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect();
+    let mut runner =
+        proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(cases() / 4 + 1));
+    runner
+        .run(
+            &(0..seeds.len(), prop::collection::vec(raw_edit(), 1..8)),
+            |(i, edits)| {
+                check_edits(&seeds[i], &edits);
+                Ok(())
+            },
+        )
+        .unwrap();
+}
+
+fn corpus_dir() -> Option<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/libvirt-11.3.0/corpus/domain");
+    dir.is_dir().then_some(dir)
+}
