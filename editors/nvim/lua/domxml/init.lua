@@ -1,0 +1,220 @@
+-- domxml for Neovim: the libvirt XML language server (`domxml lsp`).
+--
+-- Neovim 0.11+: add this directory to 'runtimepath' and call `vim.lsp.enable('domxml')`
+-- (lsp/domxml.lua holds the configuration; override it with `vim.lsp.config('domxml', {...})`).
+-- Neovim 0.10: `require('domxml').setup(opts)`.
+local M = {}
+
+--- Root elements of libvirt's XML formats.
+M.roots = {
+  'domain', 'network', 'networkport', 'pool', 'volume', 'secret', 'interface',
+  'filter', 'filterbinding', 'device', 'capabilities', 'domainCapabilities',
+  'storagepoolCapabilities', 'domainsnapshot', 'domaincheckpoint', 'domainbackup', 'cpu',
+}
+local root_set = {}
+for _, name in ipairs(M.roots) do
+  root_set[name] = true
+end
+
+--- Settings sent to the server (workspace/configuration section `domxml`, and init_options).
+M.default_settings = {
+  schema = { path = vim.NIL },
+  diagnostics = { enable = true },
+  format = { enable = true, indentSize = vim.NIL, maxLineWidth = 120 },
+}
+
+--- Last `domxml/status` per client id (pushed by the server, or asked for with a request).
+M.status = {}
+
+--- `virsh edit` edits a copy in $TMPDIR/virshXXXXXX.xml.
+function M.is_virsh_temp_file(path)
+  local name = vim.fs.basename(path or '')
+  return name:match('^virsh%w%w%w%w%w%w%.xml$') ~= nil
+end
+
+--- The first element's name in a buffer (skipping the prolog, comments, PIs and doctype), or nil.
+function M.root_element(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local lines = vim.api.nvim_buf_get_lines(bufnr, 0, math.min(200, vim.api.nvim_buf_line_count(bufnr)), false)
+  local text = table.concat(lines, '\n')
+  local i = 1
+  while true do
+    local lt = text:find('<', i, true)
+    if not lt then
+      return nil
+    end
+    local two, four = text:sub(lt, lt + 1), text:sub(lt, lt + 3)
+    if two == '<?' then
+      local e = text:find('?>', lt + 2, true)
+      if not e then return nil end
+      i = e + 2
+    elseif four == '<!--' then
+      local e = text:find('-->', lt + 4, true)
+      if not e then return nil end
+      i = e + 3
+    elseif two == '<!' then
+      local e = text:find('>', lt + 2, true)
+      if not e then return nil end
+      i = e + 1
+    else
+      return text:match('^<([%a_][%w_%.%-]*:?[%w_%.%-]*)', lt)
+    end
+  end
+end
+
+--- Whether a buffer is a libvirt document: its root is a libvirt kind, or it is a virsh edit file.
+function M.is_libvirt_buffer(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  if M.is_virsh_temp_file(vim.api.nvim_buf_get_name(bufnr)) then
+    return true
+  end
+  local root = M.root_element(bufnr)
+  return root ~= nil and root_set[root] == true
+end
+
+local function status_handler(err, result, ctx)
+  if not err and type(result) == 'table' then
+    M.status[ctx.client_id] = result
+  end
+  return vim.NIL
+end
+
+--- Human-readable description of a `domxml/status` result.
+function M.describe_status(status)
+  if type(status) ~= 'table' or type(status.schema) ~= 'table' then
+    return nil
+  end
+  local schema = status.schema
+  local libvirt = type(schema.libvirtVersion) == 'string' and ('libvirt ' .. schema.libvirtVersion) or nil
+  local text
+  if schema.kind == 'path' or (type(schema.path) == 'string' and schema.kind ~= 'builtin') then
+    text = 'schema from ' .. tostring(schema.path or 'disk') .. (libvirt and (' (' .. libvirt .. ')') or '')
+  else
+    text = 'builtin schema' .. (libvirt and (' (' .. libvirt .. ')') or '')
+  end
+  if type(schema.error) == 'string' then
+    text = text .. '; problem: ' .. schema.error
+  end
+  return text
+end
+
+--- Asks an attached client for `domxml/status` (synchronously, with a timeout); nil when the
+--- server does not answer it.
+function M.request_status(client, timeout_ms)
+  local bufnr = vim.lsp.get_buffers_by_client_id and vim.lsp.get_buffers_by_client_id(client.id)[1] or nil
+  local ok, response = pcall(function()
+    if vim.fn.has('nvim-0.11') == 1 then
+      return client:request_sync('domxml/status', {}, timeout_ms or 2000, bufnr)
+    end
+    return client.request_sync('domxml/status', {}, timeout_ms or 2000, bufnr)
+  end)
+  if ok and response and not response.err and type(response.result) == 'table' then
+    M.status[client.id] = response.result
+    return response.result
+  end
+  return M.status[client.id]
+end
+
+--- root_dir in Neovim 0.11's form: start only for libvirt buffers; the workspace is the
+--- enclosing git repository or the file's directory (virsh edit files: $TMPDIR).
+function M.root_dir(bufnr, on_dir)
+  if not M.is_libvirt_buffer(bufnr) then
+    return
+  end
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  local root = vim.fs.root(bufnr, { '.git' })
+  if root == nil and name ~= '' then
+    root = vim.fs.dirname(name)
+  end
+  on_dir(root)
+end
+
+--- The configuration for `vim.lsp.config` (0.11) / `vim.lsp.start` (0.10).
+function M.config()
+  return {
+    cmd = { 'domxml', 'lsp' },
+    filetypes = { 'xml' },
+    root_dir = M.root_dir,
+    settings = { domxml = vim.deepcopy(M.default_settings) },
+    handlers = { ['domxml/status'] = status_handler },
+    -- initializationOptions mirror settings.domxml (as the VS Code extension sends them)
+    before_init = function(params, config)
+      local settings = config.settings and config.settings.domxml
+      if type(settings) == 'table' and params.initializationOptions == nil then
+        params.initializationOptions = settings
+      end
+    end,
+  }
+end
+
+local augroup
+--- Starts the server for libvirt XML buffers.
+--- On 0.11+ this is `vim.lsp.config('domxml', opts)` + `vim.lsp.enable('domxml')`;
+--- on 0.10 a FileType autocmd calls `vim.lsp.start`. opts: any vim.lsp.Config field
+--- (cmd, settings = { domxml = {...} }, on_attach, capabilities, ...).
+function M.setup(opts)
+  opts = opts or {}
+  if vim.fn.has('nvim-0.11') == 1 and vim.lsp.config and vim.lsp.enable then
+    -- merged over lsp/domxml.lua by vim.lsp.config itself
+    vim.lsp.config('domxml', opts)
+    vim.lsp.enable('domxml')
+    M.watch_new_buffers()
+    return
+  end
+  local config = vim.tbl_deep_extend('force', M.config(), opts)
+  config.name = 'domxml'
+  local root_dir_fn = config.root_dir
+  augroup = vim.api.nvim_create_augroup('domxml', { clear = true })
+  local function start(bufnr)
+    if not vim.tbl_contains(config.filetypes, vim.bo[bufnr].filetype) then
+      return
+    end
+    root_dir_fn(bufnr, function(root)
+      local c = vim.deepcopy(config)
+      c.root_dir = root
+      c.filetypes = nil
+      vim.lsp.start(c, { bufnr = bufnr })
+    end)
+  end
+  M._start_buffer = start
+  vim.api.nvim_create_autocmd('FileType', {
+    group = augroup,
+    pattern = config.filetypes,
+    callback = function(args)
+      start(args.buf)
+    end,
+  })
+  M.watch_new_buffers()
+  -- buffers already open when setup runs
+  for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(bufnr) then
+      start(bufnr)
+    end
+  end
+end
+
+--- An XML buffer that was empty (or not yet libvirt) when opened gets the server once its root
+--- element is typed: checked when leaving insert mode and on write.
+function M.watch_new_buffers()
+  local group = vim.api.nvim_create_augroup('domxml_late_attach', { clear = true })
+  vim.api.nvim_create_autocmd({ 'InsertLeave', 'BufWritePost' }, {
+    group = group,
+    callback = function(args)
+      local bufnr = args.buf
+      if vim.bo[bufnr].filetype ~= 'xml' or #vim.lsp.get_clients({ bufnr = bufnr, name = 'domxml' }) > 0 then
+        return
+      end
+      if not M.is_libvirt_buffer(bufnr) then
+        return
+      end
+      if M._start_buffer then
+        M._start_buffer(bufnr)
+      else
+        -- 0.11: re-run the FileType autocommands of vim.lsp.enable for this buffer
+        pcall(vim.api.nvim_exec_autocmds, 'FileType', { group = 'nvim.lsp.enable', buffer = bufnr, modeline = false })
+      end
+    end,
+  })
+end
+
+return M
