@@ -52,6 +52,8 @@ pub struct Catalogue {
     pub(crate) start: Pat,
     /// The file the catalogue was compiled from (for messages).
     pub(crate) entry: String,
+    /// Reverse element containment, for documentation lookups by name (built on first use).
+    pub(crate) parents: std::sync::OnceLock<Vec<Vec<ElemId>>>,
 }
 
 impl Store for Catalogue {

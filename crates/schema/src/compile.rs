@@ -49,6 +49,7 @@ pub fn compile(files: &dyn SchemaFiles, entry: &str) -> Result<Catalogue, Vec<Sc
             values: Vec::new(),
             start: Pat::NOT_ALLOWED,
             entry: entry.to_owned(),
+            parents: std::sync::OnceLock::new(),
         },
         pending: Vec::new(),
         errors: Vec::new(),

@@ -69,6 +69,10 @@ impl Store for Session<'_> {
         let nullable = node_nullable(self, &node);
         self.local.push(node, nullable)
     }
+
+    fn element_content(&self, id: crate::pattern::ElemId) -> Option<Pat> {
+        Some(self.cat.element(id).content)
+    }
 }
 
 impl<'c> Session<'c> {
@@ -473,10 +477,6 @@ impl<'c> Session<'c> {
             Node::After(_, b) => b,
             _ => Pat::NOT_ALLOWED,
         }
-    }
-
-    pub fn local_patterns(&self) -> usize {
-        self.local.len()
     }
 }
 

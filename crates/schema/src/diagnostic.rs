@@ -15,6 +15,7 @@ pub mod codes {
     pub const UNEXPECTED_TEXT: &str = "unexpected-text";
     pub const UNDECLARED_PREFIX: &str = "undeclared-prefix";
     pub const WRONG_ROOT: &str = "wrong-root";
+    pub const WRONG_NAMESPACE: &str = "wrong-namespace";
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

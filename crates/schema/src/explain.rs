@@ -26,7 +26,7 @@ fn first_elements_into<S: Store + ?Sized>(
     }
     match s.node(p) {
         Node::Element(id) => {
-            if !out.contains(&id) {
+            if !out.contains(&id) && s.element_content(id) != Some(Pat::NOT_ALLOWED) {
                 out.push(id);
             }
         }

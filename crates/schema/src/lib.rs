@@ -17,6 +17,7 @@ mod explain;
 mod intern;
 mod name_class;
 mod pattern;
+pub mod query;
 mod sources;
 mod suggest;
 mod validate;

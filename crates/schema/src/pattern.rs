@@ -53,6 +53,10 @@ pub trait Store {
     fn node(&self, p: Pat) -> Node;
     fn nullable(&self, p: Pat) -> bool;
     fn intern(&mut self, node: Node) -> Pat;
+    /// The content pattern of an element definition, when the store knows the catalogue.
+    fn element_content(&self, _id: ElemId) -> Option<Pat> {
+        None
+    }
 }
 
 /// A growable hash-consed arena.
@@ -85,10 +89,6 @@ impl Arena {
 
     pub fn len(&self) -> usize {
         self.nodes.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.nodes.is_empty()
     }
 
     pub(crate) fn get(&self, p: Pat) -> Option<Node> {

@@ -39,7 +39,9 @@ pub fn did_you_mean<'a>(
             edit_distance(&wrong_lower, &c.to_lowercase())
         };
         let limit = (c.chars().count().max(wrong.chars().count()) / 3).max(1);
-        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+        // Replacing every character is not a typo.
+        let whole = c.chars().count().max(wrong.chars().count());
+        if d <= limit && d < whole && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }
     }

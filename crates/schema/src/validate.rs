@@ -130,6 +130,36 @@ impl Walk<'_, '_> {
         self.cat().class_label(self.cat().element(id).name)
     }
 
+    /// Sorted explicit names of elements, and whether a wildcard element is among them.
+    fn names_of(&self, ids: &[ElemId]) -> (Vec<String>, bool) {
+        let mut names = Vec::new();
+        let mut wildcard = false;
+        for id in ids {
+            let nc = self.cat().element(*id).name;
+            wildcard |= self.cat().name_classes().is_wildcard(nc);
+            names.extend(
+                self.cat()
+                    .class_names(nc)
+                    .into_iter()
+                    .map(|(_, l)| l.to_owned()),
+            );
+        }
+        names.sort();
+        names.dedup();
+        (names, wildcard)
+    }
+
+    /// The namespace of an element among `ids` with the same local name but another namespace.
+    fn other_namespace(&self, ids: &[ElemId], ns: &str, local: &str) -> Option<String> {
+        ids.iter().find_map(|id| {
+            self.cat()
+                .class_names(self.cat().element(*id).name)
+                .into_iter()
+                .find(|(n, l)| *l == local && *n != ns)
+                .map(|(n, _)| n.to_owned())
+        })
+    }
+
     /// Validates `e` in state `pat`; returns the state after it.
     fn element(&mut self, pat: Pat, e: &ast::Element, parent: Option<&Parent<'_>>) -> Pat {
         let Some(name) = e.name() else { return pat };
@@ -202,22 +232,21 @@ impl Walk<'_, '_> {
             (ns.to_owned(), local.to_owned())
         };
         let allowed_now: Vec<ElemId> = explain::first_elements(&*self.s, pat);
-        let mut allowed_names: Vec<String> = allowed_now
-            .iter()
-            .map(|id| self.element_label(*id))
-            .collect();
-        allowed_names.sort();
-        allowed_names.dedup();
+        let (allowed_names, _) = self.names_of(&allowed_now);
+        let prefix_broken = name.prefix().is_some() && self.ns.resolve(name.prefix()).is_none();
         let Some(parent) = parent else {
-            let mut d = Diagnostic::new(
-                name.range(),
-                codes::WRONG_ROOT,
-                format!(
+            let message = match self.other_namespace(&allowed_now, &ns, &local) {
+                Some(wanted) => format!(
+                    "<{}> must be in namespace '{wanted}' to be the root element (add xmlns=\"{wanted}\")",
+                    name.text()
+                ),
+                None => format!(
                     "<{}> cannot be the root element here: expected <{}>",
                     name.text(),
                     one_of(&allowed_names, 8)
                 ),
-            );
+            };
+            let mut d = Diagnostic::new(name.range(), codes::WRONG_ROOT, message);
             d.suggestion =
                 did_you_mean(&local, allowed_names.iter().map(String::as_str)).map(str::to_owned);
             d.expected = allowed_names;
@@ -234,21 +263,43 @@ impl Walk<'_, '_> {
             })
             .collect();
         if known.is_empty() {
-            let mut all_names: Vec<String> = everywhere
-                .iter()
-                .map(|id| self.element_label(*id))
-                .collect();
-            all_names.sort();
-            all_names.dedup();
+            if prefix_broken {
+                // Already reported as an undeclared prefix: the name cannot be judged.
+                return;
+            }
+            let (all_names, wildcard) = self.names_of(&everywhere);
+            if let Some(wanted) = self.other_namespace(&everywhere, &ns, &local) {
+                let mut d = Diagnostic::new(
+                    name.range(),
+                    codes::WRONG_NAMESPACE,
+                    format!(
+                        "<{}> in <{}> must be in namespace '{wanted}' (declare a prefix for it, e.g. xmlns:p=\"{wanted}\", and write <p:{local}>)",
+                        name.text(),
+                        parent.name
+                    ),
+                );
+                d.expected = vec![wanted];
+                self.push(d);
+                return;
+            }
             let suggestion =
                 did_you_mean(&local, all_names.iter().map(String::as_str)).map(str::to_owned);
             let mut message = format!("unknown element <{}> in <{}>", name.text(), parent.name);
+            let others = if wildcard {
+                " (or elements of other namespaces)"
+            } else {
+                ""
+            };
             match &suggestion {
                 Some(s) => message.push_str(&format!(": did you mean <{s}>?")),
+                None if all_names.is_empty() && wildcard => message.push_str(&format!(
+                    ": only elements of other namespaces are allowed in <{}>",
+                    parent.name
+                )),
                 None if all_names.is_empty() => {
                     message.push_str(&format!(": <{}> has no child elements", parent.name))
                 }
-                None => message.push_str(&format!("; allowed: {}", one_of(&all_names, 12))),
+                None => message.push_str(&format!("; allowed: {}{others}", one_of(&all_names, 12))),
             }
             let mut d = Diagnostic::new(name.range(), codes::UNKNOWN_ELEMENT, message);
             d.suggestion = suggestion;
@@ -296,7 +347,10 @@ impl Walk<'_, '_> {
             let elem = self.s.intern(Node::Element(id));
             alone = p::choice(self.s, alone, elem);
         }
-        let _ = self.element_in_scope(alone, e, name, Some(parent));
+        // Content that can never match (`notAllowed`) would only repeat the same complaint.
+        if self.s.start_tag_open(alone, key) != Pat::NOT_ALLOWED {
+            let _ = self.element_in_scope(alone, e, name, Some(parent));
+        }
     }
 
     /// Runs the attribute derivatives, reporting unknown attributes and invalid values.

@@ -21,7 +21,13 @@ fn libvirt9_schemas() -> Option<PathBuf> {
 fn xmllint_valid(schema: &Path, files: &[PathBuf]) -> Option<HashSet<PathBuf>> {
     let mut valid = HashSet::new();
     for batch in files.chunks(300) {
-        let output = Command::new("xmllint").arg("--noout").arg("--relaxng").arg(schema).args(batch).output().ok()?;
+        let output = Command::new("xmllint")
+            .arg("--noout")
+            .arg("--relaxng")
+            .arg(schema)
+            .args(batch)
+            .output()
+            .ok()?;
         let stderr = String::from_utf8_lossy(&output.stderr);
         for line in stderr.lines() {
             if let Some(file) = line.strip_suffix(" validates") {
@@ -40,7 +46,9 @@ fn verdicts_agree_with_xmllint() {
         return;
     }
     let Some(schemas) = libvirt9_schemas() else {
-        println!("SKIPPED: libvirt 9.0 schemas absent: run tests/fetch-libvirt-9.sh or set DOMXML_LIBVIRT9_SCHEMAS");
+        println!(
+            "SKIPPED: libvirt 9.0 schemas absent: run tests/fetch-libvirt-9.sh or set DOMXML_LIBVIRT9_SCHEMAS"
+        );
         return;
     };
     let entry = schemas.join("domain.rng");
@@ -62,13 +70,22 @@ fn verdicts_agree_with_xmllint() {
     for file in &files {
         let text = std::fs::read_to_string(file).expect("corpus file");
         let parse = domxml_syntax::parse(&text);
-        let diagnostics =
-            if parse.errors().is_empty() { validator.validate(&parse.document()) } else { Vec::new() };
+        let diagnostics = if parse.errors().is_empty() {
+            validator.validate(&parse.document())
+        } else {
+            Vec::new()
+        };
         let ours = parse.errors().is_empty() && diagnostics.is_empty();
         let theirs = valid.contains(file);
         if ours != theirs {
-            let first = diagnostics.first().map(|d| d.message.clone()).unwrap_or_default();
-            disagreements.push(format!("{}: xmllint valid={theirs}, domxml valid={ours} {first}", file.display()));
+            let first = diagnostics
+                .first()
+                .map(|d| d.message.clone())
+                .unwrap_or_default();
+            disagreements.push(format!(
+                "{}: xmllint valid={theirs}, domxml valid={ours} {first}",
+                file.display()
+            ));
         }
     }
     println!(
@@ -78,5 +95,10 @@ fn verdicts_agree_with_xmllint() {
         valid.len()
     );
     assert!(files.len() >= 1870);
-    assert!(disagreements.is_empty(), "{} disagreements:\n{}", disagreements.len(), disagreements.join("\n"));
+    assert!(
+        disagreements.is_empty(),
+        "{} disagreements:\n{}",
+        disagreements.len(),
+        disagreements.join("\n")
+    );
 }
