@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
+  DidChangeConfigurationNotification,
   LanguageClient,
   type LanguageClientOptions,
   type ServerOptions,
@@ -36,6 +37,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         event.affectsConfiguration('domxml.documents')
       ) {
         void restart(context);
+      } else if (event.affectsConfiguration('domxml') && client?.isRunning()) {
+        void client.sendNotification(DidChangeConfigurationNotification.type, {
+          settings: { domxml: serverSettings() },
+        });
       }
     }),
     vscode.window.onDidChangeActiveTextEditor(() => updateStatusVisibility()),
@@ -116,8 +121,18 @@ async function doStart(context: vscode.ExtensionContext): Promise<void> {
     outputChannel: output,
     traceOutputChannel: output,
     initializationOptions: serverSettings(),
-    synchronize: { configurationSection: 'domxml' },
-    middleware: documentFilter(mode, opened),
+    middleware: {
+      ...documentFilter(mode, opened),
+      workspace: {
+        configuration: async (params, token, next) => {
+          const answer = await next(params, token);
+          if (!Array.isArray(answer)) {
+            return answer;
+          }
+          return params.items.map((item, i) => (item.section === 'domxml' ? serverSettings() : answer[i]));
+        },
+      },
+    },
   };
 
   const next = new LanguageClient('domxml', 'domxml', serverOptions, clientOptions);
@@ -160,16 +175,22 @@ async function doStart(context: vscode.ExtensionContext): Promise<void> {
   }
 }
 
-/** The settings the server reads (everything under `domxml.` except the client's own). */
+/**
+ * The settings the server reads (everything under `domxml.` except the client's own), sent as
+ * initializationOptions, in workspace/didChangeConfiguration ({settings: {domxml: ...}}) and as
+ * the answer to workspace/configuration for the section `domxml`.
+ */
 function serverSettings(): Record<string, unknown> {
   const config = vscode.workspace.getConfiguration('domxml');
   return {
-    schema: { path: config.get<string | null>('schema.path') ?? null },
+    // "" (not null) when unset: the server keeps its current value for null, "" means builtin
+    schema: { path: config.get<string | null>('schema.path')?.trim() || '' },
     diagnostics: { enable: config.get<boolean>('diagnostics.enable') ?? true },
     format: {
       enable: config.get<boolean>('format.enable') ?? true,
-      indentSize: config.get<number | null>('format.indentSize') ?? null,
-      maxLineWidth: config.get<number>('format.maxLineWidth') ?? 120,
+      indentWidth: config.get<number>('format.indentWidth') ?? 2,
+      useTabs: config.get<boolean>('format.useTabs') ?? false,
+      keepBlankLines: config.get<boolean>('format.keepBlankLines') ?? true,
     },
   };
 }

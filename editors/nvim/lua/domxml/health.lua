@@ -112,7 +112,11 @@ function M.check()
 
   health.start('domxml: schema')
   local settings = config.settings and config.settings.domxml or nil
-  if type(settings) == 'table' and type(settings.schema) == 'table' and type(settings.schema.path) == 'string' then
+  local path = type(settings) == 'table' and type(settings.schema) == 'table' and settings.schema.path
+  if type(path) == 'string' and path ~= '' and path ~= 'builtin' then
+    if vim.fn.filereadable(vim.fn.expand(path)) == 0 then
+      health.warn('settings.domxml.schema.path = ' .. path .. ' is not a readable file', { 'point it at libvirt\'s domain.rng, e.g. /usr/share/libvirt/schemas/domain.rng' })
+    end
     health.info('settings.domxml.schema.path = ' .. settings.schema.path)
   else
     health.info('settings.domxml.schema.path is unset: the builtin schema is expected')

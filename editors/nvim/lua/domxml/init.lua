@@ -17,10 +17,11 @@ for _, name in ipairs(M.roots) do
 end
 
 --- Settings sent to the server (workspace/configuration section `domxml`, and init_options).
+--- schema.path: libvirt's domain.rng to validate against ('' or 'builtin': the builtin schema).
 M.default_settings = {
-  schema = { path = vim.NIL },
+  schema = { path = '' },
   diagnostics = { enable = true },
-  format = { enable = true, indentSize = vim.NIL, maxLineWidth = 120 },
+  format = { enable = true, indentWidth = 2, useTabs = false, keepBlankLines = true },
 }
 
 --- Last `domxml/status` per client id (pushed by the server, or asked for with a request).

