@@ -1,5 +1,6 @@
 -- domxml: nothing starts until `vim.lsp.enable('domxml')` (0.11+) or
--- `require('domxml').setup()`; this only adds the :DomxmlStatus command.
+-- `require('domxml').setup()` (0.10); this adds the :DomxmlStatus command and attaches the server
+-- to an XML buffer that becomes libvirt XML while typed (a new file).
 if vim.g.loaded_domxml then
   return
 end
@@ -25,3 +26,11 @@ vim.api.nvim_create_user_command('DomxmlStatus', function()
     )
   end
 end, { desc = 'Show the domxml server and the schema it uses' })
+
+vim.api.nvim_create_autocmd({ 'InsertLeave', 'BufWritePost' }, {
+  group = vim.api.nvim_create_augroup('domxml_late_attach', { clear = true }),
+  pattern = '*.xml',
+  callback = function(args)
+    require('domxml').attach_late(args.buf)
+  end,
+})

@@ -130,6 +130,10 @@ function M.root_dir(bufnr, on_dir)
   on_dir(root)
 end
 
+function M.reuse_client(client, config)
+  return client.name == config.name and vim.deep_equal(client.config.cmd, config.cmd)
+end
+
 --- The configuration for `vim.lsp.config` (0.11) / `vim.lsp.start` (0.10).
 function M.config()
   return {
@@ -138,6 +142,8 @@ function M.config()
     root_dir = M.root_dir,
     settings = { domxml = vim.deepcopy(M.default_settings) },
     handlers = { ['domxml/status'] = status_handler },
+    -- one server for every libvirt file (it needs no workspace), virsh edit files included
+    reuse_client = M.reuse_client,
     -- initializationOptions mirror settings.domxml (as the VS Code extension sends them)
     before_init = function(params, config)
       local settings = config.settings and config.settings.domxml
@@ -159,7 +165,6 @@ function M.setup(opts)
     -- merged over lsp/domxml.lua by vim.lsp.config itself
     vim.lsp.config('domxml', opts)
     vim.lsp.enable('domxml')
-    M.watch_new_buffers()
     return
   end
   local config = vim.tbl_deep_extend('force', M.config(), opts)
@@ -174,7 +179,7 @@ function M.setup(opts)
       local c = vim.deepcopy(config)
       c.root_dir = root
       c.filetypes = nil
-      vim.lsp.start(c, { bufnr = bufnr })
+      vim.lsp.start(c, { bufnr = bufnr, reuse_client = c.reuse_client })
     end)
   end
   M._start_buffer = start
@@ -185,7 +190,6 @@ function M.setup(opts)
       start(args.buf)
     end,
   })
-  M.watch_new_buffers()
   -- buffers already open when setup runs
   for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
     if vim.api.nvim_buf_is_loaded(bufnr) then
@@ -194,28 +198,32 @@ function M.setup(opts)
   end
 end
 
---- An XML buffer that was empty (or not yet libvirt) when opened gets the server once its root
---- element is typed: checked when leaving insert mode and on write.
-function M.watch_new_buffers()
-  local group = vim.api.nvim_create_augroup('domxml_late_attach', { clear = true })
-  vim.api.nvim_create_autocmd({ 'InsertLeave', 'BufWritePost' }, {
-    group = group,
-    callback = function(args)
-      local bufnr = args.buf
-      if vim.bo[bufnr].filetype ~= 'xml' or #vim.lsp.get_clients({ bufnr = bufnr, name = 'domxml' }) > 0 then
-        return
-      end
-      if not M.is_libvirt_buffer(bufnr) then
-        return
-      end
-      if M._start_buffer then
-        M._start_buffer(bufnr)
-      else
-        -- 0.11: re-run the FileType autocommands of vim.lsp.enable for this buffer
-        pcall(vim.api.nvim_exec_autocmds, 'FileType', { group = 'nvim.lsp.enable', buffer = bufnr, modeline = false })
-      end
-    end,
-  })
+--- Starts (or reuses) the server for one buffer if it is libvirt XML and domxml is enabled
+--- (0.11: vim.lsp.enable('domxml'); 0.10: setup()). For buffers that were not libvirt XML when
+--- their filetype was set (a new file): called on InsertLeave and BufWritePost (plugin/domxml.lua).
+function M.attach_late(bufnr)
+  if vim.bo[bufnr].filetype ~= 'xml' or vim.bo[bufnr].buftype ~= '' then
+    return
+  end
+  if #vim.lsp.get_clients({ bufnr = bufnr, name = 'domxml' }) > 0 or not M.is_libvirt_buffer(bufnr) then
+    return
+  end
+  if M._start_buffer then
+    M._start_buffer(bufnr)
+  elseif vim.lsp.is_enabled and vim.lsp.is_enabled('domxml') then
+    local config = vim.deepcopy(vim.lsp.config.domxml)
+    local function start(root)
+      config.root_dir = root
+      vim.schedule(function()
+        vim.lsp.start(config, { bufnr = bufnr, reuse_client = config.reuse_client })
+      end)
+    end
+    if type(config.root_dir) == 'function' then
+      config.root_dir(bufnr, start)
+    else
+      start(config.root_dir)
+    end
+  end
 end
 
 return M
