@@ -29,46 +29,39 @@ pub(crate) fn parse_document(text: &str) -> Parsed {
     }
 }
 
-/// Parses `text[range]` as one element nested inside elements named `ancestors` (outermost
-/// first). Returns `None` unless the range is exactly one element closed by its own end tag
-/// whose inside never reaches out to the ancestors: only then is the result what a full parse
-/// would have built there. Error ranges are absolute offsets into `text`.
-pub(crate) fn parse_element_in_context(
+/// Parses `text[range]` as content of an element, nested inside elements named `ancestors`
+/// (outermost first; the last one is the element whose content this is). The whole text stays
+/// visible for lookahead, as in a full parse. Returns `None` unless the range parses to complete
+/// constructs that end exactly at its end and never close an element outside it: only then is
+/// the result what a full parse would have built there. Error ranges are absolute.
+pub(crate) fn parse_content_in_context(
     text: &str,
     range: std::ops::Range<usize>,
     ancestors: Vec<String>,
-) -> Option<Parsed> {
-    let slice = &text[..range.end];
-    let mut p = Parser::new(slice, Mode::Element { ancestors });
+) -> Option<(
+    Vec<rowan::NodeOrToken<GreenNode, rowan::GreenToken>>,
+    Vec<SyntaxError>,
+)> {
+    let mut p = Parser::new(text, Mode::Content { ancestors });
     p.pos = range.start;
+    p.limit = range.end;
     p.builder.start_node(DOCUMENT.into());
     p.run();
     p.builder.finish_node();
-    if p.bailed {
+    if p.bailed || p.pos != range.end {
         return None;
     }
     let wrapper = p.builder.finish();
-    let mut children = wrapper.children();
-    let element = children.next()?.into_node()?.to_owned();
-    if children.next().is_some() || element.kind() != ELEMENT.into() {
-        return None;
-    }
-    let closed = element
-        .children()
-        .last()
-        .and_then(|c| c.into_node().map(|n| n.kind() == END_TAG.into()))
-        .unwrap_or(false);
-    closed.then_some(Parsed {
-        green: element,
-        errors: p.errors,
-    })
+    let children = wrapper.children().map(|c| c.to_owned()).collect();
+    Some((children, p.errors))
 }
 
 #[derive(PartialEq, Eq)]
 enum Mode {
     Document,
-    /// Reparsing one element: end tags may not close any of these, and there is no prolog.
-    Element {
+    /// Reparsing a stretch of an element's content: end tags may not close any of these
+    /// enclosing elements, and there is no prolog.
+    Content {
         ancestors: Vec<String>,
     },
 }
@@ -96,6 +89,8 @@ struct Parser<'t> {
     mode: Mode,
     /// Everything before `pos` is in the tree.
     pos: usize,
+    /// Where parsing stops (the end of the text, or of the stretch being reparsed).
+    limit: usize,
     roots: usize,
     /// Anything but trivia seen yet (the XML declaration must come first).
     seen_markup: bool,
@@ -111,6 +106,7 @@ impl<'t> Parser<'t> {
             stack: Vec::new(),
             mode,
             pos: 0,
+            limit: text.len(),
             roots: 0,
             seen_markup: false,
             bailed: false,
@@ -121,53 +117,58 @@ impl<'t> Parser<'t> {
         if self.mode == Mode::Document && self.text.starts_with('\u{FEFF}') {
             self.token(BOM, 0..3);
         }
-        while self.pos < self.text.len() && !self.bailed {
-            self.lex_with_xmlparser();
-            if self.pos < self.text.len() && !self.bailed {
+        while self.pos < self.limit && !self.bailed {
+            let failed_in_content = self.lex_with_xmlparser();
+            if failed_in_content && self.pos < self.limit && !self.bailed {
                 self.recover();
             }
         }
         self.finish();
     }
 
-    /// Feeds xmlparser's tokens into the tree until it ends or fails; on failure `self.pos` is
-    /// where the failing construct starts (or, inside a start tag, where the tag goes wrong).
-    fn lex_with_xmlparser(&mut self) {
+    /// Feeds xmlparser's tokens into the tree until it ends or fails. A failure inside a start
+    /// tag is repaired here; a failure in content returns `true` with `self.pos` at the start of
+    /// the construct it could not read.
+    fn lex_with_xmlparser(&mut self) -> bool {
         let mut tokens = Tokenizer::from_fragment(self.text, self.pos..self.text.len());
         let mut tag: Option<OpenTag> = None;
         loop {
+            if tag.is_none() && self.pos >= self.limit {
+                return false;
+            }
             match tokens.next() {
                 None => {
                     if let Some(tag) = tag {
                         // xmlparser ends silently inside a tag at end of input.
                         self.lex_tag_rest(tag);
                     }
-                    return;
+                    return false;
                 }
-                Some(Err(_)) => {
-                    if let Some(tag) = tag {
+                Some(Err(_)) => match tag {
+                    Some(tag) => {
                         self.lex_tag_rest(tag);
+                        return false;
                     }
-                    return;
-                }
+                    None => return true,
+                },
                 Some(Ok(token)) => match token {
                     Token::ElementStart { span, .. } => {
                         tag = Some(self.start_tag(span.start(), span.end()));
                     }
                     Token::Attribute { span, .. } => {
-                        let Some(mut t) = tag.take() else { return };
+                        let Some(mut t) = tag.take() else { return true };
                         self.gap_in_tag(span.start());
                         self.lex_attribute(&mut t);
                         if self.pos != span.end() {
                             // Our reading of the attribute disagrees with xmlparser's: trust ours.
                             self.lex_tag_rest(t);
-                            return;
+                            return false;
                         }
                         tag = Some(t);
                     }
                     Token::ElementEnd { end, span } => match end {
                         ElementEnd::Open | ElementEnd::Empty => {
-                            let Some(t) = tag.take() else { return };
+                            let Some(t) = tag.take() else { return true };
                             self.gap_in_tag(span.start());
                             self.close_start_tag(t, end == ElementEnd::Empty);
                         }
@@ -193,7 +194,7 @@ impl<'t> Parser<'t> {
                     | Token::DtdStart { .. }
                     | Token::EmptyDtd { .. }
                     | Token::EntityDeclaration { .. }
-                    | Token::DtdEnd { .. } => return,
+                    | Token::DtdEnd { .. } => return true,
                 },
             }
         }
@@ -568,7 +569,9 @@ impl<'t> Parser<'t> {
         let start = self.pos;
         let name_end = start + 2 + name_len(&self.text[start + 2..]);
         let after = name_end + whitespace_len(&self.text[name_end..]);
-        let closed = self.text[after..].starts_with('>');
+        // A nameless `</` stays just that: looking further ahead would let text after it change
+        // what it is, which incremental relexing of that text could not see.
+        let closed = name_end > start + 2 && self.text[after..].starts_with('>');
         let end = if closed { after + 1 } else { name_end };
         if name_end == start + 2 {
             self.error(
@@ -622,17 +625,18 @@ impl<'t> Parser<'t> {
                 self.builder.finish_node();
             }
             None => {
-                if let Mode::Element { ancestors } = &self.mode
-                    && (ancestors.iter().any(|a| a == name) || self.stack.is_empty())
-                {
-                    self.bailed = true;
-                    return;
+                let mut innermost = self.stack.last().map(|open| open.name.as_str());
+                if let Mode::Content { ancestors } = &self.mode {
+                    if ancestors.iter().any(|a| a == name) {
+                        self.bailed = true; // it would close an element outside the stretch
+                        return;
+                    }
+                    innermost = innermost.or(ancestors.last().map(String::as_str));
                 }
-                let message = match self.stack.last() {
-                    Some(open) => format!(
-                        "end tag </{name}> does not match the open element <{}>",
-                        open.name
-                    ),
+                let message = match innermost {
+                    Some(open) => {
+                        format!("end tag </{name}> does not match the open element <{open}>")
+                    }
                     None => format!("end tag </{name}> has no matching start tag"),
                 };
                 self.error_at("mismatched-end-tag", name_range, message);
@@ -705,14 +709,14 @@ impl<'t> Parser<'t> {
             return;
         }
         let chunk = &self.text[start..end];
-        if let Some((i, c)) = chunk.char_indices().find(|(_, c)| !refs::is_xml_char(*c)) {
+        for (i, c) in chunk.char_indices().filter(|(_, c)| !refs::is_xml_char(*c)) {
             self.error(
                 "invalid-char",
                 start + i..start + i + c.len_utf8(),
                 format!("character U+{:04X} is not allowed in XML", c as u32),
             );
         }
-        if let Some(i) = chunk.find("]]>") {
+        for (i, _) in chunk.match_indices("]]>") {
             self.error(
                 "cdata-end-in-text",
                 start + i..start + i + 3,
@@ -854,9 +858,10 @@ impl<'t> Parser<'t> {
 
     fn finish(&mut self) {
         while let Some(open) = self.stack.pop() {
-            if let Mode::Element { .. } = self.mode {
-                // An element reparse that runs off its range is not one element any more.
+            if let Mode::Content { .. } = self.mode {
+                // Open at the end of the stretch: a full parse would have gone on inside it.
                 self.bailed = true;
+                return;
             }
             self.error_at(
                 "unclosed-element",

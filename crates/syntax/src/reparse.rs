@@ -12,7 +12,7 @@ use crate::{Parse, SyntaxNode, SyntaxToken, TextEdit, refs};
 
 pub(crate) fn reparse(old: &Parse, edit: &TextEdit, new_text: &str) -> Parse {
     reparse_token(old, edit, new_text)
-        .or_else(|| reparse_element(old, edit, new_text))
+        .or_else(|| reparse_content(old, edit, new_text))
         .unwrap_or_else(|| crate::parse(new_text))
 }
 
@@ -34,6 +34,9 @@ fn reparse_token(old: &Parse, edit: &TextEdit, new_text: &str) -> Option<Parse> 
     let new_token_text = new_text.get(start..start + usize::try_from(new_len).ok()?)?;
     let new_kind = relexed_kind(&token, new_token_text)?;
 
+    if looked_ahead_into(old, range) {
+        return None;
+    }
     let inside = |e: &SyntaxError| owned_by(e.range, range);
     if old
         .errors()
@@ -114,44 +117,101 @@ fn relexed_kind(token: &SyntaxToken, new: &str) -> Option<crate::SyntaxKind> {
     }
 }
 
-fn reparse_element(old: &Parse, edit: &TextEdit, new_text: &str) -> Option<Parse> {
+/// Reparses the run of an element's children that the edit touches (with one neighbour on each
+/// side, so that text merging across the edges and lookahead into the run are seen) and splices
+/// the result into that element. Tries the innermost enclosing element first.
+fn reparse_content(old: &Parse, edit: &TextEdit, new_text: &str) -> Option<Parse> {
     let root = old.syntax();
     let covering = match root.covering_element(edit.delete) {
         NodeOrToken::Node(n) => n,
         NodeOrToken::Token(t) => t.parent()?,
     };
     let half = u32::from(root.text_range().len()) / 2;
-    for node in covering.ancestors().filter(|n| n.kind() == ELEMENT) {
-        let range = node.text_range();
-        if u32::from(range.len()) > half {
-            return None;
-        }
-        if !(range.start() < edit.delete.start() && edit.delete.end() < range.end()) {
-            continue;
-        }
-        let Some(ancestors) = ancestor_names(&node) else {
+    for parent in covering.ancestors().filter(|n| n.kind() == ELEMENT) {
+        let Some(content) = content_range(&parent) else {
             continue;
         };
-        if ancestors.is_empty() {
-            return None; // the root element: its reparse is a full reparse
+        if !(content.start() <= edit.delete.start() && edit.delete.end() <= content.end()) {
+            continue;
         }
-        let new_end = usize::try_from(u32::from(range.end()) as i64 + edit.delta()).ok()?;
-        let start = usize::from(range.start());
+        let children: Vec<_> = parent.children_with_tokens().collect();
+        // Indices of the content children (between the start tag and the end tag).
+        let first_content = 1;
+        let last_content = children.len() - 2; // may be < first_content when empty
+        let touching: Vec<usize> = (first_content..=last_content)
+            .filter(|&i| {
+                let r = children[i].text_range();
+                r.end() >= edit.delete.start() && r.start() <= edit.delete.end()
+            })
+            .collect();
+        let (lo, hi) = match (touching.first(), touching.last()) {
+            (Some(&a), Some(&b)) => (
+                a.saturating_sub(1).max(first_content),
+                (b + 1).min(last_content),
+            ),
+            _ => (first_content, last_content),
+        };
+        let stretch = if lo <= hi {
+            TextRange::new(
+                children[lo].text_range().start(),
+                children[hi].text_range().end(),
+            )
+        } else {
+            TextRange::empty(content.start())
+        };
+        if !(stretch.start() <= edit.delete.start() && edit.delete.end() <= stretch.end()) {
+            continue;
+        }
+        if u32::from(stretch.len()) > half {
+            return None;
+        }
+        if looked_ahead_into(old, stretch) {
+            return None;
+        }
+        let Some(mut ancestors) = ancestor_names(&parent) else {
+            continue;
+        };
+        ancestors.push(
+            crate::ast::Element::cast(parent.clone())?
+                .name()?
+                .text()
+                .to_string(),
+        );
+        let start = usize::from(stretch.start());
+        let new_end = usize::try_from(u32::from(stretch.end()) as i64 + edit.delta()).ok()?;
         if new_end > new_text.len() || !new_text.is_char_boundary(new_end) {
             return None;
         }
-        if let Some(parsed) = parser::parse_element_in_context(new_text, start..new_end, ancestors)
-        {
-            let mut errors = parsed.errors;
-            sort_errors(&mut errors);
-            let green = node.replace_with(parsed.green);
-            return Some(Parse {
-                green,
-                errors: merge_errors(old.errors(), range, edit.delta(), errors).into(),
-            });
-        }
+        let (new_children, mut errors) =
+            parser::parse_content_in_context(new_text, start..new_end, ancestors)?;
+        sort_errors(&mut errors);
+        let range = if lo <= hi { lo..hi + 1 } else { lo..lo };
+        let new_parent = parent.green().splice_children(range, new_children);
+        let green = parent.replace_with(new_parent);
+        return Some(Parse {
+            green,
+            errors: merge_errors(old.errors(), stretch, edit.delta(), errors).into(),
+        });
     }
     None
+}
+
+/// The stretch between an element's start tag and its end tag, if it has both.
+fn content_range(element: &SyntaxNode) -> Option<TextRange> {
+    let first = element.first_child()?;
+    let last = element.last_child()?;
+    if first.kind() != START_TAG || last.kind() != END_TAG || first == last {
+        return None;
+    }
+    // The element's first and last children must be exactly these tags.
+    let all: Vec<_> = element.children_with_tokens().collect();
+    if all.first()?.as_node() != Some(&first) || all.last()?.as_node() != Some(&last) {
+        return None;
+    }
+    Some(TextRange::new(
+        first.text_range().end(),
+        last.text_range().start(),
+    ))
 }
 
 /// Names of the elements enclosing `node`, outermost first; `None` if one has no name.
@@ -200,4 +260,12 @@ fn merge_errors(
     out.extend(new);
     sort_errors(&mut out);
     out
+}
+
+/// An unterminated attribute value decides where it ends by looking arbitrarily far ahead, maybe
+/// into `stretch`: then the text before the stretch may parse differently after the edit.
+fn looked_ahead_into(old: &Parse, stretch: TextRange) -> bool {
+    old.errors()
+        .iter()
+        .any(|e| e.code == "unclosed-value" && e.range.start() < stretch.start())
 }

@@ -81,6 +81,7 @@ fn check_edits(seed: &str, edits: &[RawEdit]) {
     let mut index = LineIndex::new(&text);
     for raw in edits {
         let edit = to_edit(&text, raw);
+        let before = text.clone();
         edit.apply(&mut text);
         tree = tree.reparse(&edit, &text);
         index.apply_edit(&edit, &text);
