@@ -34,14 +34,13 @@ pub(crate) fn parse_document(text: &str) -> Parsed {
 /// visible for lookahead, as in a full parse. Returns `None` unless the range parses to complete
 /// constructs that end exactly at its end and never close an element outside it: only then is
 /// the result what a full parse would have built there. Error ranges are absolute.
+pub(crate) type GreenChild = rowan::NodeOrToken<GreenNode, rowan::GreenToken>;
+
 pub(crate) fn parse_content_in_context(
     text: &str,
     range: std::ops::Range<usize>,
     ancestors: Vec<String>,
-) -> Option<(
-    Vec<rowan::NodeOrToken<GreenNode, rowan::GreenToken>>,
-    Vec<SyntaxError>,
-)> {
+) -> Option<(Vec<GreenChild>, Vec<SyntaxError>)> {
     let mut p = Parser::new(text, Mode::Content { ancestors });
     p.pos = range.start;
     p.limit = range.end;
