@@ -1,13 +1,18 @@
 //! domxml: the command-line entry point (`domxml check`, `domxml lsp`).
 
 mod check;
+mod lsp;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "domxml", version, about = "Language server and linter for libvirt domain XML")]
+#[command(
+    name = "domxml",
+    version,
+    about = "Language server and linter for libvirt domain XML"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -17,11 +22,17 @@ struct Cli {
 enum Command {
     /// Check XML files and print their problems.
     Check(check::CheckArgs),
+    /// Run the language server on standard input/output.
+    Lsp,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Lsp => {
+            lsp::quiet_panics();
+            lsp::run()
+        }
     }
 }

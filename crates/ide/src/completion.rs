@@ -157,13 +157,16 @@ pub fn completions(
                 .filter(|a| Some(a) != attribute.as_ref())
                 .filter_map(|a| a.name().map(|n| n.text().to_string()))
                 .collect();
+            // With the attribute under the cursor being (re)typed, ask for every attribute and
+            // filter the others out; else ask what can still be added.
+            let include_present = attribute.is_some();
             let has_value = attribute
                 .as_ref()
                 .is_some_and(|a| a.syntax().children_with_tokens().any(|c| c.kind() == EQ));
             let mut attrs: Vec<AttributeInfo> = schema
-                .attributes(&element)
+                .attributes(&element, include_present)
                 .into_iter()
-                .filter(|a| !present.contains(&a.name))
+                .filter(|a| !present.contains(&a.name) && !a.name.starts_with("xmlns"))
                 .collect();
             attrs.sort_by_key(|a| !a.required);
             attrs
@@ -203,10 +206,10 @@ pub fn completions(
             ..
         } => {
             let Some(schema) = schema else { return vec![] };
-            let Some(attr) = crate::schema::find_attribute(schema, &element, &name) else {
-                return vec![];
-            };
-            value_items(&attr.values, attr.default.as_deref(), replace, options)
+            let default =
+                crate::schema::find_attribute(schema, &element, &name).and_then(|a| a.default);
+            let (values, _) = schema.attribute_values(&element, &name);
+            value_items(&values, default.as_deref(), replace, options)
         }
         CursorContext::Text { element, replace } => {
             let Some(schema) = schema else { return vec![] };

@@ -68,8 +68,17 @@ pub trait SchemaModel: Send + Sync {
     fn allowed_children(&self, parent: &Element, offset: TextSize) -> Vec<ElementInfo>;
     /// The element's own definition.
     fn element_info(&self, element: &Element) -> Option<ElementInfo>;
-    /// Every attribute the element may have.
-    fn attributes(&self, element: &Element) -> Vec<AttributeInfo>;
+    /// The attributes the element may have: all of them when `include_present`, else only
+    /// those that can still be added next to the ones already there.
+    fn attributes(&self, element: &Element, include_present: bool) -> Vec<AttributeInfo>;
+    /// Values allowed for attribute `name` of `element` (given its other attributes), and a
+    /// datatype description.
+    fn attribute_values(&self, element: &Element, name: &str) -> (Vec<ValueInfo>, Option<String>) {
+        match find_attribute(self, element, name) {
+            Some(a) => (a.values, a.datatype),
+            None => (Vec::new(), None),
+        }
+    }
     /// Enumerated values for the element's text content, and a datatype description.
     fn text_values(&self, element: &Element) -> (Vec<ValueInfo>, Option<String>);
     /// The libvirt version the schema describes, when known.
@@ -79,13 +88,13 @@ pub trait SchemaModel: Send + Sync {
 }
 
 /// Finds an attribute definition by qualified name.
-pub fn find_attribute(
-    schema: &dyn SchemaModel,
+pub fn find_attribute<S: SchemaModel + ?Sized>(
+    schema: &S,
     element: &Element,
     name: &str,
 ) -> Option<AttributeInfo> {
     schema
-        .attributes(element)
+        .attributes(element, true)
         .into_iter()
         .find(|a| a.name == name)
 }

@@ -1,0 +1,168 @@
+//! The analysis thread: computes diagnostics for the newest version of each queued document and
+//! publishes them with that version. Requests for the same document that pile up while it works
+//! collapse into one (debouncing without a timer), and a result is dropped when the document
+//! changed meanwhile, so no client ever sees diagnostics for an older text than the last ones.
+
+use std::collections::HashMap;
+use std::sync::Weak;
+use std::sync::mpsc;
+
+use domxml_ide::diagnostics::DiagnosticsOptions;
+use domxml_ide::kinds::document_kind;
+use tower_lsp_server::Client;
+use tower_lsp_server::ls_types::{
+    Diagnostic as LspDiagnostic, DiagnosticSeverity, NumberOrString, Uri,
+};
+
+use super::State;
+
+pub enum Job {
+    /// Recompute a document (its newest version).
+    Analyze(String),
+    /// The document was closed: clear its diagnostics.
+    Close(String),
+}
+
+pub struct Queue {
+    tx: std::sync::Mutex<mpsc::Sender<Job>>,
+}
+
+impl Queue {
+    pub fn start(state: Weak<State>, client: Client, handle: tokio::runtime::Handle) -> Queue {
+        let (tx, rx) = mpsc::channel::<Job>();
+        let spawned = std::thread::Builder::new()
+            .name("domxml-analysis".into())
+            .spawn(move || worker(rx, state, client, handle));
+        if let Err(e) = spawned {
+            tracing::error!("cannot start the analysis thread: {e}");
+        }
+        Queue {
+            tx: std::sync::Mutex::new(tx),
+        }
+    }
+
+    pub fn send(&self, job: Job) {
+        if let Ok(tx) = self.tx.lock() {
+            let _ = tx.send(job);
+        }
+    }
+}
+
+fn worker(
+    rx: mpsc::Receiver<Job>,
+    state: Weak<State>,
+    client: Client,
+    handle: tokio::runtime::Handle,
+) {
+    // Last version published per document, to never go backwards.
+    let mut published: HashMap<String, i32> = HashMap::new();
+    while let Ok(first) = rx.recv() {
+        // Collapse everything queued meanwhile: per document, only the last job matters.
+        let mut order: Vec<String> = Vec::new();
+        let mut last: HashMap<String, Job> = HashMap::new();
+        let mut take = |job: Job| {
+            let uri = match &job {
+                Job::Analyze(u) | Job::Close(u) => u.clone(),
+            };
+            if !last.contains_key(&uri) {
+                order.push(uri.clone());
+            }
+            last.insert(uri, job);
+        };
+        take(first);
+        while let Ok(job) = rx.try_recv() {
+            take(job);
+        }
+        let Some(state) = state.upgrade() else { return };
+        for uri in order {
+            let Some(job) = last.remove(&uri) else {
+                continue;
+            };
+            match job {
+                Job::Close(uri) => {
+                    published.remove(&uri);
+                    publish(&client, &handle, &uri, Vec::new(), None);
+                }
+                Job::Analyze(uri) => {
+                    let Some(doc) = state
+                        .docs
+                        .lock()
+                        .ok()
+                        .and_then(|d| d.docs.get(&uri).cloned())
+                    else {
+                        continue;
+                    };
+                    if published.get(&uri).is_some_and(|&v| v > doc.version) {
+                        continue;
+                    }
+                    let computed = super::guard("diagnostics", || compute(&state, &doc));
+                    let diagnostics = match computed {
+                        Ok(d) => d,
+                        Err(_) => continue,
+                    };
+                    // Still the newest text? Otherwise a newer job is queued and will publish.
+                    let current = state
+                        .docs
+                        .lock()
+                        .ok()
+                        .and_then(|d| d.docs.get(&uri).map(|x| x.version));
+                    if current != Some(doc.version) {
+                        continue;
+                    }
+                    published.insert(uri.clone(), doc.version);
+                    publish(&client, &handle, &uri, diagnostics, Some(doc.version));
+                }
+            }
+        }
+    }
+}
+
+fn publish(
+    client: &Client,
+    handle: &tokio::runtime::Handle,
+    uri: &str,
+    diagnostics: Vec<LspDiagnostic>,
+    version: Option<i32>,
+) {
+    let Ok(uri) = uri.parse::<Uri>() else { return };
+    handle.block_on(client.publish_diagnostics(uri, diagnostics, version));
+}
+
+/// The LSP diagnostics of a snapshot.
+pub fn compute(state: &State, doc: &super::store::Snapshot) -> Vec<LspDiagnostic> {
+    let config = state.config.read().map(|c| c.clone()).unwrap_or_default();
+    if !config.diagnostics_enable {
+        return Vec::new();
+    }
+    let schema = state.schema.read().ok().and_then(|s| s.clone());
+    let encoding = state
+        .encoding
+        .read()
+        .map(|e| *e)
+        .unwrap_or(domxml_syntax::PositionEncoding::Utf16);
+    let kind = document_kind(&doc.parse, &doc.uri);
+    let diagnostics = domxml_ide::diagnostics::diagnostics(
+        &doc.parse,
+        &doc.text,
+        kind,
+        schema.as_deref(),
+        &DiagnosticsOptions::default(),
+    );
+    let lines = doc.lines(encoding);
+    diagnostics
+        .into_iter()
+        .map(|d| LspDiagnostic {
+            range: lines.range(d.range),
+            severity: Some(match d.severity {
+                domxml_ide::Severity::Error => DiagnosticSeverity::ERROR,
+                domxml_ide::Severity::Warning => DiagnosticSeverity::WARNING,
+                domxml_ide::Severity::Information => DiagnosticSeverity::INFORMATION,
+                domxml_ide::Severity::Hint => DiagnosticSeverity::HINT,
+            }),
+            code: Some(NumberOrString::String(d.code)),
+            source: Some(format!("domxml-{}", d.source.as_str())),
+            message: d.message,
+            ..Default::default()
+        })
+        .collect()
+}

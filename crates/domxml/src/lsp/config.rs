@@ -1,0 +1,110 @@
+//! Settings from `initializationOptions` and `workspace/didChangeConfiguration`: either nested
+//! (`{"domxml": {"schema": {"path": ...}}}`), without the `domxml` level, or with dotted keys
+//! (`{"domxml.schema.path": ...}`).
+
+use domxml_ide::format::FormatOptions;
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// `None` or `"builtin"`: the embedded catalogue; else a path to a `.rng` entry file.
+    pub schema_path: Option<String>,
+    pub diagnostics_enable: bool,
+    pub format_enable: bool,
+    pub format: FormatOptions,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            schema_path: None,
+            diagnostics_enable: true,
+            format_enable: true,
+            format: FormatOptions::default(),
+        }
+    }
+}
+
+fn lookup<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
+    let roots = [v.get("domxml"), Some(v)];
+    for root in roots.into_iter().flatten() {
+        // Nested objects.
+        let mut cur = Some(root);
+        for key in path {
+            cur = cur.and_then(|c| c.get(*key));
+        }
+        if cur.is_some_and(|c| !c.is_null()) {
+            return cur;
+        }
+        // Dotted keys, with or without the `domxml.` prefix, at any split.
+        for split in 1..path.len() {
+            let head = path[..split].join(".");
+            let mut cur = root.get(&head);
+            for key in &path[split..] {
+                cur = cur.and_then(|c| c.get(*key));
+            }
+            if cur.is_some_and(|c| !c.is_null()) {
+                return cur;
+            }
+        }
+        let dotted = path.join(".");
+        for key in [dotted.clone(), format!("domxml.{dotted}")] {
+            if let Some(c) = root.get(&key).filter(|c| !c.is_null()) {
+                return Some(c);
+            }
+        }
+    }
+    None
+}
+
+impl Config {
+    /// Applies the settings present in `v`; absent ones keep their current value.
+    pub fn update(&mut self, v: &Value) {
+        if let Some(p) = lookup(v, &["schema", "path"]) {
+            self.schema_path = p
+                .as_str()
+                .map(str::trim)
+                .filter(|s| !s.is_empty() && *s != "builtin")
+                .map(String::from);
+        }
+        if let Some(b) = lookup(v, &["diagnostics", "enable"]).and_then(Value::as_bool) {
+            self.diagnostics_enable = b;
+        }
+        if let Some(b) = lookup(v, &["format", "enable"]).and_then(Value::as_bool) {
+            self.format_enable = b;
+        }
+        if let Some(n) = lookup(v, &["format", "indentWidth"]).and_then(Value::as_u64) {
+            self.format.indent_width = n.clamp(0, 16) as usize;
+        }
+        if let Some(b) = lookup(v, &["format", "useTabs"]).and_then(Value::as_bool) {
+            self.format.use_tabs = b;
+        }
+        if let Some(b) = lookup(v, &["format", "keepBlankLines"]).and_then(Value::as_bool) {
+            self.format.keep_blank_lines = b;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn settings_shapes() {
+        let mut c = Config::default();
+        c.update(
+            &json!({"domxml": {"schema": {"path": "/x/domain.rng"}, "format": {"indentWidth": 4}}}),
+        );
+        assert_eq!(c.schema_path.as_deref(), Some("/x/domain.rng"));
+        assert_eq!(c.format.indent_width, 4);
+        c.update(&json!({"domxml.diagnostics.enable": false}));
+        assert!(!c.diagnostics_enable);
+        c.update(&json!({"schema": {"path": "builtin"}}));
+        assert_eq!(c.schema_path, None);
+        c.update(&json!({"domxml": {"format.useTabs": true}}));
+        assert!(c.format.use_tabs);
+        c.update(&json!(null));
+        assert!(c.format.use_tabs);
+    }
+}

@@ -1,0 +1,609 @@
+//! The `LanguageServer` implementation: every handler snapshots the document, converts
+//! positions, calls `domxml-ide` under a panic guard and converts the result back.
+
+use std::sync::Arc;
+
+use domxml_ide::completion::{CompletionKind, CompletionOptions as IdeCompletionOptions};
+use domxml_ide::kinds::{DocumentKind, document_kind};
+use domxml_syntax::PositionEncoding;
+use serde_json::Value;
+use tower_lsp_server::LanguageServer;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::*;
+
+use super::analysis::Job;
+use super::store::{Doc, Snapshot};
+use super::{Backend, guard};
+
+const MAX_SYMBOLS: usize = 20_000;
+
+impl Backend {
+    fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+        self.state.docs.lock().ok()?.docs.get(uri.as_str()).cloned()
+    }
+
+    fn encoding(&self) -> PositionEncoding {
+        self.state
+            .encoding
+            .read()
+            .map(|e| *e)
+            .unwrap_or(PositionEncoding::Utf16)
+    }
+
+    fn schema(&self) -> Option<Arc<dyn domxml_ide::SchemaModel>> {
+        self.state.schema.read().ok().and_then(|s| s.clone())
+    }
+
+    /// The schema for a document that is libvirt XML, else None.
+    fn schema_for(&self, doc: &Doc) -> Option<Arc<dyn domxml_ide::SchemaModel>> {
+        match document_kind(&doc.parse, &doc.uri) {
+            DocumentKind::Libvirt => self.schema(),
+            DocumentKind::OtherXml => None,
+        }
+    }
+
+    fn reanalyze_all(&self) {
+        let uris: Vec<String> = self
+            .state
+            .docs
+            .lock()
+            .map(|d| d.docs.keys().cloned().collect())
+            .unwrap_or_default();
+        for uri in uris {
+            self.state.analysis.send(Job::Analyze(uri));
+        }
+    }
+
+    /// Loads the configured schema; returns a message for the user when it fails.
+    fn load_schema(&self) -> Option<String> {
+        let path = self
+            .state
+            .config
+            .read()
+            .ok()
+            .and_then(|c| c.schema_path.clone());
+        match super::schema::load(path.as_deref()) {
+            Ok(schema) => {
+                if let Ok(mut s) = self.state.schema.write() {
+                    *s = schema;
+                }
+                None
+            }
+            Err(e) => Some(e),
+        }
+    }
+
+    async fn apply_settings(&self, settings: &Value) {
+        let before = self
+            .state
+            .config
+            .read()
+            .map(|c| c.clone())
+            .unwrap_or_default();
+        let after = {
+            let Ok(mut c) = self.state.config.write() else {
+                return;
+            };
+            c.update(settings);
+            c.clone()
+        };
+        if before.schema_path != after.schema_path {
+            if let Some(err) = self.load_schema() {
+                self.client.show_message(MessageType::WARNING, err).await;
+            }
+        }
+        if before != after {
+            self.reanalyze_all();
+        }
+    }
+}
+
+fn negotiate_encoding(params: &InitializeParams) -> PositionEncoding {
+    let offered = params
+        .capabilities
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.as_ref());
+    match offered {
+        Some(list) if list.contains(&PositionEncodingKind::UTF8) => PositionEncoding::Utf8,
+        _ => PositionEncoding::Utf16,
+    }
+}
+
+fn completion_kind(k: CompletionKind) -> CompletionItemKind {
+    match k {
+        CompletionKind::Element => CompletionItemKind::CLASS,
+        CompletionKind::Attribute => CompletionItemKind::PROPERTY,
+        CompletionKind::Value => CompletionItemKind::ENUM_MEMBER,
+        CompletionKind::EndTag => CompletionItemKind::KEYWORD,
+    }
+}
+
+fn markdown(s: String) -> Documentation {
+    Documentation::MarkupContent(MarkupContent {
+        kind: MarkupKind::Markdown,
+        value: s,
+    })
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let encoding = negotiate_encoding(&params);
+        if let Ok(mut e) = self.state.encoding.write() {
+            *e = encoding;
+        }
+        let snippets = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .and_then(|t| t.completion.as_ref())
+            .and_then(|c| c.completion_item.as_ref())
+            .and_then(|i| i.snippet_support)
+            .unwrap_or(false);
+        if let Ok(mut s) = self.state.snippets.write() {
+            *s = snippets;
+        }
+        if let Some(opts) = &params.initialization_options {
+            if let Ok(mut c) = self.state.config.write() {
+                c.update(opts);
+            }
+        }
+        if let Some(err) = self.load_schema() {
+            // Fall back to the built-in catalogue and say why.
+            tracing::warn!("{err}");
+            if let Ok(mut c) = self.state.config.write() {
+                c.schema_path = None;
+            }
+            let _ = self.load_schema();
+            self.client.show_message(MessageType::WARNING, err).await;
+        }
+        let encoding_kind = match encoding {
+            PositionEncoding::Utf8 => PositionEncodingKind::UTF8,
+            PositionEncoding::Utf16 => PositionEncodingKind::UTF16,
+        };
+        Ok(InitializeResult {
+            capabilities: ServerCapabilities {
+                position_encoding: Some(encoding_kind),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        ..Default::default()
+                    },
+                )),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(
+                        ["<", " ", "\"", "'", "/"]
+                            .iter()
+                            .map(|s| s.to_string())
+                            .collect(),
+                    ),
+                    ..Default::default()
+                }),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                        ..Default::default()
+                    },
+                )),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
+                linked_editing_range_provider: Some(LinkedEditingRangeServerCapabilities::Simple(
+                    true,
+                )),
+                document_highlight_provider: Some(OneOf::Left(true)),
+                document_formatting_provider: Some(OneOf::Left(true)),
+                document_range_formatting_provider: Some(OneOf::Left(true)),
+                ..Default::default()
+            },
+            server_info: Some(ServerInfo {
+                name: "domxml".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let td = params.text_document;
+        let uri = td.uri.as_str().to_string();
+        let doc = guard("open", || Doc::new(uri.clone(), td.text, td.version));
+        let Ok(doc) = doc else { return };
+        if let Ok(mut docs) = self.state.docs.lock() {
+            docs.docs.insert(uri.clone(), doc);
+        }
+        self.state.analysis.send(Job::Analyze(uri));
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri.as_str().to_string();
+        let version = params.text_document.version;
+        let encoding = self.encoding();
+        let applied = {
+            let Ok(mut docs) = self.state.docs.lock() else {
+                return;
+            };
+            let Some(doc) = docs.docs.get_mut(&uri) else {
+                return;
+            };
+            if version <= doc.version {
+                // A stale or repeated change: drop it.
+                return;
+            }
+            let mut next = doc.clone();
+            match guard("change", move || {
+                next.apply(params.content_changes, version, encoding);
+                next
+            }) {
+                Ok(next) => {
+                    *doc = next;
+                    true
+                }
+                Err(_) => false,
+            }
+        };
+        if applied {
+            self.state.analysis.send(Job::Analyze(uri));
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri.as_str().to_string();
+        if let Ok(mut docs) = self.state.docs.lock() {
+            docs.docs.remove(&uri);
+        }
+        self.state.analysis.send(Job::Close(uri));
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        self.apply_settings(&params.settings).await;
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let pos = params.text_document_position;
+        let Some(doc) = self.snapshot(&pos.text_document.uri) else {
+            return Ok(None);
+        };
+        let schema = self.schema_for(&doc);
+        let snippets = self.state.snippets.read().map(|s| *s).unwrap_or(false);
+        let encoding = self.encoding();
+        guard("completion", || {
+            let lines = doc.lines(encoding);
+            let offset = lines.offset(pos.position);
+            let items = domxml_ide::completion::completions(
+                &doc.parse,
+                &doc.text,
+                offset,
+                schema.as_deref(),
+                &IdeCompletionOptions { snippets },
+            );
+            if items.is_empty() {
+                return None;
+            }
+            let items = items
+                .into_iter()
+                .map(|i| CompletionItem {
+                    label: i.label,
+                    kind: Some(completion_kind(i.kind)),
+                    detail: i.detail,
+                    documentation: i.documentation.map(markdown),
+                    sort_text: i.sort_text,
+                    filter_text: i.filter_text,
+                    preselect: i.preselect.then_some(true),
+                    insert_text_format: Some(if i.snippet {
+                        InsertTextFormat::SNIPPET
+                    } else {
+                        InsertTextFormat::PLAIN_TEXT
+                    }),
+                    text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+                        range: lines.range(i.range),
+                        new_text: i.insert,
+                    })),
+                    command: i.retrigger.then(|| Command {
+                        title: "Suggest values".into(),
+                        command: "editor.action.triggerSuggest".into(),
+                        arguments: None,
+                    }),
+                    ..Default::default()
+                })
+                .collect();
+            Some(CompletionResponse::List(CompletionList {
+                is_incomplete: false,
+                items,
+            }))
+        })
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let pos = params.text_document_position_params;
+        let Some(doc) = self.snapshot(&pos.text_document.uri) else {
+            return Ok(None);
+        };
+        let schema = self.schema_for(&doc);
+        let encoding = self.encoding();
+        guard("hover", || {
+            let lines = doc.lines(encoding);
+            let h = domxml_ide::hover::hover(
+                &doc.parse,
+                lines.offset(pos.position),
+                schema.as_deref(),
+            )?;
+            Some(Hover {
+                contents: HoverContents::Markup(MarkupContent {
+                    kind: MarkupKind::Markdown,
+                    value: h.markdown,
+                }),
+                range: Some(lines.range(h.range)),
+            })
+        })
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let Some(doc) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let schema = self.schema_for(&doc);
+        let encoding = self.encoding();
+        let uri = params.text_document.uri.clone();
+        guard("code actions", || {
+            let lines = doc.lines(encoding);
+            let range = lines.text_range(params.range);
+            let kind = document_kind(&doc.parse, &doc.uri);
+            let actions = domxml_ide::actions::code_actions(
+                &doc.parse,
+                &doc.text,
+                range,
+                kind,
+                schema.as_deref(),
+            );
+            let out: Vec<CodeActionOrCommand> = actions
+                .into_iter()
+                .map(|a| {
+                    let edits: Vec<TextEdit> = a
+                        .edits
+                        .iter()
+                        .map(|e| TextEdit {
+                            range: lines.range(e.range),
+                            new_text: e.text.clone(),
+                        })
+                        .collect();
+                    let diagnostics = a.fixes.as_ref().map(|(r, code)| {
+                        let lsp_range = lines.range(*r);
+                        params
+                            .context
+                            .diagnostics
+                            .iter()
+                            .filter(|d| {
+                                d.range == lsp_range
+                                    && d.code == Some(NumberOrString::String(code.clone()))
+                            })
+                            .cloned()
+                            .collect::<Vec<_>>()
+                    });
+                    CodeActionOrCommand::CodeAction(CodeAction {
+                        title: a.title,
+                        kind: Some(CodeActionKind::QUICKFIX),
+                        diagnostics: diagnostics.filter(|d| !d.is_empty()),
+                        edit: Some(WorkspaceEdit {
+                            changes: Some([(uri.clone(), edits)].into_iter().collect()),
+                            ..Default::default()
+                        }),
+                        is_preferred: a.preferred.then_some(true),
+                        ..Default::default()
+                    })
+                })
+                .collect();
+            (!out.is_empty()).then_some(out)
+        })
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        let Some(doc) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let encoding = self.encoding();
+        guard("document symbols", || {
+            let lines = doc.lines(encoding);
+            fn convert(
+                s: domxml_ide::structure::Symbol,
+                lines: &super::convert::Lines,
+            ) -> DocumentSymbol {
+                #[allow(deprecated)]
+                DocumentSymbol {
+                    name: if s.name.is_empty() {
+                        "?".into()
+                    } else {
+                        s.name
+                    },
+                    detail: s.detail,
+                    kind: if s.container {
+                        SymbolKind::OBJECT
+                    } else {
+                        SymbolKind::FIELD
+                    },
+                    tags: None,
+                    deprecated: None,
+                    range: lines.range(s.range),
+                    selection_range: lines.range(s.selection_range),
+                    children: Some(s.children.into_iter().map(|c| convert(c, lines)).collect()),
+                }
+            }
+            let symbols = domxml_ide::structure::document_symbols(&doc.parse, MAX_SYMBOLS);
+            Some(DocumentSymbolResponse::Nested(
+                symbols.into_iter().map(|s| convert(s, &lines)).collect(),
+            ))
+        })
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        let Some(doc) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let encoding = self.encoding();
+        guard("folding ranges", || {
+            let lines = doc.lines(encoding);
+            let folds = domxml_ide::structure::folding_ranges(&doc.parse, &doc.text);
+            let out: Vec<FoldingRange> = folds
+                .into_iter()
+                .filter_map(|f| {
+                    let start = lines.position(f.start).line;
+                    let end_pos = lines.position(f.end);
+                    // Element folds end on the line before the end tag; comments on their last line.
+                    let end = if f.comment {
+                        end_pos.line
+                    } else {
+                        end_pos.line.saturating_sub(1)
+                    };
+                    (end > start).then(|| FoldingRange {
+                        start_line: start,
+                        end_line: end,
+                        kind: f.comment.then_some(FoldingRangeKind::Comment),
+                        ..Default::default()
+                    })
+                })
+                .collect();
+            Some(out)
+        })
+    }
+
+    async fn selection_range(
+        &self,
+        params: SelectionRangeParams,
+    ) -> Result<Option<Vec<SelectionRange>>> {
+        let Some(doc) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let encoding = self.encoding();
+        guard("selection ranges", || {
+            let lines = doc.lines(encoding);
+            let out = params
+                .positions
+                .iter()
+                .map(|p| {
+                    let offset = lines.offset(*p);
+                    let ranges = domxml_ide::structure::selection_ranges(&doc.parse, offset);
+                    let mut sel: Option<SelectionRange> = None;
+                    for r in ranges.into_iter().rev() {
+                        sel = Some(SelectionRange {
+                            range: lines.range(r),
+                            parent: sel.map(Box::new),
+                        });
+                    }
+                    sel.unwrap_or(SelectionRange {
+                        range: Range { start: *p, end: *p },
+                        parent: None,
+                    })
+                })
+                .collect();
+            Some(out)
+        })
+    }
+
+    async fn linked_editing_range(
+        &self,
+        params: LinkedEditingRangeParams,
+    ) -> Result<Option<LinkedEditingRanges>> {
+        let pos = params.text_document_position_params;
+        let Some(doc) = self.snapshot(&pos.text_document.uri) else {
+            return Ok(None);
+        };
+        let encoding = self.encoding();
+        guard("linked editing", || {
+            let lines = doc.lines(encoding);
+            let ranges = domxml_ide::tags::linked_editing_ranges(
+                &doc.parse,
+                &doc.text,
+                lines.offset(pos.position),
+            )?;
+            Some(LinkedEditingRanges {
+                ranges: ranges.into_iter().map(|r| lines.range(r)).collect(),
+                word_pattern: Some(r"[A-Za-z_][-A-Za-z0-9_.:]*".into()),
+            })
+        })
+    }
+
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        let pos = params.text_document_position_params;
+        let Some(doc) = self.snapshot(&pos.text_document.uri) else {
+            return Ok(None);
+        };
+        let encoding = self.encoding();
+        guard("document highlight", || {
+            let lines = doc.lines(encoding);
+            let ranges = domxml_ide::tags::highlights(&doc.parse, lines.offset(pos.position));
+            (!ranges.is_empty()).then(|| {
+                ranges
+                    .into_iter()
+                    .map(|r| DocumentHighlight {
+                        range: lines.range(r),
+                        kind: Some(DocumentHighlightKind::TEXT),
+                    })
+                    .collect()
+            })
+        })
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        self.format(&params.text_document.uri, None, &params.options)
+    }
+
+    async fn range_formatting(
+        &self,
+        params: DocumentRangeFormattingParams,
+    ) -> Result<Option<Vec<TextEdit>>> {
+        self.format(
+            &params.text_document.uri,
+            Some(params.range),
+            &params.options,
+        )
+    }
+}
+
+impl Backend {
+    fn format(
+        &self,
+        uri: &Uri,
+        range: Option<Range>,
+        _options: &FormattingOptions,
+    ) -> Result<Option<Vec<TextEdit>>> {
+        let Some(doc) = self.snapshot(uri) else {
+            return Ok(None);
+        };
+        let config = self
+            .state
+            .config
+            .read()
+            .map(|c| c.clone())
+            .map_err(|_| Error::internal_error())?;
+        if !config.format_enable {
+            return Ok(None);
+        }
+        let encoding = self.encoding();
+        guard("formatting", || {
+            let lines = doc.lines(encoding);
+            let range = range.map(|r| lines.text_range(r));
+            let edits = domxml_ide::format::format(&doc.parse, &doc.text, &config.format, range);
+            Some(
+                edits
+                    .into_iter()
+                    .map(|e| TextEdit {
+                        range: lines.range(e.range),
+                        new_text: e.text,
+                    })
+                    .collect(),
+            )
+        })
+    }
+}

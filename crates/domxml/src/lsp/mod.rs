@@ -1,0 +1,92 @@
+//! `domxml lsp`: the language server over stdio. A thin adapter: it keeps the open documents
+//! (text, incremental tree, line index, version), converts LSP positions through the line index,
+//! and answers every request with a function of `domxml-ide`. Diagnostics are computed on one
+//! analysis thread that always takes the newest text and never publishes an older one.
+
+mod analysis;
+mod config;
+mod convert;
+mod handlers;
+mod schema;
+mod store;
+
+use std::sync::{Arc, Mutex, RwLock};
+
+use domxml_syntax::PositionEncoding;
+use tower_lsp_server::{Client, LspService, Server};
+
+pub use config::Config;
+
+/// Everything the handlers share.
+pub struct State {
+    pub docs: Mutex<store::Store>,
+    pub config: RwLock<Config>,
+    pub schema: RwLock<Option<Arc<dyn domxml_ide::SchemaModel>>>,
+    pub encoding: RwLock<PositionEncoding>,
+    pub snippets: RwLock<bool>,
+    pub analysis: analysis::Queue,
+}
+
+pub struct Backend {
+    pub client: Client,
+    pub state: Arc<State>,
+}
+
+pub fn run() -> std::process::ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    runtime.block_on(async {
+        let (service, socket) = LspService::new(|client| {
+            let handle = tokio::runtime::Handle::current();
+            let state = Arc::new_cyclic(|weak| State {
+                docs: Mutex::new(store::Store::default()),
+                config: RwLock::new(Config::default()),
+                schema: RwLock::new(None),
+                encoding: RwLock::new(PositionEncoding::Utf16),
+                snippets: RwLock::new(false),
+                analysis: analysis::Queue::start(weak.clone(), client.clone(), handle),
+            });
+            Backend { client, state }
+        });
+        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+            .serve(service)
+            .await;
+    });
+    std::process::ExitCode::SUCCESS
+}
+
+/// Runs `f`, turning a panic into an internal error so that one failing request never takes the
+/// server down.
+pub fn guard<T>(what: &str, f: impl FnOnce() -> T) -> tower_lsp_server::jsonrpc::Result<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(v) => Ok(v),
+        Err(payload) => {
+            let msg = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            tracing::error!("{what} failed: {msg}");
+            let mut e = tower_lsp_server::jsonrpc::Error::internal_error();
+            e.message = format!("{what} failed: {msg}").into();
+            Err(e)
+        }
+    }
+}
+
+/// Installs a panic hook that logs to stderr without the default backtrace noise (stdout is the
+/// protocol channel and must stay clean).
+pub fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("domxml lsp: internal error: {info}");
+    }));
+}

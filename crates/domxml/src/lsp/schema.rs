@@ -1,0 +1,75 @@
+//! Loading the schema the server validates with: the built-in catalogue (compiled once and
+//! kept), or the RELAX NG entry file named by `domxml.schema.path`.
+
+use std::sync::{Arc, OnceLock};
+
+use domxml_ide::SchemaModel;
+use domxml_ide::catalogue::CatalogueModel;
+use domxml_schema::{DiskFiles, EmbeddedFiles, compile};
+
+/// The libvirt release the built-in catalogue follows.
+pub const BUILTIN_LIBVIRT_VERSION: &str = "11.3";
+
+fn builtin() -> Result<Arc<dyn SchemaModel>, String> {
+    static BUILTIN: OnceLock<Result<Arc<CatalogueModel>, String>> = OnceLock::new();
+    let model = BUILTIN.get_or_init(|| {
+        compile(&EmbeddedFiles, EmbeddedFiles::DOMAIN)
+            .map(|cat| {
+                Arc::new(CatalogueModel::new(
+                    Arc::new(cat),
+                    "built-in domxml catalogue",
+                    Some(BUILTIN_LIBVIRT_VERSION.to_string()),
+                ))
+            })
+            .map_err(|errors| describe_errors("the built-in catalogue", &errors))
+    });
+    match model {
+        Ok(m) => Ok(m.clone() as Arc<dyn SchemaModel>),
+        Err(e) => Err(e.clone()),
+    }
+}
+
+fn describe_errors(what: &str, errors: &[domxml_schema::SchemaError]) -> String {
+    let first: Vec<String> = errors.iter().take(3).map(|e| e.to_string()).collect();
+    format!("cannot compile {what}: {}", first.join("; "))
+}
+
+/// `libvirt-11.3.0/schemas/domain.rng` -> `11.3.0`.
+fn version_in_path(path: &str) -> Option<String> {
+    let at = path.find("libvirt-")? + "libvirt-".len();
+    let v: String = path[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    let v = v.trim_end_matches('.').to_string();
+    (!v.is_empty()).then_some(v)
+}
+
+/// The schema for a configured path (`None`: built-in).
+pub fn load(path: Option<&str>) -> Result<Option<Arc<dyn SchemaModel>>, String> {
+    match path {
+        None => builtin().map(Some),
+        Some(p) => {
+            let cat = compile(&DiskFiles, p)
+                .map_err(|errors| describe_errors(&format!("schema '{p}'"), &errors))?;
+            let label = format!("schema `{p}`");
+            Ok(Some(Arc::new(CatalogueModel::new(
+                Arc::new(cat),
+                label,
+                version_in_path(p),
+            ))))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn versions_from_paths() {
+        assert_eq!(
+            super::version_in_path("/w/libvirt-11.3.0/schemas/domain.rng").as_deref(),
+            Some("11.3.0")
+        );
+        assert_eq!(super::version_in_path("/etc/domain.rng"), None);
+    }
+}
