@@ -9,7 +9,6 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
   State,
-  TransportKind,
 } from 'vscode-languageclient/node';
 import { isLibvirtDocument, type DocumentFilterMode } from './roots';
 import { describeStatus, type ServerStatus, STATUS_METHOD } from './status';
@@ -106,8 +105,8 @@ async function doStart(context: vscode.ExtensionContext): Promise<void> {
   const extraEnv = config.get<Record<string, string>>('server.extraEnv') ?? {};
   const serverOptions: ServerOptions = {
     command: found.path,
+    // no `transport`: with TransportKind.stdio the client would append `--stdio`
     args: ['lsp'],
-    transport: TransportKind.stdio,
     options: { env: { ...process.env, ...extraEnv } },
   };
 

@@ -61,4 +61,4 @@ JSON
 "$CODE_SERVER" --user-data-dir "$work/user" --extensions-dir "$work/extensions" --install-extension "$VSIX" >"$work/install.log" 2>&1 \
   || { cat "$work/install.log"; exit 1; }
 
-node $here/${TEST_MJS:-test.mjs}
+node $here/test.mjs

@@ -7,7 +7,7 @@
 // A feature the server does not advertise is reported SKIP with the reason; anything else that
 // does not work is a FAIL (with a screenshot in $WORK/failure-*.png).
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -95,8 +95,27 @@ function startCodeServer() {
   return { child, url, output: () => output };
 }
 
+/** The extension's output channel (domxml.log under the profile's logs), for failures. */
+function extensionLog() {
+  const found = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name === 'domxml.log') found.push(path);
+    }
+  };
+  try {
+    walk(join(WORK, 'user', 'logs'));
+  } catch {
+    return '';
+  }
+  return found.map((file) => readFileSync(file, 'utf8')).join('\n');
+}
+
 let page;
 let shot = 0;
+let logShown = false;
 async function test(name, fn) {
   try {
     await fn();
@@ -112,6 +131,12 @@ async function test(name, fn) {
     const file = join(WORK, `failure-${++shot}.png`);
     await page?.screenshot({ path: file }).catch(() => undefined);
     log(`FAIL - ${name}\n       ${String(error?.stack ?? error).replace(/\n/g, '\n       ')}\n       screenshot: ${file}`);
+    if (!logShown) {
+      logShown = true;
+      const lines = extensionLog().split('\n').filter((line) => line.trim() !== '');
+      log(`#      the domxml output channel (last ${Math.min(lines.length, 25)} lines):`);
+      for (const line of lines.slice(-25)) log(`#        ${line.slice(0, 240)}`);
+    }
   }
 }
 
@@ -134,14 +159,21 @@ async function goTo(line, column) {
   await sleep(150);
 }
 
-/** The text of line `n` (1-based) as rendered by the editor. */
+/** The text of line `n` (1-based) as rendered by the editor (undefined when scrolled away). */
 async function renderedLine(n) {
-  return page.evaluate((index) => {
-    const lines = [...document.querySelectorAll('.editor-instance .view-line')];
-    const top = (el) => parseFloat(el.style.top || '0');
-    lines.sort((a, b) => top(a) - top(b));
-    return lines[index]?.textContent?.replace(/\u00a0/g, ' ');
-  }, n - 1);
+  return page.evaluate((number) => {
+    const outsideSticky = (el) => !el.closest('.sticky-widget');
+    const editor = document.querySelector('.editor-instance');
+    if (!editor) return undefined;
+    const numbers = [...editor.querySelectorAll('.margin-view-overlays .line-numbers')].filter(outsideSticky);
+    const gutter = numbers.find((el) => el.textContent?.trim() === String(number));
+    if (!gutter) return undefined;
+    const top = gutter.getBoundingClientRect().top;
+    const line = [...editor.querySelectorAll('.view-lines .view-line')]
+      .filter(outsideSticky)
+      .find((el) => Math.abs(el.getBoundingClientRect().top - top) < 3);
+    return line?.textContent?.replace(/\u00a0/g, ' ');
+  }, n);
 }
 
 async function problems() {
@@ -150,13 +182,20 @@ async function problems() {
   );
 }
 
-async function statusText() {
+/** The domxml status bar item: its text and its aria-label (icon name + text, then the tooltip). */
+async function statusItem() {
   return page.evaluate(() => {
     const item = [...document.querySelectorAll('.statusbar-item')].find((el) =>
       (el.textContent ?? '').includes('domxml'),
     );
-    return item ? (item.textContent ?? '').trim() : undefined;
+    if (!item) return undefined;
+    const label = item.querySelector('[aria-label]')?.getAttribute('aria-label') ?? item.getAttribute('aria-label') ?? '';
+    return { text: (item.textContent ?? '').trim(), label };
   });
+}
+
+async function statusText() {
+  return (await statusItem())?.text;
 }
 
 async function visibleSuggestions() {
@@ -206,17 +245,13 @@ try {
     );
     await page.keyboard.press('Enter');
     await waitFor('the editor with demo.xml', async () => (await renderedLine(1))?.includes('<domain'));
-    const text = await waitFor('the domxml status bar item to show the schema', async () => {
-      const t = await statusText();
-      return t && !/starting/.test(t) && t.includes('domxml') ? t : undefined;
+    const item = await waitFor('the domxml status bar item to leave "starting"', async () => {
+      const item = await statusItem();
+      return item && !/starting|sync~spin/.test(item.label) ? item : undefined;
     }, 60000);
-    log(`#      status bar: ${text}`);
-    if (/error|stopped/i.test(text) || text === 'domxml') {
-      const title = await page.evaluate(() =>
-        [...document.querySelectorAll('.statusbar-item')].find((el) => (el.textContent ?? '').includes('domxml'))
-          ?.getAttribute('aria-label'),
-      );
-      throw new Error(`the server did not start: ${title}`);
+    log(`#      status bar: ${item.text} (${item.label})`);
+    if (/error|stopped|not found|failed/i.test(item.label)) {
+      throw new Error(`the server did not start: ${item.label}`);
     }
     await page.locator('.editor-instance .view-lines').first().click();
   });
@@ -258,8 +293,12 @@ try {
       throw new Error(`${error.message} (schema validation diagnostics did not arrive)`);
     });
     log(`#      problems: ${rows.join(' | ').slice(0, 200)}`);
-    await page.keyboard.press('Control+Z');
-    await waitFor('the edit to be undone', async () => (await renderedLine(emptyLine))?.trim() === '');
+    await page.locator('.editor-instance .view-lines').first().click();
+    await goTo(emptyLine, 1);
+    await page.keyboard.press('Shift+End');
+    await page.keyboard.press('Delete');
+    await waitFor('the line to be empty again', async () => (await renderedLine(emptyLine))?.trim() === '');
+    await waitFor('the problem to go away', async () => !(await problems()).some((row) => row.includes('bogus')));
   });
 
   const memoryLine = demoLines.findIndex((line) => line.includes('<memory')) + 1;
