@@ -134,31 +134,44 @@ fn reparse_content(old: &Parse, edit: &TextEdit, new_text: &str) -> Option<Parse
         if !(content.start() <= edit.delete.start() && edit.delete.end() <= content.end()) {
             continue;
         }
-        let children: Vec<_> = parent.children_with_tokens().collect();
-        // Indices of the content children (between the start tag and the end tag).
-        let first_content = 1;
-        let last_content = children.len() - 2; // may be < first_content when empty
-        let touching: Vec<usize> = (first_content..=last_content)
-            .filter(|&i| {
-                let r = children[i].text_range();
-                r.end() >= edit.delete.start() && r.start() <= edit.delete.end()
-            })
-            .collect();
-        let (lo, hi) = match (touching.first(), touching.last()) {
-            (Some(&a), Some(&b)) => (
-                a.saturating_sub(1).max(first_content),
-                (b + 1).min(last_content),
-            ),
-            _ => (first_content, last_content),
+        // The children touching the edit, found by binary search, widened by one on each side
+        // but kept between the start tag (index 0) and the end tag (the last index).
+        let Some(end_tag_index) = parent.last_child_or_token().map(|c| c.index()) else {
+            continue;
         };
-        let stretch = if lo <= hi {
-            TextRange::new(
-                children[lo].text_range().start(),
-                children[hi].text_range().end(),
-            )
-        } else {
-            TextRange::empty(content.start())
+        let at = |offset| parent.child_or_token_at_range(TextRange::empty(offset));
+        let (Some(first), Some(last)) = (at(edit.delete.start()), at(edit.delete.end())) else {
+            continue;
         };
+        let lo = match first.prev_sibling_or_token() {
+            Some(prev) if prev.index() >= 1 => prev,
+            _ if first.index() >= 1 => first,
+            _ => match first.next_sibling_or_token() {
+                Some(next) => next,
+                None => continue,
+            },
+        };
+        let hi = match last.next_sibling_or_token() {
+            Some(next) if next.index() < end_tag_index => next,
+            _ if last.index() < end_tag_index => last,
+            _ => match last.prev_sibling_or_token() {
+                Some(prev) => prev,
+                None => continue,
+            },
+        };
+        let (range, stretch) =
+            if 1 <= lo.index() && lo.index() <= hi.index() && hi.index() < end_tag_index {
+                (
+                    lo.index()..hi.index() + 1,
+                    TextRange::new(lo.text_range().start(), hi.text_range().end()),
+                )
+            } else {
+                // No content at all: the stretch is the empty gap between the tags.
+                (
+                    end_tag_index..end_tag_index,
+                    TextRange::empty(content.start()),
+                )
+            };
         if !(stretch.start() <= edit.delete.start() && edit.delete.end() <= stretch.end()) {
             continue;
         }
@@ -185,7 +198,6 @@ fn reparse_content(old: &Parse, edit: &TextEdit, new_text: &str) -> Option<Parse
         let (new_children, mut errors) =
             parser::parse_content_in_context(new_text, start..new_end, ancestors)?;
         sort_errors(&mut errors);
-        let range = if lo <= hi { lo..hi + 1 } else { lo..lo };
         let new_parent = parent.green().splice_children(range, new_children);
         let green = parent.replace_with(new_parent);
         return Some(Parse {

@@ -86,7 +86,11 @@ fn check_edits(seed: &str, edits: &[RawEdit]) {
         tree = tree.reparse(&edit, &text);
         index.apply_edit(&edit, &text);
         let full = parse(&text);
-        assert_eq!(tree.green(), full.green(), "tree after {edit:?} on\n{before:?}\n->\n{text:?}");
+        assert_eq!(
+            tree.green(),
+            full.green(),
+            "tree after {edit:?} on\n{before:?}\n->\n{text:?}"
+        );
         assert_eq!(
             tree.errors(),
             full.errors(),
