@@ -54,6 +54,18 @@ pub struct Catalogue {
     pub(crate) entry: String,
     /// Reverse element containment, for documentation lookups by name (built on first use).
     pub(crate) parents: std::sync::OnceLock<Vec<Vec<ElemId>>>,
+    /// Derivative memo tables of finished validations, reused by the next ones.
+    pub(crate) sessions: SessionPool,
+}
+
+/// Pooled session states (see `derive`); opaque in `Debug` output.
+#[derive(Default)]
+pub(crate) struct SessionPool(pub(crate) std::sync::Mutex<Vec<crate::derive::SessionState>>);
+
+impl std::fmt::Debug for SessionPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SessionPool")
+    }
 }
 
 impl Store for Catalogue {

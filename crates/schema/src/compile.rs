@@ -50,6 +50,7 @@ pub fn compile(files: &dyn SchemaFiles, entry: &str) -> Result<Catalogue, Vec<Sc
             start: Pat::NOT_ALLOWED,
             entry: entry.to_owned(),
             parents: std::sync::OnceLock::new(),
+            sessions: Default::default(),
         },
         pending: Vec::new(),
         errors: Vec::new(),
@@ -749,7 +750,7 @@ impl Compiler<'_> {
             None => BaseType::Token,
         };
         let raw = e.text();
-        let normalized = base.normalize(&raw);
+        let normalized = base.normalize(&raw).into_owned();
         let id = ValueId(self.cat.values.len() as u32);
         self.cat.values.push(ValueDef {
             base,

@@ -2,6 +2,7 @@
 //! with their facets; lexical checking, value equality (for `<value>`) and a description of
 //! each type in plain words for diagnostics and hover.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 pub const XSD_LIBRARY: &str = "http://www.w3.org/2001/XMLSchema-datatypes";
@@ -147,12 +148,14 @@ impl BaseType {
         matches!(self, BaseType::String)
     }
 
-    /// The value after the type's whitespace facet.
-    pub fn normalize(self, s: &str) -> String {
+    /// The value after the type's whitespace facet (borrowed when already normal).
+    pub fn normalize(self, s: &str) -> Cow<'_, str> {
         match self {
-            BaseType::String => s.to_owned(),
-            BaseType::NormalizedString => s.replace(['\t', '\n', '\r'], " "),
-            _ => collapse(s),
+            BaseType::String => Cow::Borrowed(s),
+            BaseType::NormalizedString if !s.contains(['\t', '\n', '\r']) => Cow::Borrowed(s),
+            BaseType::NormalizedString => Cow::Owned(s.replace(['\t', '\n', '\r'], " ")),
+            _ if is_collapsed(s) => Cow::Borrowed(s),
+            _ => Cow::Owned(collapse(s)),
         }
     }
 
@@ -178,6 +181,15 @@ impl BaseType {
             Language => "a language tag",
         }
     }
+}
+
+/// Whether `s` is already whitespace-collapsed (no edge, tab, newline or double spaces).
+fn is_collapsed(s: &str) -> bool {
+    let b = s.as_bytes();
+    !(b.first() == Some(&b' ')
+        || b.last() == Some(&b' ')
+        || b.iter().any(|c| matches!(c, b'\t' | b'\n' | b'\r'))
+        || s.contains("  "))
 }
 
 /// Collapses runs of XML whitespace into one space and trims.
@@ -301,15 +313,16 @@ impl Datatype {
 
     /// Whether `raw` (as written in the document) belongs to this type.
     pub fn allows(&self, raw: &str) -> bool {
-        let value = self.base.normalize(raw);
-        let Some(number) = lexical_check(self.base, &value) else {
+        let normalized = self.base.normalize(raw);
+        let value: &str = &normalized;
+        let Some(number) = lexical_check(self.base, value) else {
             return false;
         };
         self.facets.iter().all(|facet| match facet {
-            Facet::Pattern { regex, .. } => regex.is_match(&value),
-            Facet::Length(n) => self.length_of(&value) == Some(*n),
-            Facet::MinLength(n) => self.length_of(&value).is_some_and(|l| l >= *n),
-            Facet::MaxLength(n) => self.length_of(&value).is_some_and(|l| l <= *n),
+            Facet::Pattern { regex, .. } => regex.is_match(value),
+            Facet::Length(n) => self.length_of(value) == Some(*n),
+            Facet::MinLength(n) => self.length_of(value).is_some_and(|l| l >= *n),
+            Facet::MaxLength(n) => self.length_of(value).is_some_and(|l| l <= *n),
             Facet::MinInclusive(b) => number.and_then(|v| v.cmp(*b)).is_some_and(|o| o.is_ge()),
             Facet::MaxInclusive(b) => number.and_then(|v| v.cmp(*b)).is_some_and(|o| o.is_le()),
             Facet::MinExclusive(b) => number.and_then(|v| v.cmp(*b)).is_some_and(|o| o.is_gt()),
@@ -611,10 +624,24 @@ fn parse_number(v: &str) -> Option<Number> {
 
 /// Whether two values of `base` are equal in the value space (used by `<value>`).
 pub fn values_equal(base: BaseType, expected_normalized: &str, raw: &str) -> bool {
+    if raw == expected_normalized {
+        return true;
+    }
     let actual = base.normalize(raw);
     if actual == expected_normalized {
         return true;
     }
+    if !matches!(
+        base,
+        BaseType::Integer(_)
+            | BaseType::Decimal
+            | BaseType::Float
+            | BaseType::Double
+            | BaseType::Boolean
+    ) {
+        return false;
+    }
+    let actual: &str = &actual;
     if base.preserves_whitespace() {
         return false;
     }
@@ -624,11 +651,11 @@ pub fn values_equal(base: BaseType, expected_normalized: &str, raw: &str) -> boo
                 && parse_integer(&actual) == parse_integer(expected_normalized)
         }
         BaseType::Decimal | BaseType::Float | BaseType::Double => {
-            matches!((parse_float(&actual), parse_float(expected_normalized)), (Some(a), Some(b)) if a == b)
+            matches!((parse_float(actual), parse_float(expected_normalized)), (Some(a), Some(b)) if a == b)
         }
         BaseType::Boolean => {
             let truth = |s: &str| matches!(s, "true" | "1");
-            lexical_check(base, &actual).is_some() && truth(&actual) == truth(expected_normalized)
+            lexical_check(base, actual).is_some() && truth(actual) == truth(expected_normalized)
         }
         _ => false,
     }

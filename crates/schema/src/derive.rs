@@ -1,13 +1,20 @@
 //! James Clark's derivative algorithm for RELAX NG validation, over a session arena stacked on
-//! the immutable catalogue. Every derivative is memoized by pattern id, and the session can be
-//! reused across documents so later documents mostly hit the memo tables. The `forgiving_*`
-//! variants are error recovery: they pretend the offending input was right so validation can
-//! go on and report further problems.
+//! the immutable catalogue. Every derivative is memoized by pattern id. Session state (arena and
+//! memo tables) is pooled inside the catalogue, so later documents mostly hit the memo tables.
+//!
+//! Attribute values and text only influence a derivative through which value/data leaves they
+//! match, so those derivatives are memoized on (state, set of matching leaves) rather than on
+//! the string: a UUID seen once still reuses the derivative computed for every other UUID.
+//!
+//! The `forgiving` variants are error recovery: they pretend the offending input was right so
+//! validation can go on and report further problems.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::catalogue::Catalogue;
 use crate::datatype::values_equal;
+use crate::fxhash::FxHashMap;
+use crate::name_class::NcId;
 use crate::pattern::{self as p, Arena, Node, Pat, Store, node_nullable};
 
 /// A qualified name of the document, interned per session.
@@ -25,21 +32,56 @@ enum AfterOp {
     AfterWith(Pat),
 }
 
-/// Derivative state shared by the documents validated with one catalogue.
+/// Which of a state's leaves matched a string: up to `MAX_MATCHES` leaf indices, sorted.
+/// More matches than that are not memoized (it does not happen with real schemas).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct MatchSet {
+    len: u8,
+    idx: [u16; MAX_MATCHES],
+}
+
+const MAX_MATCHES: usize = 6;
+/// `MatchSet` meaning "every leaf matches" (forgiving recovery).
+const ALL: MatchSet = MatchSet {
+    len: u8::MAX,
+    idx: [0; MAX_MATCHES],
+};
+
+impl MatchSet {
+    fn contains(&self, i: usize) -> bool {
+        self.len == u8::MAX || self.idx[..self.len as usize].contains(&(i as u16))
+    }
+}
+
+/// The mutable part of a session: kept in the catalogue's pool between documents.
+#[derive(Default)]
+pub(crate) struct SessionState {
+    local: Option<Arena>,
+    names: FxHashMap<Box<str>, NameKey>,
+    name_strings: Vec<(Box<str>, Box<str>)>,
+    key_buf: String,
+    open: FxHashMap<(Pat, NameKey), Pat>,
+    attr_leaves: FxHashMap<(Pat, NameKey), Arc<[Pat]>>,
+    attr: FxHashMap<(Pat, NameKey, MatchSet), Pat>,
+    close: FxHashMap<Pat, Pat>,
+    close_forgiving: FxHashMap<Pat, Pat>,
+    end: FxHashMap<Pat, Pat>,
+    text_leaves: FxHashMap<Pat, Arc<[Pat]>>,
+    text: FxHashMap<(Pat, MatchSet), Pat>,
+    after: FxHashMap<(Pat, AfterOp), Pat>,
+}
+
+/// Derivative computations against one catalogue.
 pub struct Session<'c> {
     pub(crate) cat: &'c Catalogue,
-    local: Arena,
-    names: HashMap<(String, String), NameKey>,
-    name_strings: Vec<(String, String)>,
-    open: HashMap<(Pat, NameKey), Pat>,
-    open_any: HashMap<Pat, Pat>,
-    attr: HashMap<(Pat, NameKey, String), Pat>,
-    attr_any_value: HashMap<(Pat, NameKey), Pat>,
-    close: HashMap<Pat, Pat>,
-    close_forgiving: HashMap<Pat, Pat>,
-    end: HashMap<Pat, Pat>,
-    text: HashMap<(Pat, String), Pat>,
-    after: HashMap<(Pat, AfterOp), Pat>,
+    st: SessionState,
+}
+
+impl Drop for Session<'_> {
+    fn drop(&mut self) {
+        let st = std::mem::take(&mut self.st);
+        self.cat.return_session_state(st);
+    }
 }
 
 impl Store for Session<'_> {
@@ -47,7 +89,7 @@ impl Store for Session<'_> {
         if (p.0 as usize) < self.cat.arena.len() {
             self.cat.arena.node(p)
         } else {
-            self.local.node(p)
+            self.local().node(p)
         }
     }
 
@@ -55,7 +97,7 @@ impl Store for Session<'_> {
         if (p.0 as usize) < self.cat.arena.len() {
             self.cat.arena.nullable(p)
         } else {
-            self.local.nullable(p)
+            self.local().nullable(p)
         }
     }
 
@@ -63,11 +105,11 @@ impl Store for Session<'_> {
         if let Some(p) = self.cat.arena.lookup(&node) {
             return p;
         }
-        if let Some(p) = self.local.lookup(&node) {
+        if let Some(p) = self.local().lookup(&node) {
             return p;
         }
         let nullable = node_nullable(self, &node);
-        self.local.push(node, nullable)
+        self.local_mut().push(node, nullable)
     }
 
     fn element_content(&self, id: crate::pattern::ElemId) -> Option<Pat> {
@@ -77,52 +119,68 @@ impl Store for Session<'_> {
 
 impl<'c> Session<'c> {
     pub fn new(cat: &'c Catalogue) -> Session<'c> {
-        Session {
-            cat,
-            local: Arena::overlay(cat.arena.len() as u32),
-            names: HashMap::new(),
-            name_strings: Vec::new(),
-            open: HashMap::new(),
-            open_any: HashMap::new(),
-            attr: HashMap::new(),
-            attr_any_value: HashMap::new(),
-            close: HashMap::new(),
-            close_forgiving: HashMap::new(),
-            end: HashMap::new(),
-            text: HashMap::new(),
-            after: HashMap::new(),
+        let mut st = cat.take_session_state();
+        if st.local.is_none() {
+            st.local = Some(Arena::overlay(cat.arena.len() as u32));
         }
+        Session { cat, st }
+    }
+
+    fn local(&self) -> &Arena {
+        self.st
+            .local
+            .as_ref()
+            .expect("session arena exists from Session::new to drop")
+    }
+
+    fn local_mut(&mut self) -> &mut Arena {
+        self.st
+            .local
+            .as_mut()
+            .expect("session arena exists from Session::new to drop")
     }
 
     /// Drops memo tables when a long-lived session grew too large.
     pub fn trim(&mut self) {
-        if self.local.len() > 2_000_000 {
-            *self = Session::new(self.cat);
+        if self.local().len() > 1_000_000 {
+            self.st = SessionState {
+                local: Some(Arena::overlay(self.cat.arena.len() as u32)),
+                ..SessionState::default()
+            };
         }
     }
 
+    pub(crate) fn size(&self) -> usize {
+        self.local().len()
+    }
+
     pub fn name_key(&mut self, ns: &str, local: &str) -> NameKey {
-        if let Some(k) = self.names.get(&(ns.to_owned(), local.to_owned())) {
+        let buf = &mut self.st.key_buf;
+        buf.clear();
+        buf.push_str(ns);
+        buf.push('\u{1}');
+        buf.push_str(local);
+        if let Some(k) = self.st.names.get(buf.as_str()) {
             return *k;
         }
-        let k = NameKey(self.name_strings.len() as u32);
-        self.name_strings.push((ns.to_owned(), local.to_owned()));
-        self.names.insert((ns.to_owned(), local.to_owned()), k);
+        let k = NameKey(self.st.name_strings.len() as u32);
+        self.st.name_strings.push((ns.into(), local.into()));
+        self.st.names.insert(buf.as_str().into(), k);
         k
     }
 
     pub fn name_of(&self, k: NameKey) -> (&str, &str) {
-        let (ns, local) = &self.name_strings[k.0 as usize];
+        let (ns, local) = &self.st.name_strings[k.0 as usize];
         (ns, local)
     }
 
-    fn matches(&self, nc: crate::name_class::NcId, k: NameKey) -> bool {
+    fn matches(&self, nc: NcId, k: NameKey) -> bool {
         let (ns, local) = self.name_of(k);
         self.cat.name_matches(nc, ns, local)
     }
 
     fn apply_after(&mut self, op: AfterOp, pat: Pat) -> Pat {
-        if let Some(r) = self.after.get(&(pat, op)) {
+        if let Some(r) = self.st.after.get(&(pat, op)) {
             return *r;
         }
         let r = match self.node(pat) {
@@ -141,121 +199,166 @@ impl<'c> Session<'c> {
             }
             _ => Pat::NOT_ALLOWED,
         };
-        self.after.insert((pat, op), r);
+        self.st.after.insert((pat, op), r);
         r
     }
 
     /// Derivative for a start tag `<name`: a choice of `After(content, rest)`.
     pub fn start_tag_open(&mut self, pat: Pat, name: NameKey) -> Pat {
-        self.start_tag_open_impl(pat, Some(name))
-    }
-
-    /// Like `start_tag_open` but for every element name at once (recovery of unknown content).
-    fn start_tag_open_impl(&mut self, pat: Pat, name: Option<NameKey>) -> Pat {
-        if let Some(name) = name {
-            if let Some(r) = self.open.get(&(pat, name)) {
-                return *r;
-            }
-        } else if let Some(r) = self.open_any.get(&pat) {
+        if let Some(r) = self.st.open.get(&(pat, name)) {
             return *r;
         }
         let r = match self.node(pat) {
             Node::Element(id) => {
                 let def = self.cat.element(id);
-                if name.is_none_or(|n| self.matches(def.name, n)) {
+                if self.matches(def.name, name) {
                     p::after(self, def.content, Pat::EMPTY)
                 } else {
                     Pat::NOT_ALLOWED
                 }
             }
             Node::Choice(a, b) => {
-                let a2 = self.start_tag_open_impl(a, name);
-                let b2 = self.start_tag_open_impl(b, name);
+                let a2 = self.start_tag_open(a, name);
+                let b2 = self.start_tag_open(b, name);
                 p::choice(self, a2, b2)
             }
             Node::Interleave(a, b) => {
-                let da = self.start_tag_open_impl(a, name);
+                let da = self.start_tag_open(a, name);
                 let x = self.apply_after(AfterOp::InterleaveWith(b), da);
-                let db = self.start_tag_open_impl(b, name);
+                let db = self.start_tag_open(b, name);
                 let y = self.apply_after(AfterOp::InterleaveWith(a), db);
                 p::choice(self, x, y)
             }
             Node::OneOrMore(a) => {
-                let da = self.start_tag_open_impl(a, name);
+                let da = self.start_tag_open(a, name);
                 let rest = p::zero_or_more(self, a);
                 self.apply_after(AfterOp::GroupWith(rest), da)
             }
             Node::Group(a, b) => {
-                let da = self.start_tag_open_impl(a, name);
+                let da = self.start_tag_open(a, name);
                 let x = self.apply_after(AfterOp::GroupWith(b), da);
                 if self.nullable(a) {
-                    let db = self.start_tag_open_impl(b, name);
+                    let db = self.start_tag_open(b, name);
                     p::choice(self, x, db)
                 } else {
                     x
                 }
             }
             Node::After(a, b) => {
-                let da = self.start_tag_open_impl(a, name);
+                let da = self.start_tag_open(a, name);
                 self.apply_after(AfterOp::AfterWith(b), da)
             }
             _ => Pat::NOT_ALLOWED,
         };
-        match name {
-            Some(name) => self.open.insert((pat, name), r),
-            None => self.open_any.insert(pat, r),
-        };
+        self.st.open.insert((pat, name), r);
         r
+    }
+
+    /// Contents of the attributes named `name` that `pat` may take now, sorted.
+    fn attribute_leaves(&mut self, pat: Pat, name: NameKey) -> Arc<[Pat]> {
+        if let Some(v) = self.st.attr_leaves.get(&(pat, name)) {
+            return v.clone();
+        }
+        let mut out = Vec::new();
+        let mut stack = vec![pat];
+        let mut seen = crate::fxhash::FxHashSet::default();
+        while let Some(q) = stack.pop() {
+            if !seen.insert(q) {
+                continue;
+            }
+            match self.node(q) {
+                Node::Attribute(nc, content, _) => {
+                    if self.matches(nc, name) {
+                        out.push(content);
+                    }
+                }
+                Node::Choice(a, b) | Node::Group(a, b) | Node::Interleave(a, b) => {
+                    stack.push(a);
+                    stack.push(b);
+                }
+                Node::OneOrMore(a) | Node::After(a, _) => stack.push(a),
+                _ => {}
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        let v: Arc<[Pat]> = out.into();
+        self.st.attr_leaves.insert((pat, name), v.clone());
+        v
     }
 
     /// Derivative for an attribute `name="value"`.
     pub fn attribute(&mut self, pat: Pat, name: NameKey, value: &str) -> Pat {
-        let key = (pat, name, value.to_owned());
-        if let Some(r) = self.attr.get(&key) {
-            return *r;
+        let leaves = self.attribute_leaves(pat, name);
+        if leaves.is_empty() {
+            return Pat::NOT_ALLOWED;
         }
-        let r = self.attribute_impl(pat, name, Some(value));
-        self.attr.insert(key, r);
-        r
+        let mut set = MatchSet {
+            len: 0,
+            idx: [0; MAX_MATCHES],
+        };
+        for (i, content) in leaves.iter().enumerate() {
+            if self.value_matches(*content, value) {
+                if set.len as usize == MAX_MATCHES {
+                    let ok = match_flags(self, &leaves, value);
+                    return self.attribute_impl(pat, name, &leaves, &ok);
+                }
+                set.idx[set.len as usize] = i as u16;
+                set.len += 1;
+            }
+        }
+        if set.len == 0 {
+            return Pat::NOT_ALLOWED;
+        }
+        self.attribute_with(pat, name, &leaves, set)
     }
 
     /// Recovery: the attribute's name is right but its value is not; accept any value.
     pub fn attribute_any_value(&mut self, pat: Pat, name: NameKey) -> Pat {
-        if let Some(r) = self.attr_any_value.get(&(pat, name)) {
+        let leaves = self.attribute_leaves(pat, name);
+        if leaves.is_empty() {
+            return Pat::NOT_ALLOWED;
+        }
+        self.attribute_with(pat, name, &leaves, ALL)
+    }
+
+    fn attribute_with(&mut self, pat: Pat, name: NameKey, leaves: &[Pat], set: MatchSet) -> Pat {
+        if let Some(r) = self.st.attr.get(&(pat, name, set)) {
             return *r;
         }
-        let r = self.attribute_impl(pat, name, None);
-        self.attr_any_value.insert((pat, name), r);
+        let ok: Vec<bool> = (0..leaves.len()).map(|i| set.contains(i)).collect();
+        let r = self.attribute_impl(pat, name, leaves, &ok);
+        self.st.attr.insert((pat, name, set), r);
         r
     }
 
-    fn attribute_impl(&mut self, pat: Pat, name: NameKey, value: Option<&str>) -> Pat {
+    fn attribute_impl(&mut self, pat: Pat, name: NameKey, leaves: &[Pat], ok: &[bool]) -> Pat {
         match self.node(pat) {
             Node::After(a, b) => {
-                let da = self.attribute_impl(a, name, value);
+                let da = self.attribute_impl(a, name, leaves, ok);
                 p::after(self, da, b)
             }
             Node::Choice(a, b) => {
-                let da = self.attribute_impl(a, name, value);
-                let db = self.attribute_impl(b, name, value);
+                let da = self.attribute_impl(a, name, leaves, ok);
+                let db = self.attribute_impl(b, name, leaves, ok);
                 p::choice(self, da, db)
             }
             Node::Group(a, b) => {
-                let da = self.attribute_impl(a, name, value);
+                let da = self.attribute_impl(a, name, leaves, ok);
                 let x = p::group(self, da, b);
-                let db = self.attribute_impl(b, name, value);
+                let db = self.attribute_impl(b, name, leaves, ok);
                 let y = p::group(self, a, db);
                 p::choice(self, x, y)
             }
             Node::Interleave(a, b) => {
-                let da = self.attribute_impl(a, name, value);
+                let da = self.attribute_impl(a, name, leaves, ok);
                 let x = p::interleave(self, da, b);
-                let db = self.attribute_impl(b, name, value);
+                let db = self.attribute_impl(b, name, leaves, ok);
                 let y = p::interleave(self, a, db);
                 p::choice(self, x, y)
             }
             Node::OneOrMore(a) => {
-                let da = self.attribute_impl(a, name, value);
+                let da = self.attribute_impl(a, name, leaves, ok);
                 let rest = p::zero_or_more(self, a);
                 p::group(self, da, rest)
             }
@@ -263,10 +366,9 @@ impl<'c> Session<'c> {
                 if !self.matches(nc, name) {
                     return Pat::NOT_ALLOWED;
                 }
-                match value {
-                    None => Pat::EMPTY,
-                    Some(v) if self.value_matches(content, v) => Pat::EMPTY,
-                    Some(_) => Pat::NOT_ALLOWED,
+                match leaves.binary_search(&content) {
+                    Ok(i) if ok[i] => Pat::EMPTY,
+                    _ => Pat::NOT_ALLOWED,
                 }
             }
             _ => Pat::NOT_ALLOWED,
@@ -291,9 +393,9 @@ impl<'c> Session<'c> {
 
     fn close_impl(&mut self, pat: Pat, forgiving: bool) -> Pat {
         let memo = if forgiving {
-            &self.close_forgiving
+            &self.st.close_forgiving
         } else {
-            &self.close
+            &self.st.close
         };
         if let Some(r) = memo.get(&pat) {
             return *r;
@@ -332,11 +434,76 @@ impl<'c> Session<'c> {
             _ => pat,
         };
         if forgiving {
-            self.close_forgiving.insert(pat, r);
+            self.st.close_forgiving.insert(pat, r);
         } else {
-            self.close.insert(pat, r);
+            self.st.close.insert(pat, r);
         }
         r
+    }
+
+    /// Value, data and list nodes that text may match next in `pat`, sorted.
+    fn text_leaves(&mut self, pat: Pat) -> Arc<[Pat]> {
+        if let Some(v) = self.st.text_leaves.get(&pat) {
+            return v.clone();
+        }
+        let mut out = Vec::new();
+        let mut stack = vec![pat];
+        let mut seen = crate::fxhash::FxHashSet::default();
+        while let Some(q) = stack.pop() {
+            if !seen.insert(q) {
+                continue;
+            }
+            match self.node(q) {
+                Node::Value(_) | Node::Data(_) | Node::DataExcept(..) | Node::List(_) => {
+                    out.push(q)
+                }
+                Node::Choice(a, b) | Node::Interleave(a, b) => {
+                    stack.push(a);
+                    stack.push(b);
+                }
+                Node::Group(a, b) => {
+                    stack.push(a);
+                    if self.nullable(a) {
+                        stack.push(b);
+                    }
+                }
+                Node::OneOrMore(a) | Node::After(a, _) => stack.push(a),
+                _ => {}
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        let v: Arc<[Pat]> = out.into();
+        self.st.text_leaves.insert(pat, v.clone());
+        v
+    }
+
+    /// Whether one value/data/list leaf accepts the whole string.
+    fn leaf_matches(&mut self, leaf: Pat, s: &str) -> bool {
+        match self.node(leaf) {
+            Node::Value(v) => {
+                let def = self.cat.value(v);
+                values_equal(def.base, &def.normalized, s)
+            }
+            Node::Data(dt) => self.cat.datatype(dt).allows(s),
+            Node::DataExcept(dt, except) => {
+                self.cat.datatype(dt).allows(s) && {
+                    let d = self.text(except, s);
+                    !self.nullable(d)
+                }
+            }
+            Node::List(inner) => {
+                let mut d = inner;
+                for token in s.split([' ', '\t', '\n', '\r']).filter(|t| !t.is_empty()) {
+                    d = self.text(d, token);
+                    if d == Pat::NOT_ALLOWED {
+                        return false;
+                    }
+                }
+                self.nullable(d)
+            }
+            _ => false,
+        }
     }
 
     /// Derivative for a text chunk.
@@ -344,98 +511,83 @@ impl<'c> Session<'c> {
         if pat == Pat::NOT_ALLOWED {
             return pat;
         }
-        let key = (pat, s.to_owned());
-        if let Some(r) = self.text.get(&key) {
-            return *r;
+        let leaves = self.text_leaves(pat);
+        let mut set = MatchSet {
+            len: 0,
+            idx: [0; MAX_MATCHES],
+        };
+        let mut overflow = false;
+        for (i, leaf) in leaves.iter().enumerate() {
+            if self.leaf_matches(*leaf, s) {
+                if set.len as usize == MAX_MATCHES {
+                    overflow = true;
+                    break;
+                }
+                set.idx[set.len as usize] = i as u16;
+                set.len += 1;
+            }
         }
-        let r = self.text_impl(pat, s, false);
-        self.text.insert(key, r);
-        r
+        if overflow {
+            let ok: Vec<bool> = leaves.iter().map(|l| self.leaf_matches(*l, s)).collect();
+            return self.text_impl(pat, &leaves, &ok);
+        }
+        self.text_with(pat, &leaves, set)
     }
 
     /// Recovery: any text is accepted where data or values are expected.
     pub fn text_forgiving(&mut self, pat: Pat) -> Pat {
-        self.text_impl(pat, "", true)
+        let leaves = self.text_leaves(pat);
+        self.text_with(pat, &leaves, ALL)
     }
 
-    fn text_impl(&mut self, pat: Pat, s: &str, forgiving: bool) -> Pat {
+    fn text_with(&mut self, pat: Pat, leaves: &[Pat], set: MatchSet) -> Pat {
+        if let Some(r) = self.st.text.get(&(pat, set)) {
+            return *r;
+        }
+        let ok: Vec<bool> = (0..leaves.len()).map(|i| set.contains(i)).collect();
+        let r = self.text_impl(pat, leaves, &ok);
+        self.st.text.insert((pat, set), r);
+        r
+    }
+
+    fn text_impl(&mut self, pat: Pat, leaves: &[Pat], ok: &[bool]) -> Pat {
         match self.node(pat) {
             Node::Choice(a, b) => {
-                let da = self.text_impl(a, s, forgiving);
-                let db = self.text_impl(b, s, forgiving);
+                let da = self.text_impl(a, leaves, ok);
+                let db = self.text_impl(b, leaves, ok);
                 p::choice(self, da, db)
             }
             Node::Interleave(a, b) => {
-                let da = self.text_impl(a, s, forgiving);
+                let da = self.text_impl(a, leaves, ok);
                 let x = p::interleave(self, da, b);
-                let db = self.text_impl(b, s, forgiving);
+                let db = self.text_impl(b, leaves, ok);
                 let y = p::interleave(self, a, db);
                 p::choice(self, x, y)
             }
             Node::Group(a, b) => {
-                let da = self.text_impl(a, s, forgiving);
+                let da = self.text_impl(a, leaves, ok);
                 let x = p::group(self, da, b);
                 if self.nullable(a) {
-                    let db = self.text_impl(b, s, forgiving);
+                    let db = self.text_impl(b, leaves, ok);
                     p::choice(self, x, db)
                 } else {
                     x
                 }
             }
             Node::After(a, b) => {
-                let da = self.text_impl(a, s, forgiving);
+                let da = self.text_impl(a, leaves, ok);
                 p::after(self, da, b)
             }
             Node::OneOrMore(a) => {
-                let da = self.text_impl(a, s, forgiving);
+                let da = self.text_impl(a, leaves, ok);
                 let rest = p::zero_or_more(self, a);
                 p::group(self, da, rest)
             }
             Node::Text => Pat::TEXT,
-            Node::Value(v) => {
-                let def = self.cat.value(v);
-                if forgiving || values_equal(def.base, &def.normalized, s) {
-                    Pat::EMPTY
-                } else {
-                    Pat::NOT_ALLOWED
-                }
-            }
-            Node::Data(dt) => {
-                if forgiving || self.cat.datatype(dt).allows(s) {
-                    Pat::EMPTY
-                } else {
-                    Pat::NOT_ALLOWED
-                }
-            }
-            Node::DataExcept(dt, except) => {
-                if forgiving {
-                    return Pat::EMPTY;
-                }
-                let allowed = self.cat.datatype(dt).allows(s) && {
-                    let d = self.text_impl(except, s, false);
-                    !self.nullable(d)
-                };
-                if allowed {
-                    Pat::EMPTY
-                } else {
-                    Pat::NOT_ALLOWED
-                }
-            }
-            Node::List(inner) => {
-                if forgiving {
-                    return Pat::EMPTY;
-                }
-                let mut d = inner;
-                for token in s.split([' ', '\t', '\n', '\r']).filter(|t| !t.is_empty()) {
-                    d = self.text_impl(d, token, false);
-                    if d == Pat::NOT_ALLOWED {
-                        break;
-                    }
-                }
-                if self.nullable(d) {
-                    Pat::EMPTY
-                } else {
-                    Pat::NOT_ALLOWED
+            Node::Value(_) | Node::Data(_) | Node::DataExcept(..) | Node::List(_) => {
+                match leaves.binary_search(&pat) {
+                    Ok(i) if ok[i] => Pat::EMPTY,
+                    _ => Pat::NOT_ALLOWED,
                 }
             }
             _ => Pat::NOT_ALLOWED,
@@ -444,7 +596,7 @@ impl<'c> Session<'c> {
 
     /// Derivative for an end tag.
     pub fn end_tag(&mut self, pat: Pat) -> Pat {
-        if let Some(r) = self.end.get(&pat) {
+        if let Some(r) = self.st.end.get(&pat) {
             return *r;
         }
         let r = match self.node(pat) {
@@ -462,7 +614,7 @@ impl<'c> Session<'c> {
             }
             _ => Pat::NOT_ALLOWED,
         };
-        self.end.insert(pat, r);
+        self.st.end.insert(pat, r);
         r
     }
 
@@ -480,6 +632,33 @@ impl<'c> Session<'c> {
     }
 }
 
+/// Match flags for every leaf (the rare case of more matches than a `MatchSet` holds).
+fn match_flags(s: &mut Session<'_>, leaves: &[Pat], value: &str) -> Vec<bool> {
+    leaves.iter().map(|c| s.value_matches(*c, value)).collect()
+}
+
 pub fn is_whitespace(s: &str) -> bool {
     s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+}
+
+impl Catalogue {
+    /// A pooled session state, or a fresh one.
+    pub(crate) fn take_session_state(&self) -> SessionState {
+        self.sessions
+            .0
+            .lock()
+            .ok()
+            .and_then(|mut pool| pool.pop())
+            .unwrap_or_default()
+    }
+
+    /// Returns a session state to the pool unless it grew too large or the pool is full.
+    pub(crate) fn return_session_state(&self, st: SessionState) {
+        let small = st.local.as_ref().is_some_and(|a| a.len() < 1_000_000);
+        if let (true, Ok(mut pool)) = (small, self.sessions.0.lock()) {
+            if pool.len() < 8 {
+                pool.push(st);
+            }
+        }
+    }
 }

@@ -14,6 +14,7 @@ mod derive;
 mod diagnostic;
 mod docs;
 mod explain;
+mod fxhash;
 mod intern;
 mod name_class;
 mod pattern;

@@ -2,7 +2,7 @@
 //! share one id and derivatives can be memoized by id. The catalogue owns an immutable arena;
 //! validation sessions stack a private arena on top of it (see `session`).
 
-use std::collections::HashMap;
+use crate::fxhash::FxHashMap;
 
 use crate::name_class::NcId;
 
@@ -64,7 +64,7 @@ pub trait Store {
 pub struct Arena {
     pub(crate) nodes: Vec<Node>,
     pub(crate) nullable: Vec<bool>,
-    pub(crate) index: HashMap<Node, Pat>,
+    pub(crate) index: FxHashMap<Node, Pat>,
     /// Ids of this arena start here (non-zero for a session overlay).
     pub(crate) base: u32,
 }
@@ -178,6 +178,13 @@ pub fn choice<S: Store + ?Sized>(s: &mut S, a: Pat, b: Pat) -> Pat {
     }
     if b == Pat::NOT_ALLOWED {
         return a;
+    }
+    // Fast path: two plain alternatives (no nested choice to flatten).
+    let a_choice = matches!(s.node(a), Node::Choice(..));
+    let b_choice = matches!(s.node(b), Node::Choice(..));
+    if !a_choice && !b_choice {
+        let (x, y) = if a < b { (a, b) } else { (b, a) };
+        return s.intern(Node::Choice(x, y));
     }
     let mut alts = Vec::new();
     alternatives(s, a, &mut alts);

@@ -1,3 +1,4 @@
+#![allow(dead_code)] // each test binary uses part of these helpers
 //! Helpers for tests on small in-memory schemas.
 
 use domxml_schema::{Catalogue, MemoryFiles, SchemaError};
