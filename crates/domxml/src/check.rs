@@ -35,12 +35,27 @@ pub fn run(args: CheckArgs) -> ExitCode {
     let mut out = stdout.lock();
     let mut any_error = false;
     let mut io_error = false;
+    let schema = if args.syntax_only {
+        None
+    } else {
+        match crate::lsp::schema::load(None) {
+            Ok(schema) => schema,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    };
     for file in &args.files {
         let text = match std::fs::read(file) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => text,
                 Err(e) => {
-                    eprintln!("{}: error: not UTF-8 text (byte {})", file.display(), e.utf8_error().valid_up_to());
+                    eprintln!(
+                        "{}: error: not UTF-8 text (byte {})",
+                        file.display(),
+                        e.utf8_error().valid_up_to()
+                    );
                     io_error = true;
                     continue;
                 }
@@ -52,7 +67,15 @@ pub fn run(args: CheckArgs) -> ExitCode {
             }
         };
         let parse = domxml_syntax::parse(&text);
-        let diagnostics = domxml_ide::diagnostics::syntax_diagnostics(&parse);
+        // The same computation as the language server's (one path for both).
+        let kind = domxml_ide::kinds::document_kind(&parse, &file.to_string_lossy());
+        let diagnostics = domxml_ide::diagnostics::diagnostics(
+            &parse,
+            &text,
+            kind,
+            schema.as_deref(),
+            &Default::default(),
+        );
         any_error |= diagnostics.iter().any(|d| d.severity == Severity::Error);
         let index = LineIndex::new(&text);
         let written = match args.format {
@@ -119,6 +142,7 @@ fn write_json(
             })
         })
         .collect();
-    let line = serde_json::json!({ "file": file.display().to_string(), "diagnostics": diagnostics });
+    let line =
+        serde_json::json!({ "file": file.display().to_string(), "diagnostics": diagnostics });
     writeln!(out, "{line}")
 }

@@ -126,19 +126,19 @@ pub fn code_actions(
                 }
             }
             "unclosed-element" => {
-                if let Some(element) = element_named_at(parse, p.range) {
-                    if let Some(name) = element.name() {
-                        let end = element.syntax().text_range().end();
-                        out.push(CodeAction {
-                            title: format!("Close <{}>", name.text()),
-                            edits: vec![TextEdit::new(
-                                TextRange::empty(end),
-                                format!("</{}>", name.text()),
-                            )],
-                            fixes: fixes.clone(),
-                            preferred: true,
-                        });
-                    }
+                if let Some(element) = element_named_at(parse, p.range)
+                    && let Some(name) = element.name()
+                {
+                    let end = element.syntax().text_range().end();
+                    out.push(CodeAction {
+                        title: format!("Close <{}>", name.text()),
+                        edits: vec![TextEdit::new(
+                            TextRange::empty(end),
+                            format!("</{}>", name.text()),
+                        )],
+                        fixes: fixes.clone(),
+                        preferred: true,
+                    });
                 }
             }
             "unclosed-tag" => {
@@ -246,16 +246,14 @@ fn insert_child(text: &str, element: &Element, child: &str) -> Vec<TextEdit> {
     }
     if let (true, Some(tag), Some(name)) =
         (element.is_self_closing(), element.tag(), element.name())
-    {
-        if let Some(close) = tag
+        && let Some(close) = tag
             .children_with_tokens()
             .find(|c| c.kind() == SLASH_R_ANGLE)
-        {
-            return vec![TextEdit::new(
-                close.text_range(),
-                format!(">\n{inner}{child}\n{indent}</{}>", name.text()),
-            )];
-        }
+    {
+        return vec![TextEdit::new(
+            close.text_range(),
+            format!(">\n{inner}{child}\n{indent}</{}>", name.text()),
+        )];
     }
     vec![]
 }

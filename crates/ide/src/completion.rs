@@ -115,20 +115,19 @@ pub fn completions(
                     ));
                 }
             }
-            if let (Some(parent), None) = (&parent, &tag) {
-                if replace.is_empty() {
-                    if let Some(name) = element_to_close(parent, offset).name() {
-                        let mut item = CompletionItem::new(
-                            format!("/{}", name.text()),
-                            CompletionKind::EndTag,
-                            replace,
-                            format!("/{}>", name.text()),
-                        );
-                        item.detail = Some("end tag".into());
-                        item.sort_text = Some("0".into());
-                        out.push(item);
-                    }
-                }
+            if let (Some(parent), None) = (&parent, &tag)
+                && replace.is_empty()
+                && let Some(name) = element_to_close(parent, offset).name()
+            {
+                let mut item = CompletionItem::new(
+                    format!("/{}", name.text()),
+                    CompletionKind::EndTag,
+                    replace,
+                    format!("/{}>", name.text()),
+                );
+                item.detail = Some("end tag".into());
+                item.sort_text = Some("0".into());
+                out.push(item);
             }
             out
         }

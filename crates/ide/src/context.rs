@@ -198,13 +198,13 @@ pub fn cursor_context(parse: &Parse, text: &str, offset: TextSize) -> CursorCont
                     .is_some_and(|l| l.text_range().end() == offset)
             {
                 // The cursor sits right before this token: the token to the left decides.
-                if let Some(l) = &left {
-                    if l.kind() == R_ANGLE || l.kind() == SLASH_R_ANGLE {
-                        return CursorContext::Text {
-                            element,
-                            replace: TextRange::empty(offset),
-                        };
-                    }
+                if let Some(l) = &left
+                    && (l.kind() == R_ANGLE || l.kind() == SLASH_R_ANGLE)
+                {
+                    return CursorContext::Text {
+                        element,
+                        replace: TextRange::empty(offset),
+                    };
                 }
             }
             CursorContext::Text {

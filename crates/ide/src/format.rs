@@ -174,10 +174,10 @@ impl Formatter<'_> {
         }
         // Token children other than comments and PIs are text: leave the content alone.
         for c in element.children_with_tokens() {
-            if let Some(t) = c.as_token() {
-                if !matches!(t.kind(), WHITESPACE | COMMENT | PI) {
-                    mixed = true;
-                }
+            if let Some(t) = c.as_token()
+                && !matches!(t.kind(), WHITESPACE | COMMENT | PI)
+            {
+                mixed = true;
             }
         }
         if mixed {
@@ -212,11 +212,11 @@ impl Formatter<'_> {
             if has_markup {
                 let want = self.line_break(pending_ws, depth, false);
                 self.replace(pending_ws.unwrap_or(TextRange::empty(end.start())), &want);
-            } else if let Some(ws) = pending_ws {
-                if self.slice(ws).contains('\n') {
-                    let want = format!("\n{}", self.indent(depth));
-                    self.replace(ws, &want);
-                }
+            } else if let Some(ws) = pending_ws
+                && self.slice(ws).contains('\n')
+            {
+                let want = format!("\n{}", self.indent(depth));
+                self.replace(ws, &want);
             }
         }
     }

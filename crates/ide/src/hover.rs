@@ -109,19 +109,19 @@ pub fn hover(
             let raw = value.unquoted();
             let name = attribute.name()?.text().to_string();
             let mut parts: Vec<String> = Vec::new();
-            if let Some(schema) = schema {
-                if let Some(info) = find_attribute(schema, &element, &name) {
-                    if let Some(v) = info.values.iter().find(|v| v.value == raw.trim()) {
-                        parts.push(format!("**`{}`** — value of `{name}`", v.value));
-                        if let Some(doc) = &v.doc {
-                            parts.push(doc.clone());
-                        }
-                    } else if let Some(dt) = &info.datatype {
-                        parts.push(format!("`{name}`: `{dt}`"));
+            if let Some(schema) = schema
+                && let Some(info) = find_attribute(schema, &element, &name)
+            {
+                if let Some(v) = info.values.iter().find(|v| v.value == raw.trim()) {
+                    parts.push(format!("**`{}`** — value of `{name}`", v.value));
+                    if let Some(doc) = &v.doc {
+                        parts.push(doc.clone());
                     }
-                    if info.default.as_deref() == Some(raw.trim()) {
-                        parts.push("(this is the default)".into());
-                    }
+                } else if let Some(dt) = &info.datatype {
+                    parts.push(format!("`{name}`: `{dt}`"));
+                }
+                if info.default.as_deref() == Some(raw.trim()) {
+                    parts.push("(this is the default)".into());
                 }
             }
             let unit = element.attribute_value("unit");

@@ -42,7 +42,7 @@ pub fn human_bytes(bytes: u128) -> String {
         return format!("{bytes} bytes");
     }
     let div = 1u128 << (10 * unit);
-    if bytes % div == 0 {
+    if bytes.is_multiple_of(div) {
         return format!("{} {}", bytes / div, UNITS[unit]);
     }
     let value = bytes as f64 / div as f64;

@@ -58,7 +58,7 @@ fn attr(e: &Element, name: &str) -> Option<String> {
     e.attribute_value(name).filter(|v| !v.trim().is_empty())
 }
 
-fn child<'a>(e: &Element, name: &'a str) -> Option<Element> {
+fn child(e: &Element, name: &str) -> Option<Element> {
     e.children()
         .find(|c| c.name().is_some_and(|n| n.text() == name))
 }

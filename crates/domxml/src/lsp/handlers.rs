@@ -87,10 +87,10 @@ impl Backend {
             c.update(settings);
             c.clone()
         };
-        if before.schema_path != after.schema_path {
-            if let Some(err) = self.load_schema() {
-                self.client.show_message(MessageType::WARNING, err).await;
-            }
+        if before.schema_path != after.schema_path
+            && let Some(err) = self.load_schema()
+        {
+            self.client.show_message(MessageType::WARNING, err).await;
         }
         if before != after {
             self.reanalyze_all();
@@ -143,10 +143,10 @@ impl LanguageServer for Backend {
         if let Ok(mut s) = self.state.snippets.write() {
             *s = snippets;
         }
-        if let Some(opts) = &params.initialization_options {
-            if let Ok(mut c) = self.state.config.write() {
-                c.update(opts);
-            }
+        if let Some(opts) = &params.initialization_options
+            && let Ok(mut c) = self.state.config.write()
+        {
+            c.update(opts);
         }
         if let Some(err) = self.load_schema() {
             // Fall back to the built-in catalogue and say why.

@@ -7,7 +7,7 @@ mod analysis;
 mod config;
 mod convert;
 mod handlers;
-mod schema;
+pub mod schema;
 mod store;
 
 use std::sync::{Arc, Mutex, RwLock};

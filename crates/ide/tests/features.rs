@@ -1,0 +1,244 @@
+//! Feature tests against the built-in catalogue, with `$0` marking the cursor.
+
+use std::sync::{Arc, OnceLock};
+
+use domxml_ide::actions::code_actions;
+use domxml_ide::catalogue::CatalogueModel;
+use domxml_ide::completion::{CompletionKind, CompletionOptions, completions};
+use domxml_ide::diagnostics::{DiagnosticsOptions, diagnostics};
+use domxml_ide::hover::hover;
+use domxml_ide::kinds::DocumentKind;
+use domxml_ide::{SchemaModel, apply_edits};
+use domxml_syntax::{TextRange, TextSize};
+
+fn model() -> &'static CatalogueModel {
+    static MODEL: OnceLock<CatalogueModel> = OnceLock::new();
+    MODEL.get_or_init(|| {
+        let cat = domxml_schema::compile(
+            &domxml_schema::EmbeddedFiles,
+            domxml_schema::EmbeddedFiles::DOMAIN,
+        )
+        .expect("the built-in catalogue compiles");
+        CatalogueModel::new(Arc::new(cat), "built-in catalogue", Some("11.3".into()))
+    })
+}
+
+fn cursor(fixture: &str) -> (String, TextSize) {
+    let at = fixture.find("$0").expect("fixture has $0");
+    let mut text = fixture.to_string();
+    text.replace_range(at..at + 2, "");
+    (text, TextSize::from(at as u32))
+}
+
+fn domain(devices: &str) -> String {
+    format!(
+        "<domain type='kvm'>\n  <name>t</name>\n  <memory unit='KiB'>4194304</memory>\n  <os>\n    <type arch='x86_64'>hvm</type>\n  </os>\n  <devices>\n{devices}\n  </devices>\n</domain>\n"
+    )
+}
+
+fn complete(fixture: &str) -> (String, Vec<domxml_ide::completion::CompletionItem>) {
+    let (text, offset) = cursor(fixture);
+    let parse = domxml_syntax::parse(&text);
+    let items = completions(
+        &parse,
+        &text,
+        offset,
+        Some(model() as &dyn SchemaModel),
+        &CompletionOptions::default(),
+    );
+    (text, items)
+}
+
+#[test]
+fn watchdog_action_values() {
+    let (text, items) = complete(&domain("    <watchdog model='i6300esb' action='$0'/>"));
+    let labels: Vec<&str> = items.iter().map(|i| i.label.as_str()).collect();
+    for v in [
+        "reset",
+        "shutdown",
+        "poweroff",
+        "pause",
+        "none",
+        "dump",
+        "inject-nmi",
+    ] {
+        assert!(labels.contains(&v), "{labels:?}");
+    }
+    assert!(
+        items
+            .iter()
+            .all(|i| i.kind == CompletionKind::Value && i.range.is_empty())
+    );
+    let at = text.find("action='").unwrap() + "action='".len();
+    assert_eq!(items[0].range, TextRange::empty(TextSize::from(at as u32)));
+}
+
+#[test]
+fn partly_typed_value_is_replaced() {
+    let (text, items) = complete(&domain("    <video><model type='vi$0rt'/></video>"));
+    let virtio = items
+        .iter()
+        .find(|i| i.label == "virtio")
+        .expect("virtio offered");
+    assert_eq!(&text[virtio.range], "virt");
+}
+
+#[test]
+fn child_elements_are_snippets() {
+    let (_, items) = complete(&domain("    <$0"));
+    let rng = items
+        .iter()
+        .find(|i| i.label == "rng")
+        .expect("rng offered in devices");
+    assert!(rng.snippet);
+    assert!(rng.insert.starts_with("rng model='$1'>"), "{}", rng.insert);
+    assert!(rng.insert.ends_with("</rng>"), "{}", rng.insert);
+    assert!(rng.documentation.is_some());
+    let end = items
+        .iter()
+        .find(|i| i.kind == CompletionKind::EndTag)
+        .expect("end tag offered");
+    assert_eq!(end.insert, "/devices>");
+    // <name> is already present: not offered again at the domain level.
+    let (_, items) = complete("<domain type='kvm'>\n  <name>a</name>\n  <$0\n</domain>");
+    assert!(!items.iter().any(|i| i.label == "name"));
+    assert!(items.iter().any(|i| i.label == "memory"));
+}
+
+#[test]
+fn empty_elements_close_themselves() {
+    let (_, items) = complete("<domain type='kvm'><features><$0</features></domain>");
+    let acpi = items
+        .iter()
+        .find(|i| i.label == "acpi")
+        .expect("acpi offered");
+    assert_eq!(acpi.insert, "acpi/>$0");
+}
+
+#[test]
+fn attributes_not_yet_present() {
+    let (_, items) = complete(&domain("    <memballoon model='virtio' $0/>"));
+    let labels: Vec<&str> = items.iter().map(|i| i.label.as_str()).collect();
+    assert!(labels.contains(&"autodeflate"), "{labels:?}");
+    assert!(!labels.contains(&"model"));
+    let a = items.iter().find(|i| i.label == "autodeflate").unwrap();
+    assert_eq!(a.insert, "autodeflate='$1'");
+    assert!(a.retrigger);
+}
+
+#[test]
+fn text_values() {
+    let (text, items) = complete("<domain type='kvm'><on_poweroff>des$0</on_poweroff></domain>");
+    let destroy = items
+        .iter()
+        .find(|i| i.label == "destroy")
+        .expect("destroy offered");
+    assert_eq!(&text[destroy.range], "des");
+}
+
+fn hover_at(fixture: &str) -> String {
+    let (text, offset) = cursor(fixture);
+    let parse = domxml_syntax::parse(&text);
+    hover(&parse, offset, Some(model() as &dyn SchemaModel))
+        .map(|h| h.markdown)
+        .unwrap_or_default()
+}
+
+#[test]
+fn hovers() {
+    let md = hover_at(&domain("    <memb$0alloon model='virtio'/>"));
+    assert!(md.starts_with("**`<memballoon>`**"), "{md}");
+    assert!(md.contains("libvirt 11.3"), "{md}");
+    assert!(md.contains("Defined in `"), "{md}");
+    let md = hover_at(&domain("    <watchdog model='i6300esb' act$0ion='reset'/>"));
+    assert!(
+        md.contains("Allowed values:") && md.contains("`poweroff`"),
+        "{md}"
+    );
+    let md = hover_at("<domain type='kvm'><memory unit='KiB'>41$094304</memory></domain>");
+    assert!(md.contains("4194304 KiB = 4 GiB"), "{md}");
+    let md = hover_at(&domain(
+        "    <disk type='file'><address type='pci' slot='0x1$0f'/></disk>",
+    ));
+    assert!(md.contains("31 (decimal)"), "{md}");
+}
+
+#[test]
+fn vgaa_is_reported_and_fixed() {
+    let text = domain("    <video>\n      <model type='vgaa'/>\n    </video>");
+    let parse = domxml_syntax::parse(&text);
+    let diags = diagnostics(
+        &parse,
+        &text,
+        DocumentKind::Libvirt,
+        Some(model()),
+        &DiagnosticsOptions::default(),
+    );
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(&text[diags[0].range], "vgaa");
+    let actions = code_actions(
+        &parse,
+        &text,
+        diags[0].range,
+        DocumentKind::Libvirt,
+        Some(model()),
+    );
+    let fix = actions
+        .iter()
+        .find(|a| a.preferred && a.title.contains("'vga'"))
+        .expect("did-you-mean fix");
+    assert_eq!(apply_edits(&text, &fix.edits), text.replace("vgaa", "vga"));
+}
+
+#[test]
+fn missing_attribute_fix() {
+    let text = domain("    <watchdog/>");
+    let parse = domxml_syntax::parse(&text);
+    let diags = diagnostics(
+        &parse,
+        &text,
+        DocumentKind::Libvirt,
+        Some(model()),
+        &DiagnosticsOptions::default(),
+    );
+    let d = diags
+        .iter()
+        .find(|d| d.code == "missing-attribute")
+        .expect("missing model");
+    let actions = code_actions(&parse, &text, d.range, DocumentKind::Libvirt, Some(model()));
+    let fix = actions
+        .iter()
+        .find(|a| a.title.contains("'model'"))
+        .expect("add model");
+    assert!(apply_edits(&text, &fix.edits).contains("<watchdog model=''/>"));
+}
+
+#[test]
+fn large_documents_skip_schema_validation_with_a_note() {
+    let text = domain("    <video><model type='vgaa'/></video>");
+    let parse = domxml_syntax::parse(&text);
+    let opts = DiagnosticsOptions {
+        schema_size_limit: 100,
+        ..Default::default()
+    };
+    let diags = diagnostics(&parse, &text, DocumentKind::Libvirt, Some(model()), &opts);
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0].code, "analysis-limited");
+    assert_eq!(diags[0].severity, domxml_ide::Severity::Information);
+}
+
+#[test]
+fn other_xml_is_syntax_only() {
+    let text = "<project><bogus/></project>";
+    let parse = domxml_syntax::parse(text);
+    assert!(
+        diagnostics(
+            &parse,
+            text,
+            DocumentKind::OtherXml,
+            Some(model()),
+            &DiagnosticsOptions::default()
+        )
+        .is_empty()
+    );
+}
