@@ -16,6 +16,7 @@ mod docs;
 mod explain;
 mod fxhash;
 mod intern;
+pub mod inventory;
 mod name_class;
 mod pattern;
 pub mod query;
