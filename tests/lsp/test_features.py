@@ -297,3 +297,29 @@ async def test_virsh_temp_file_is_libvirt(client, domain_xml):
     open_doc(client, uri, text)
     diags = await wait_for_version(client, uri, 1)
     assert [d.code for d in diags] == ["invalid-value"]
+
+
+async def test_status_request_and_schema_path(client, domain_xml, tmp_path):
+    status = await client.protocol.send_request_async("domxml/status", {})
+    assert status.schema.kind == "builtin" and status.schema.libvirtVersion
+    # A schema directory on disk (libvirt's own layout): point at it, documents revalidate.
+    schemas = tmp_path / "schemas"
+    schemas.mkdir()
+    (schemas / "domain.rng").write_text(
+        '<grammar xmlns="http://relaxng.org/ns/structure/1.0"><start><element name="domain">'
+        '<attribute name="type"/><zeroOrMore><element name="name"><text/></element></zeroOrMore>'
+        "</element></start></grammar>"
+    )
+    open_doc(client, URI, "<domain type='kvm'><name>a</name><memory>1</memory></domain>")
+    assert await wait_for_version(client, URI, 1) == []
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"domxml": {"schema": {"path": str(schemas)}}})
+    )
+    for _ in range(500):
+        if client.published[-1].diagnostics:
+            break
+        await asyncio.sleep(0.01)
+    diags = client.published[-1].diagnostics
+    assert [d.code for d in diags] == ["element-not-allowed"] or [d.code for d in diags] == ["unknown-element"], diags
+    status = await client.protocol.send_request_async("domxml/status", {})
+    assert status.schema.kind == "path" and status.schema.path == str(schemas / "domain.rng")

@@ -17,6 +17,14 @@ use super::{Backend, guard};
 
 const MAX_SYMBOLS: usize = 20_000;
 
+/// The `domxml/status` notification.
+enum StatusNotification {}
+
+impl tower_lsp_server::ls_types::notification::Notification for StatusNotification {
+    type Params = Value;
+    const METHOD: &'static str = super::STATUS_METHOD;
+}
+
 impl Backend {
     fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
         self.state.docs.lock().ok()?.docs.get(uri.as_str()).cloned()
@@ -54,7 +62,8 @@ impl Backend {
         }
     }
 
-    /// Loads the configured schema; returns a message for the user when it fails.
+    /// Loads the configured schema, falling back to the built-in catalogue when it cannot be
+    /// used; returns the problem for the user in that case.
     fn load_schema(&self) -> Option<String> {
         let path = self
             .state
@@ -62,15 +71,45 @@ impl Backend {
             .read()
             .ok()
             .and_then(|c| c.schema_path.clone());
-        match super::schema::load(path.as_deref()) {
-            Ok(schema) => {
-                if let Ok(mut s) = self.state.schema.write() {
-                    *s = schema;
-                }
-                None
+        let (schema, status, problem) = match super::schema::load(path.as_deref()) {
+            Ok(schema) => (schema, super::schema::status(path.as_deref(), None), None),
+            Err(e) => {
+                let builtin = super::schema::load(None).ok().flatten();
+                (
+                    builtin,
+                    super::schema::status(None, Some(e.clone())),
+                    Some(e),
+                )
             }
-            Err(e) => Some(e),
+        };
+        if let Ok(mut s) = self.state.schema.write() {
+            *s = schema;
         }
+        if let Ok(mut s) = self.state.status.write() {
+            *s = status;
+        }
+        problem
+    }
+
+    fn status_value(&self) -> Value {
+        let schema = self
+            .state
+            .status
+            .read()
+            .map(|s| s.clone())
+            .unwrap_or_default();
+        serde_json::json!({ "version": env!("CARGO_PKG_VERSION"), "schema": schema })
+    }
+
+    /// `domxml/status`: the schema in use.
+    pub async fn status(&self, _params: Value) -> Result<Value> {
+        Ok(self.status_value())
+    }
+
+    async fn push_status(&self) {
+        self.client
+            .send_notification::<StatusNotification>(self.status_value())
+            .await;
     }
 
     async fn apply_settings(&self, settings: &Value) {
@@ -87,10 +126,11 @@ impl Backend {
             c.update(settings);
             c.clone()
         };
-        if before.schema_path != after.schema_path
-            && let Some(err) = self.load_schema()
-        {
-            self.client.show_message(MessageType::WARNING, err).await;
+        if before.schema_path != after.schema_path {
+            if let Some(err) = self.load_schema() {
+                self.client.show_message(MessageType::WARNING, err).await;
+            }
+            self.push_status().await;
         }
         if before != after {
             self.reanalyze_all();
@@ -143,18 +183,23 @@ impl LanguageServer for Backend {
         if let Ok(mut s) = self.state.snippets.write() {
             *s = snippets;
         }
+        let pull = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.configuration)
+            .unwrap_or(false);
+        if let Ok(mut p) = self.state.pull_config.write() {
+            *p = pull;
+        }
         if let Some(opts) = &params.initialization_options
             && let Ok(mut c) = self.state.config.write()
         {
             c.update(opts);
         }
         if let Some(err) = self.load_schema() {
-            // Fall back to the built-in catalogue and say why.
+            // The built-in catalogue is in use instead; say why.
             tracing::warn!("{err}");
-            if let Ok(mut c) = self.state.config.write() {
-                c.schema_path = None;
-            }
-            let _ = self.load_schema();
             self.client.show_message(MessageType::WARNING, err).await;
         }
         let encoding_kind = match encoding {
@@ -204,6 +249,10 @@ impl LanguageServer for Backend {
             }),
             offset_encoding: None,
         })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        self.push_status().await;
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -262,7 +311,30 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        self.apply_settings(&params.settings).await;
+        let has_ours = params.settings.get("domxml").is_some()
+            || params
+                .settings
+                .as_object()
+                .is_some_and(|o| o.keys().any(|k| k.starts_with("domxml")));
+        let pull = self.state.pull_config.read().map(|p| *p).unwrap_or(false);
+        if has_ours || !pull {
+            self.apply_settings(&params.settings).await;
+            return;
+        }
+        // Pull model: the notification only says "something changed"; ask for our section.
+        let items = vec![ConfigurationItem {
+            scope_uri: None,
+            section: Some("domxml".into()),
+        }];
+        match self.client.configuration(items).await {
+            Ok(values) => {
+                if let Some(v) = values.into_iter().next().filter(|v| !v.is_null()) {
+                    self.apply_settings(&serde_json::json!({ "domxml": v }))
+                        .await;
+                }
+            }
+            Err(_) => self.apply_settings(&params.settings).await,
+        }
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {

@@ -17,6 +17,9 @@ use tower_lsp_server::{Client, LspService, Server};
 
 pub use config::Config;
 
+/// Custom request (and notification the server pushes when it changes): the schema in use.
+pub const STATUS_METHOD: &str = "domxml/status";
+
 /// Everything the handlers share.
 pub struct State {
     pub docs: Mutex<store::Store>,
@@ -24,7 +27,24 @@ pub struct State {
     pub schema: RwLock<Option<Arc<dyn domxml_ide::SchemaModel>>>,
     pub encoding: RwLock<PositionEncoding>,
     pub snippets: RwLock<bool>,
+    /// The client answers `workspace/configuration`.
+    pub pull_config: RwLock<bool>,
+    pub status: RwLock<SchemaStatus>,
     pub analysis: analysis::Queue,
+}
+
+/// Which schema is in use, for `domxml/status` (the editor extensions show it).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SchemaStatus {
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub libvirt_version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Why the configured schema could not be used (the built-in one is used instead).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 pub struct Backend {
@@ -45,7 +65,7 @@ pub fn run() -> std::process::ExitCode {
         }
     };
     runtime.block_on(async {
-        let (service, socket) = LspService::new(|client| {
+        let (service, socket) = LspService::build(|client| {
             let handle = tokio::runtime::Handle::current();
             let state = Arc::new_cyclic(|weak| State {
                 docs: Mutex::new(store::Store::default()),
@@ -53,10 +73,14 @@ pub fn run() -> std::process::ExitCode {
                 schema: RwLock::new(None),
                 encoding: RwLock::new(PositionEncoding::Utf16),
                 snippets: RwLock::new(false),
+                pull_config: RwLock::new(false),
+                status: RwLock::new(SchemaStatus::default()),
                 analysis: analysis::Queue::start(weak.clone(), client.clone(), handle),
             });
             Backend { client, state }
-        });
+        })
+        .custom_method(STATUS_METHOD, Backend::status)
+        .finish();
         Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
             .serve(service)
             .await;

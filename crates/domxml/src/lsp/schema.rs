@@ -45,11 +45,39 @@ fn version_in_path(path: &str) -> Option<String> {
     (!v.is_empty()).then_some(v)
 }
 
+/// A configured path: an `.rng` entry file, or a directory holding libvirt's `domain.rng`.
+fn entry_file(path: &str) -> String {
+    let p = std::path::Path::new(path);
+    if p.is_dir() {
+        return p.join("domain.rng").to_string_lossy().into_owned();
+    }
+    path.to_string()
+}
+
+/// What `domxml/status` says about the schema of a configured path (`None`: built-in).
+pub fn status(path: Option<&str>, error: Option<String>) -> super::SchemaStatus {
+    match path {
+        None => super::SchemaStatus {
+            kind: "builtin".into(),
+            libvirt_version: Some(BUILTIN_LIBVIRT_VERSION.into()),
+            path: None,
+            error,
+        },
+        Some(p) => super::SchemaStatus {
+            kind: "path".into(),
+            libvirt_version: version_in_path(p),
+            path: Some(entry_file(p)),
+            error,
+        },
+    }
+}
+
 /// The schema for a configured path (`None`: built-in).
 pub fn load(path: Option<&str>) -> Result<Option<Arc<dyn SchemaModel>>, String> {
     match path {
         None => builtin().map(Some),
         Some(p) => {
+            let p = &entry_file(p);
             let cat = compile(&DiskFiles, p)
                 .map_err(|errors| describe_errors(&format!("schema '{p}'"), &errors))?;
             let label = format!("schema `{p}`");
