@@ -12,6 +12,8 @@ mod compile;
 pub mod datatype;
 mod derive;
 mod diagnostic;
+pub mod discovery;
+mod doc_walk;
 mod docs;
 mod explain;
 mod fxhash;
