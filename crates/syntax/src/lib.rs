@@ -5,6 +5,7 @@
 //! expanded: no DTD processing, no external entities.
 
 pub mod ast;
+mod builder;
 mod error;
 mod kind;
 mod line_index;

@@ -4,10 +4,11 @@
 //! restarted with `Tokenizer::from_fragment` at the next safe point, so one typo costs one error.
 //! Nesting is ours too: end tags are matched against a stack of open elements.
 
-use rowan::{Checkpoint, GreenNode, GreenNodeBuilder, TextRange};
+use rowan::{GreenNode, TextRange};
 use xmlparser::{ElementEnd, Token, Tokenizer};
 
 use crate::SyntaxKind::{self, *};
+use crate::builder::{Checkpoint, GreenElement, TreeBuilder};
 use crate::error::SyntaxError;
 use crate::refs::{self, Piece, is_name_char, is_name_start_char};
 use crate::text_range;
@@ -20,7 +21,7 @@ pub(crate) struct Parsed {
 /// Parses a whole document.
 pub(crate) fn parse_document(text: &str) -> Parsed {
     let mut p = Parser::new(text, Mode::Document);
-    p.builder.start_node(DOCUMENT.into());
+    p.builder.start_node(DOCUMENT);
     p.run();
     p.builder.finish_node();
     Parsed {
@@ -34,25 +35,20 @@ pub(crate) fn parse_document(text: &str) -> Parsed {
 /// visible for lookahead, as in a full parse. Returns `None` unless the range parses to complete
 /// constructs that end exactly at its end and never close an element outside it: only then is
 /// the result what a full parse would have built there. Error ranges are absolute.
-pub(crate) type GreenChild = rowan::NodeOrToken<GreenNode, rowan::GreenToken>;
-
 pub(crate) fn parse_content_in_context(
     text: &str,
     range: std::ops::Range<usize>,
     ancestors: Vec<String>,
-) -> Option<(Vec<GreenChild>, Vec<SyntaxError>)> {
+) -> Option<(Vec<GreenElement>, Vec<SyntaxError>)> {
     let mut p = Parser::new(text, Mode::Content { ancestors });
     p.pos = range.start;
     p.limit = range.end;
-    p.builder.start_node(DOCUMENT.into());
+    p.builder.start_node(DOCUMENT);
     p.run();
-    p.builder.finish_node();
     if p.bailed || p.pos != range.end {
         return None;
     }
-    let wrapper = p.builder.finish();
-    let children = wrapper.children().map(|c| c.to_owned()).collect();
-    Some((children, p.errors))
+    Some((p.builder.finish_children(), p.errors))
 }
 
 #[derive(PartialEq, Eq)]
@@ -65,26 +61,29 @@ enum Mode {
     },
 }
 
-struct OpenElement {
-    name: String,
+struct OpenElement<'t> {
+    name: &'t str,
     name_range: TextRange,
 }
 
 /// A start tag being read: its tokens are emitted already, its node kind is decided at its end.
-struct OpenTag {
+struct OpenTag<'t> {
     checkpoint: Checkpoint,
-    name: String,
+    name: &'t str,
     name_range: TextRange,
-    attributes: Vec<String>,
+    /// Where this tag's attribute names start in `Parser::attribute_names` (tags never nest).
+    attributes: usize,
     /// End of the last attribute value, to require whitespace before the next attribute.
     after_value: Option<usize>,
 }
 
 struct Parser<'t> {
     text: &'t str,
-    builder: GreenNodeBuilder<'static>,
+    builder: TreeBuilder,
     errors: Vec<SyntaxError>,
-    stack: Vec<OpenElement>,
+    stack: Vec<OpenElement<'t>>,
+    /// Names of the attributes of the tag being read, for the duplicate check.
+    attribute_names: Vec<&'t str>,
     mode: Mode,
     /// Everything before `pos` is in the tree.
     pos: usize,
@@ -100,9 +99,10 @@ impl<'t> Parser<'t> {
     fn new(text: &'t str, mode: Mode) -> Self {
         Parser {
             text,
-            builder: GreenNodeBuilder::new(),
+            builder: TreeBuilder::new(),
             errors: Vec::new(),
             stack: Vec::new(),
+            attribute_names: Vec::new(),
             mode,
             pos: 0,
             limit: text.len(),
@@ -130,7 +130,7 @@ impl<'t> Parser<'t> {
     /// the construct it could not read.
     fn lex_with_xmlparser(&mut self) -> bool {
         let mut tokens = Tokenizer::from_fragment(self.text, self.pos..self.text.len());
-        let mut tag: Option<OpenTag> = None;
+        let mut tag: Option<OpenTag<'t>> = None;
         loop {
             if tag.is_none() && self.pos >= self.limit {
                 return false;
@@ -300,11 +300,11 @@ impl<'t> Parser<'t> {
     // ----- tags -----
 
     /// Emits `<` and the name of a start tag spanning `start..name_end`.
-    fn start_tag(&mut self, start: usize, name_end: usize) -> OpenTag {
+    fn start_tag(&mut self, start: usize, name_end: usize) -> OpenTag<'t> {
         self.seen_markup = true;
         let checkpoint = self.builder.checkpoint();
         self.token(L_ANGLE, start..start + 1);
-        let name = self.text[start + 1..name_end].to_string();
+        let name = &self.text[start + 1..name_end];
         let name_range = text_range(start + 1..name_end);
         self.token(NAME, start + 1..name_end);
         if self.stack.is_empty() && self.at_top_level() {
@@ -321,13 +321,13 @@ impl<'t> Parser<'t> {
             checkpoint,
             name,
             name_range,
-            attributes: Vec::new(),
+            attributes: self.attribute_names.len(),
             after_value: None,
         }
     }
 
     /// Lexes the rest of a start tag by hand, from `self.pos`, after xmlparser stopped in it.
-    fn lex_tag_rest(&mut self, mut tag: OpenTag) {
+    fn lex_tag_rest(&mut self, mut tag: OpenTag<'t>) {
         loop {
             let rest = &self.text[self.pos..];
             let ws = whitespace_len(rest);
@@ -361,7 +361,8 @@ impl<'t> Parser<'t> {
         }
     }
 
-    fn unterminated_tag(&mut self, tag: OpenTag, before: &str) {
+    fn unterminated_tag(&mut self, tag: OpenTag<'t>, before: &str) {
+        self.attribute_names.truncate(tag.attributes);
         self.error_at(
             "unclosed-tag",
             tag.name_range,
@@ -371,13 +372,14 @@ impl<'t> Parser<'t> {
             ),
         );
         // Treated as an element without content: assuming it open would misplace everything after.
-        self.builder.start_node_at(tag.checkpoint, START_TAG.into());
+        self.builder.start_node_at(tag.checkpoint, START_TAG);
         self.builder.finish_node();
-        self.builder.start_node_at(tag.checkpoint, ELEMENT.into());
+        self.builder.start_node_at(tag.checkpoint, ELEMENT);
         self.builder.finish_node();
     }
 
-    fn close_start_tag(&mut self, tag: OpenTag, empty: bool) {
+    fn close_start_tag(&mut self, tag: OpenTag<'t>, empty: bool) {
+        self.attribute_names.truncate(tag.attributes);
         let len = if empty { 2 } else { 1 };
         self.token(
             if empty { SLASH_R_ANGLE } else { R_ANGLE },
@@ -385,10 +387,10 @@ impl<'t> Parser<'t> {
         );
         self.builder.start_node_at(
             tag.checkpoint,
-            if empty { EMPTY_ELEM_TAG } else { START_TAG }.into(),
+            if empty { EMPTY_ELEM_TAG } else { START_TAG },
         );
         self.builder.finish_node();
-        self.builder.start_node_at(tag.checkpoint, ELEMENT.into());
+        self.builder.start_node_at(tag.checkpoint, ELEMENT);
         if empty {
             self.builder.finish_node();
         } else {
@@ -400,7 +402,7 @@ impl<'t> Parser<'t> {
     }
 
     /// Lexes one attribute at `self.pos` (which starts with a name character): name, `=`, value.
-    fn lex_attribute(&mut self, tag: &mut OpenTag) {
+    fn lex_attribute(&mut self, tag: &mut OpenTag<'t>) {
         let start = self.pos;
         if tag.after_value == Some(start) {
             self.error(
@@ -409,19 +411,19 @@ impl<'t> Parser<'t> {
                 "missing whitespace between attributes",
             );
         }
-        self.builder.start_node(ATTRIBUTE.into());
+        self.builder.start_node(ATTRIBUTE);
         let name_end = start + name_len(&self.text[start..]);
         let name = &self.text[start..name_end];
         let name_range = start..name_end;
         self.token(NAME, start..name_end);
-        if tag.attributes.iter().any(|a| a == name) {
+        if self.attribute_names[tag.attributes..].contains(&name) {
             self.error(
                 "duplicate-attribute",
                 name_range.clone(),
                 format!("duplicate attribute '{name}' on <{}>", tag.name),
             );
         } else {
-            tag.attributes.push(name.to_string());
+            self.attribute_names.push(name);
         }
         let ws = whitespace_len(&self.text[self.pos..]);
         if self.text[self.pos + ws..].starts_with('=') {
@@ -487,6 +489,19 @@ impl<'t> Parser<'t> {
     /// mostly leave a quote open while typing and the next line is the next tag.
     fn quoted_value(&mut self, quote: char, name: &str) {
         let start = self.pos;
+        // The common case first: the closing quote comes before any '<'.
+        let bytes = self.text.as_bytes();
+        if let Some(i) = bytes[start + 1..]
+            .iter()
+            .position(|&b| b == quote as u8 || b == b'<')
+        {
+            let close = start + 1 + i;
+            if bytes[close] == quote as u8 {
+                self.check_references(start + 1..close);
+                self.token(ATTR_VALUE, start..close + 1);
+                return;
+            }
+        }
         let body = &self.text[start + 1..];
         let close = body.find(quote);
         let lt = body.find('<');
@@ -598,7 +613,7 @@ impl<'t> Parser<'t> {
         let name_range = text_range(start + 2..name_end);
         if name.is_empty() {
             // Already reported as nameless; it closes nothing.
-            self.builder.start_node(ERROR.into());
+            self.builder.start_node(ERROR);
             self.emit_end_tag(start, name_end, end, closed);
             self.builder.finish_node();
             return;
@@ -624,7 +639,7 @@ impl<'t> Parser<'t> {
                 self.builder.finish_node();
             }
             None => {
-                let mut innermost = self.stack.last().map(|open| open.name.as_str());
+                let mut innermost = self.stack.last().map(|open| open.name);
                 if let Mode::Content { ancestors } = &self.mode {
                     if ancestors.iter().any(|a| a == name) {
                         self.bailed = true; // it would close an element outside the stretch
@@ -639,7 +654,7 @@ impl<'t> Parser<'t> {
                     None => format!("end tag </{name}> has no matching start tag"),
                 };
                 self.error_at("mismatched-end-tag", name_range, message);
-                self.builder.start_node(ERROR.into());
+                self.builder.start_node(ERROR);
                 self.emit_end_tag(start, name_end, end, closed);
                 self.builder.finish_node();
             }
@@ -647,7 +662,7 @@ impl<'t> Parser<'t> {
     }
 
     fn emit_end_tag(&mut self, start: usize, name_end: usize, end: usize, closed: bool) {
-        self.builder.start_node(END_TAG.into());
+        self.builder.start_node(END_TAG);
         self.token(L_ANGLE_SLASH, start..start + 2);
         if name_end > start + 2 {
             self.token(NAME, start + 2..name_end);
@@ -681,22 +696,20 @@ impl<'t> Parser<'t> {
             );
         }
         let text = self.text;
-        let mut pieces = Vec::new();
-        refs::scan(text, start..end, &mut self.errors, |p| pieces.push(p));
-        for piece in pieces {
-            match piece {
-                Piece::Text(r) => {
-                    let kind = if is_xml_whitespace(&text[r.clone()]) {
-                        WHITESPACE
-                    } else {
-                        TEXT
-                    };
-                    self.token(kind, r);
-                }
-                Piece::EntityRef(r) => self.token(ENTITY_REF, r),
-                Piece::CharRef(r) => self.token(CHAR_REF, r),
+        if !text.as_bytes()[start..end].contains(&b'&') {
+            // No references: one token, which is what `refs::scan` would find.
+            if end > start {
+                self.token(text_kind(&text[start..end]), start..end);
             }
+            return;
         }
+        let builder = &mut self.builder;
+        refs::scan(text, start..end, &mut self.errors, |piece| match piece {
+            Piece::Text(r) => builder.token(text_kind(&text[r.clone()]), &text[r]),
+            Piece::EntityRef(r) => builder.token(ENTITY_REF, &text[r]),
+            Piece::CharRef(r) => builder.token(CHAR_REF, &text[r]),
+        });
+        self.pos = end;
     }
 
     /// Text xmlparser refused (a control character, `]]>`): up to the next `<`, with the reason.
@@ -738,14 +751,14 @@ impl<'t> Parser<'t> {
         let misplaced =
             self.seen_markup || start != self.prolog_start() || self.mode != Mode::Document;
         self.seen_markup = true;
-        self.builder.start_node(XML_DECL.into());
+        self.builder.start_node(XML_DECL);
         self.token(PI_START, start..start + 2);
         self.token(NAME, start + 2..start + 5);
         let mut tag = OpenTag {
             checkpoint: self.builder.checkpoint(),
-            name: "?xml".into(),
+            name: "?xml",
             name_range: text_range(start + 2..start + 5),
-            attributes: Vec::new(),
+            attributes: self.attribute_names.len(),
             after_value: None,
         };
         let mut attrs: Vec<(String, String, TextRange)> = Vec::new();
@@ -781,6 +794,7 @@ impl<'t> Parser<'t> {
                 }
             }
         };
+        self.attribute_names.truncate(tag.attributes);
         self.builder.finish_node();
         let whole = text_range(start..self.pos);
         if misplaced {
@@ -850,7 +864,7 @@ impl<'t> Parser<'t> {
             );
         }
         self.seen_markup = true;
-        self.builder.start_node(DOCTYPE.into());
+        self.builder.start_node(DOCTYPE);
         self.token(DOCTYPE_TEXT, start..end);
         self.builder.finish_node();
     }
@@ -883,7 +897,7 @@ impl<'t> Parser<'t> {
     }
 
     fn token(&mut self, kind: SyntaxKind, range: std::ops::Range<usize>) {
-        self.builder.token(kind.into(), &self.text[range.clone()]);
+        self.builder.token(kind, &self.text[range.clone()]);
         self.pos = range.end;
     }
 
@@ -964,14 +978,61 @@ fn check_declaration(
 }
 
 fn name_len(s: &str) -> usize {
-    let mut chars = s.char_indices();
-    match chars.next() {
-        Some((_, c)) if is_name_start_char(c) => {}
-        _ => return 0,
+    let bytes = s.as_bytes();
+    match bytes.first() {
+        Some(&b) if b < 0x80 && ASCII_NAME[b as usize] & NAME_START != 0 => {}
+        Some(&b) if b < 0x80 => return 0,
+        None => return 0,
+        Some(_) => return name_len_from(s, 0),
+    }
+    for (i, &b) in bytes.iter().enumerate().skip(1) {
+        if b >= 0x80 {
+            return name_len_from(s, i);
+        }
+        if ASCII_NAME[b as usize] & NAME_CHAR == 0 {
+            return i;
+        }
+    }
+    bytes.len()
+}
+
+/// `name_len` from `at` on, a character boundary where a non-ASCII character may follow.
+fn name_len_from(s: &str, at: usize) -> usize {
+    let mut chars = s[at..].char_indices();
+    if at == 0 {
+        match chars.next() {
+            Some((_, c)) if is_name_start_char(c) => {}
+            _ => return 0,
+        }
     }
     chars
         .find(|(_, c)| !is_name_char(*c))
-        .map_or(s.len(), |(i, _)| i)
+        .map_or(s.len(), |(i, _)| at + i)
+}
+
+const NAME_START: u8 = 1;
+const NAME_CHAR: u8 = 2;
+
+/// For each ASCII byte: whether it may start a name, and whether it may continue one.
+static ASCII_NAME: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        let start = c == b':' || c == b'_' || c.is_ascii_alphabetic();
+        let continues = start || c == b'-' || c == b'.' || c.is_ascii_digit();
+        table[b] = if start { NAME_START } else { 0 } | if continues { NAME_CHAR } else { 0 };
+        b += 1;
+    }
+    table
+};
+
+fn text_kind(s: &str) -> SyntaxKind {
+    if is_xml_whitespace(s) {
+        WHITESPACE
+    } else {
+        TEXT
+    }
 }
 
 fn whitespace_len(s: &str) -> usize {
