@@ -1,5 +1,26 @@
 //! Times schema compilation and corpus validation: `cargo run --release --example timing -- ENTRY.rng DIR`.
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
+
+/// Counts live heap bytes, to measure what a compiled catalogue keeps.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -7,12 +28,23 @@ fn main() {
         eprintln!("usage: timing ENTRY.rng CORPUS_DIR");
         return;
     };
+    let before = LIVE.load(Ordering::Relaxed);
+    let kept = domxml_schema::compile(&domxml_schema::DiskFiles, &entry).expect("compiles");
+    println!(
+        "catalogue live heap: {} KiB",
+        (LIVE.load(Ordering::Relaxed) - before) / 1024
+    );
+    drop(kept);
     let t = Instant::now();
     let mut n = 0;
     let cat = loop {
         let cat = domxml_schema::compile(&domxml_schema::DiskFiles, &entry).expect("compiles");
         n += 1;
-        if n == 20 {
+        if n == std::env::var("COMPILES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(20)
+        {
             break cat;
         }
     };

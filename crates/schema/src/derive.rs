@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::catalogue::Catalogue;
 use crate::datatype::values_equal;
-use crate::fxhash::FxHashMap;
+use crate::fxhash::{FxHashMap, hash_str};
 use crate::name_class::NcId;
 use crate::pattern::{self as p, Arena, Node, Pat, Store, node_nullable};
 
@@ -68,6 +68,9 @@ pub(crate) struct SessionState {
     end: FxHashMap<Pat, Pat>,
     text_leaves: FxHashMap<Pat, Arc<[Pat]>>,
     text: FxHashMap<(Pat, MatchSet), Pat>,
+    /// Text derivatives by (state, hash of the string), the string kept to rule out collisions:
+    /// values repeat a lot across documents ("yes", "virtio", "0x00").
+    text_by_string: FxHashMap<(Pat, u64), (Box<str>, Pat)>,
     after: FxHashMap<(Pat, AfterOp), Pat>,
 }
 
@@ -148,10 +151,6 @@ impl<'c> Session<'c> {
                 ..SessionState::default()
             };
         }
-    }
-
-    pub(crate) fn size(&self) -> usize {
-        self.local().len()
     }
 
     pub fn name_key(&mut self, ns: &str, local: &str) -> NameKey {
@@ -511,6 +510,21 @@ impl<'c> Session<'c> {
         if pat == Pat::NOT_ALLOWED {
             return pat;
         }
+        let key = (pat, hash_str(s));
+        if let Some((seen, r)) = self.st.text_by_string.get(&key) {
+            if **seen == *s {
+                return *r;
+            }
+        }
+        let r = self.text_uncached(pat, s);
+        if self.st.text_by_string.len() > 500_000 {
+            self.st.text_by_string.clear();
+        }
+        self.st.text_by_string.insert(key, (s.into(), r));
+        r
+    }
+
+    fn text_uncached(&mut self, pat: Pat, s: &str) -> Pat {
         let leaves = self.text_leaves(pat);
         let mut set = MatchSet {
             len: 0,

@@ -13,6 +13,7 @@ pub mod datatype;
 mod derive;
 mod diagnostic;
 pub mod discovery;
+mod doc_walk;
 mod docs;
 mod explain;
 mod fxhash;

@@ -7,6 +7,7 @@ use domxml_syntax::{TextRange, ast};
 use crate::catalogue::Catalogue;
 use crate::derive::{NameKey, Session, is_whitespace};
 use crate::diagnostic::{Diagnostic, codes, one_of};
+use crate::doc_walk::{Attr, Item, attributes_of, content_of, run_text};
 use crate::explain::{self, Expected};
 use crate::pattern::{self as p, ElemId, Node, Pat, Store};
 use crate::suggest::did_you_mean;
@@ -31,15 +32,19 @@ pub(crate) struct NsScope {
 impl NsScope {
     /// Pushes the declarations of `e`; returns how many to pop afterwards.
     pub(crate) fn enter(&mut self, e: &ast::Element) -> usize {
+        self.enter_attrs(&attributes_of(e))
+    }
+
+    /// Pushes the declarations among `attrs`; returns how many to pop afterwards.
+    pub(crate) fn enter_attrs(&mut self, attrs: &[Attr]) -> usize {
         let before = self.decls.len();
-        for attr in e.attributes() {
-            let Some(name) = attr.name() else { continue };
-            let text = name.text();
-            let value = attr.value().map(|v| v.unquoted()).unwrap_or_default();
+        for attr in attrs {
+            let text = attr.name.text();
             if text == "xmlns" {
-                self.decls.push((String::new(), value));
+                self.decls.push((String::new(), attr.text().into_owned()));
             } else if let Some(prefix) = text.strip_prefix("xmlns:") {
-                self.decls.push((prefix.to_owned(), value));
+                self.decls
+                    .push((prefix.to_owned(), attr.text().into_owned()));
             }
         }
         self.decls.len() - before
@@ -163,8 +168,9 @@ impl Walk<'_, '_> {
     /// Validates `e` in state `pat`; returns the state after it.
     fn element(&mut self, pat: Pat, e: &ast::Element, parent: Option<&Parent<'_>>) -> Pat {
         let Some(name) = e.name() else { return pat };
-        let pushed = self.ns.enter(e);
-        let result = self.element_in_scope(pat, e, &name, parent);
+        let attrs = attributes_of(e);
+        let pushed = self.ns.enter_attrs(&attrs);
+        let result = self.element_in_scope(pat, e, &attrs, &name, parent);
         self.ns.leave(pushed);
         result
     }
@@ -189,20 +195,21 @@ impl Walk<'_, '_> {
         &mut self,
         pat: Pat,
         e: &ast::Element,
+        attrs: &[Attr],
         name: &ast::Name,
         parent: Option<&Parent<'_>>,
     ) -> Pat {
         let key = self.resolve_element_name(name);
         let opened = self.s.start_tag_open(pat, key);
         if opened == Pat::NOT_ALLOWED {
-            self.element_not_allowed(pat, e, name, key, parent);
+            self.element_not_allowed(pat, e, attrs, name, key, parent);
             return pat;
         }
         let content_start = opened;
-        let after_attrs = self.attributes(opened, e, name);
+        let after_attrs = self.attributes(opened, attrs, name);
         let mut state = self.s.start_tag_close(after_attrs);
         if state == Pat::NOT_ALLOWED {
-            self.missing_attributes(after_attrs, e, name);
+            self.missing_attributes(after_attrs, attrs, name);
             state = self.s.start_tag_close_forgiving(after_attrs);
         }
         let me = Parent {
@@ -223,6 +230,7 @@ impl Walk<'_, '_> {
         &mut self,
         pat: Pat,
         e: &ast::Element,
+        attrs: &[Attr],
         name: &ast::Name,
         key: NameKey,
         parent: Option<&Parent<'_>>,
@@ -349,14 +357,14 @@ impl Walk<'_, '_> {
         }
         // Content that can never match (`notAllowed`) would only repeat the same complaint.
         if self.s.start_tag_open(alone, key) != Pat::NOT_ALLOWED {
-            let _ = self.element_in_scope(alone, e, name, Some(parent));
+            let _ = self.element_in_scope(alone, e, attrs, name, Some(parent));
         }
     }
 
     /// Runs the attribute derivatives, reporting unknown attributes and invalid values.
-    fn attributes(&mut self, mut state: Pat, e: &ast::Element, elem_name: &ast::Name) -> Pat {
-        for attr in e.attributes() {
-            let Some(aname) = attr.name() else { continue };
+    fn attributes(&mut self, mut state: Pat, attrs: &[Attr], elem_name: &ast::Name) -> Pat {
+        for attr in attrs {
+            let aname = &attr.name;
             if is_xmlns(aname.text()) {
                 continue;
             }
@@ -378,8 +386,8 @@ impl Walk<'_, '_> {
                 },
             };
             let key = self.s.name_key(&ns, aname.local());
-            let value = attr.value();
-            let text = value.as_ref().map(|v| v.unquoted()).unwrap_or_default();
+            let value = &attr.value;
+            let text = attr.text();
             let next = self.s.attribute(state, key, &text);
             if next != Pat::NOT_ALLOWED {
                 state = next;
@@ -400,7 +408,7 @@ impl Walk<'_, '_> {
                 state = any_value;
                 continue;
             }
-            self.unknown_attribute(state, &ns, &aname, elem_name);
+            self.unknown_attribute(state, &ns, aname, elem_name);
         }
         state
     }
@@ -491,12 +499,8 @@ impl Walk<'_, '_> {
         self.push(d);
     }
 
-    fn missing_attributes(&mut self, state: Pat, e: &ast::Element, name: &ast::Name) {
-        let present: Vec<String> = e
-            .attributes()
-            .filter_map(|a| a.name())
-            .map(|n| n.local().to_owned())
-            .collect();
+    fn missing_attributes(&mut self, state: Pat, attrs: &[Attr], name: &ast::Name) {
+        let present: Vec<String> = attrs.iter().map(|a| a.name.local().to_owned()).collect();
         let required = explain::required_attributes(&*self.s, state);
         let mut missing: Vec<String> = required
             .iter()
@@ -546,13 +550,15 @@ impl Walk<'_, '_> {
         name: &ast::Name,
         me: &Parent<'_>,
     ) -> Pat {
-        let content: Vec<ast::Content> = e.content().collect();
-        let has_elements = content
-            .iter()
-            .any(|c| matches!(c, ast::Content::Element(_)));
+        let content = content_of(e);
+        let has_elements = content.iter().any(|c| matches!(c, Item::Element(_)));
         if !has_elements {
             let (text, range) = match content.first() {
-                Some(ast::Content::Text(t)) => (t.value.clone(), t.range),
+                Some(Item::Text {
+                    range,
+                    text: Some(text),
+                }) => (text.clone(), *range),
+                Some(Item::Text { range, text: None }) => (run_text(e, *range), *range),
                 _ => (String::new(), name.range()),
             };
             let mut next = self.s.text(state, &text);
@@ -566,14 +572,17 @@ impl Walk<'_, '_> {
         }
         for item in &content {
             match item {
-                ast::Content::Element(child) => state = self.element(state, child, Some(me)),
-                ast::Content::Text(t) if t.is_whitespace() => {}
-                ast::Content::Text(t) => {
-                    let next = self.s.text(state, &t.value);
+                Item::Element(child) => state = self.element(state, child, Some(me)),
+                Item::Text { text: None, .. } => {}
+                Item::Text {
+                    range,
+                    text: Some(text),
+                } => {
+                    let next = self.s.text(state, text);
                     state = if next != Pat::NOT_ALLOWED {
                         next
                     } else {
-                        self.bad_text(state, &t.value, t.range, name, false)
+                        self.bad_text(state, text, *range, name, false)
                     };
                 }
             }
