@@ -101,7 +101,12 @@ fn drift_message(subject: &Subject, host: &str, host_message: &str) -> String {
 /// Validates `doc` against the host schema and the newer catalogue and merges the verdicts:
 /// host problems about an element, attribute or value the catalogue accepts become drift
 /// (`host` names the host's libvirt, e.g. `libvirt 9.0`).
-pub fn check(host_schema: &Catalogue, newer: &Catalogue, host: &str, doc: &ast::Document) -> Vec<Checked> {
+pub fn check(
+    host_schema: &Catalogue,
+    newer: &Catalogue,
+    host: &str,
+    doc: &ast::Document,
+) -> Vec<Checked> {
     let host_diagnostics = validate(host_schema, doc);
     if host_diagnostics.is_empty() {
         return Vec::new();
@@ -149,7 +154,10 @@ pub fn classify(
             .any(|(whole, name)| whole.contains_range(d.range) && *name != d.range);
         if inside && !out.iter().any(|c| c.diagnostic.range == d.range) {
             let mut d = d.clone();
-            d.message = format!("{} (checked by the built-in catalogue: {host} does not know the enclosing element)", d.message);
+            d.message = format!(
+                "{} (checked by the built-in catalogue: {host} does not know the enclosing element)",
+                d.message
+            );
             out.push(Checked {
                 diagnostic: d,
                 drift: false,

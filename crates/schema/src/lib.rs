@@ -13,6 +13,7 @@ pub mod datatype;
 mod derive;
 mod diagnostic;
 pub mod discovery;
+pub mod drift;
 mod doc_walk;
 mod docs;
 mod explain;
