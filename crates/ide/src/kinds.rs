@@ -10,6 +10,8 @@ pub const LIBVIRT_ROOTS: &[&str] = &[
     "networkport",
     "pool",
     "volume",
+    "filter",
+    "filterbinding",
     "nwfilter",
     "nwfilterbinding",
     "secret",
