@@ -115,6 +115,65 @@ pub fn check(
     classify(doc, host_diagnostics, &newer_diagnostics, host)
 }
 
+/// A host problem found to be drift: the new message, and for an unknown element its whole
+/// range (the host checked nothing inside it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reclassified {
+    pub message: String,
+    pub unknown_element: Option<TextRange>,
+}
+
+/// Whether one host problem (`range`, `code`, `host_message`) is drift, given the newer
+/// catalogue's diagnostics of the same document; `None`: it stays what it is.
+pub fn reclassify(
+    doc: &ast::Document,
+    range: TextRange,
+    code: &str,
+    host_message: &str,
+    newer_diagnostics: &[Diagnostic],
+    host: &str,
+) -> Option<Reclassified> {
+    if !is_name_or_value_code(code) || newer_diagnostics.iter().any(|d| d.range == range) {
+        return None;
+    }
+    let subject = subject_at(doc, range)?;
+    let unknown_element = match &subject {
+        Subject::Element(e) => Some(e.range()),
+        _ => None,
+    };
+    Some(Reclassified {
+        message: drift_message(&subject, host, host_message),
+        unknown_element,
+    })
+}
+
+/// The newer catalogue's problems inside elements the host does not know (`unknown`: their
+/// ranges), other than the element names themselves, with a note saying who checked them.
+pub fn inside_unknown_elements(
+    unknown: &[TextRange],
+    newer_diagnostics: &[Diagnostic],
+    host: &str,
+) -> Vec<Diagnostic> {
+    // An element's name starts right after its `<`: problems there are the element's own.
+    let name_start = |whole: &TextRange| whole.start() + domxml_syntax::TextSize::from(1);
+    newer_diagnostics
+        .iter()
+        .filter(|d| {
+            unknown
+                .iter()
+                .any(|whole| whole.contains_range(d.range) && name_start(whole) != d.range.start())
+        })
+        .map(|d| {
+            let mut d = d.clone();
+            d.message = format!(
+                "{} (checked by the built-in catalogue: {host} does not know the enclosing element)",
+                d.message
+            );
+            d
+        })
+        .collect()
+}
+
 /// The merge of [`check`], for diagnostics computed elsewhere.
 pub fn classify(
     doc: &ast::Document,
@@ -122,23 +181,17 @@ pub fn classify(
     newer_diagnostics: &[Diagnostic],
     host: &str,
 ) -> Vec<Checked> {
-    let newer_at = |range: TextRange| newer_diagnostics.iter().any(|d| d.range == range);
     let mut out = Vec::new();
-    let mut unknown_subtrees: Vec<(TextRange, TextRange)> = Vec::new();
+    let mut unknown = Vec::new();
     for d in host_diagnostics {
-        let subject = if is_name_or_value_code(d.code) && !newer_at(d.range) {
-            subject_at(doc, d.range)
-        } else {
-            None
-        };
-        match subject {
-            Some(subject) => {
-                if let Subject::Element(e) = &subject {
-                    unknown_subtrees.push((e.range(), d.range));
-                }
-                let message = drift_message(&subject, host, &d.message);
+        match reclassify(doc, d.range, d.code, &d.message, newer_diagnostics, host) {
+            Some(r) => {
+                unknown.extend(r.unknown_element);
                 out.push(Checked {
-                    diagnostic: Diagnostic { message, ..d },
+                    diagnostic: Diagnostic {
+                        message: r.message,
+                        ..d
+                    },
                     drift: true,
                 });
             }
@@ -148,16 +201,8 @@ pub fn classify(
             }),
         }
     }
-    for d in newer_diagnostics {
-        let inside = unknown_subtrees
-            .iter()
-            .any(|(whole, name)| whole.contains_range(d.range) && *name != d.range);
-        if inside && !out.iter().any(|c| c.diagnostic.range == d.range) {
-            let mut d = d.clone();
-            d.message = format!(
-                "{} (checked by the built-in catalogue: {host} does not know the enclosing element)",
-                d.message
-            );
+    for d in inside_unknown_elements(&unknown, newer_diagnostics, host) {
+        if !out.iter().any(|c| c.diagnostic.range == d.range) {
             out.push(Checked {
                 diagnostic: d,
                 drift: false,

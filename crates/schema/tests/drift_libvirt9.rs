@@ -142,3 +142,42 @@ fn a_document_valid_for_the_host_has_nothing() {
         Vec::new()
     );
 }
+
+#[test]
+fn mistakes_inside_an_element_the_host_does_not_know_are_still_errors() {
+    let Some(dir) = libvirt9_schemas() else {
+        println!("SKIPPED: libvirt 9.0 schemas absent");
+        return;
+    };
+    let host = compile(&DiskFiles, &dir.join("domain.rng").to_string_lossy()).expect("compiles");
+    let newer = compile(&EmbeddedFiles, EmbeddedFiles::DOMAIN).expect("compiles");
+    let text = r#"<domain type="kvm"><name>a</name><memory>1024</memory><os><type>hvm</type></os>
+<throttlegroups><throttlegroup><total_bytes_sec>many</total_bytes_sec><group_name>g</group_name></throttlegroup></throttlegroups>
+</domain>"#;
+    let parse = domxml_syntax::parse(text);
+    let checked = drift::check(&host, &newer, "libvirt 9.0", &parse.document());
+    for c in &checked {
+        println!(
+            "{} {:?} {}",
+            c.drift, &text[c.diagnostic.range], c.diagnostic.message
+        );
+    }
+    assert!(
+        checked
+            .iter()
+            .any(|c| c.drift && &text[c.diagnostic.range] == "throttlegroups")
+    );
+    let inner = checked
+        .iter()
+        .find(|c| &text[c.diagnostic.range] == "many")
+        .expect("the bad value inside <throttlegroups> is reported");
+    assert!(!inner.drift);
+    assert!(
+        inner
+            .diagnostic
+            .message
+            .contains("checked by the built-in catalogue"),
+        "{}",
+        inner.diagnostic.message
+    );
+}
