@@ -176,6 +176,16 @@ async function renderedLine(n) {
   }, n);
 }
 
+/** Runs a command by its title from the command palette (F1). */
+async function runCommand(title) {
+  await page.keyboard.press('F1');
+  await page.waitForSelector(QUICK_INPUT, { state: 'visible' });
+  await page.keyboard.type(title);
+  await sleep(300);
+  await page.keyboard.press('Enter');
+  await sleep(300);
+}
+
 async function problems() {
   return page.evaluate(() =>
     [...document.querySelectorAll('.markers-panel .monaco-list-row')].map((row) => row.textContent ?? ''),
@@ -301,6 +311,13 @@ try {
     await waitFor('the problem to go away', async () => !(await problems()).some((row) => row.includes('bogus')));
   });
 
+  if (SHOTS) {
+    // tidy the window for the README pictures
+    await runCommand('View: Close Primary Side Bar');
+    await runCommand('View: Close Panel');
+    await page.locator('.editor-instance .view-lines').first().click();
+  }
+
   const memoryLine = demoLines.findIndex((line) => line.includes('<memory')) + 1;
   await test('hover over <memory> shows its documentation', async () => {
     if (!capabilities.hoverProvider) throw new Skip('the server does not advertise hoverProvider yet');
@@ -318,6 +335,7 @@ try {
     if (!/memory/i.test(text)) throw new Error(`the hover does not mention memory: ${text}`);
     if (SHOTS) {
       mkdirSync(SHOTS, { recursive: true });
+      await sleep(1000); // the hover fades in
       await page.screenshot({ path: join(SHOTS, 'hover.png') });
     }
     await page.keyboard.press('Escape');
@@ -346,8 +364,11 @@ try {
       // the README picture: the list for "<" with the documentation of the selected item
       for (let i = 0; i < 5; i++) await page.keyboard.press('Backspace');
       await waitFor('the unfiltered list again', async () => (await visibleSuggestions()).length > 3);
+      const rows = await visibleSuggestions();
+      const disk = rows.findIndex((row) => /^<?disk\b/.test(row));
+      for (let i = 0; i < disk; i++) await page.keyboard.press('ArrowDown');
       await page.keyboard.press('Control+Space'); // show the details pane
-      await sleep(500);
+      await sleep(1000);
       await page.screenshot({ path: join(SHOTS, 'completion.png') });
     }
     await page.keyboard.press('Escape');
