@@ -95,7 +95,9 @@ fn worker(
                     if published.get(&uri).is_some_and(|&v| v > doc.version) {
                         continue;
                     }
+                    let started = std::time::Instant::now();
                     let computed = super::guard("diagnostics", || compute(&state, &doc));
+                    tracing::debug!(uri, version = doc.version, elapsed = ?started.elapsed(), "diagnostics computed");
                     let diagnostics = match computed {
                         Ok(d) => d,
                         Err(_) => continue,
@@ -141,6 +143,7 @@ pub fn compute(state: &State, doc: &super::store::Snapshot) -> Vec<LspDiagnostic
         .map(|e| *e)
         .unwrap_or(domxml_syntax::PositionEncoding::Utf16);
     let kind = document_kind(&doc.parse, &doc.uri);
+    let started = std::time::Instant::now();
     let diagnostics = domxml_ide::diagnostics::diagnostics(
         &doc.parse,
         &doc.text,
@@ -148,6 +151,7 @@ pub fn compute(state: &State, doc: &super::store::Snapshot) -> Vec<LspDiagnostic
         schema.as_deref(),
         &DiagnosticsOptions::default(),
     );
+    tracing::trace!(elapsed = ?started.elapsed(), count = diagnostics.len(), "ide diagnostics");
     let lines = doc.lines(encoding);
     diagnostics
         .into_iter()

@@ -71,6 +71,7 @@ impl Backend {
             .read()
             .ok()
             .and_then(|c| c.schema_path.clone());
+        let started = std::time::Instant::now();
         let (schema, status, problem) = match super::schema::load(path.as_deref()) {
             Ok(schema) => (schema, super::schema::status(path.as_deref(), None), None),
             Err(e) => {
@@ -82,6 +83,7 @@ impl Backend {
                 )
             }
         };
+        tracing::debug!(?path, elapsed = ?started.elapsed(), "schema loaded");
         if let Ok(mut s) = self.state.schema.write() {
             *s = schema;
         }
@@ -274,6 +276,7 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri.as_str().to_string();
         let version = params.text_document.version;
         let encoding = self.encoding();
+        let started = std::time::Instant::now();
         let applied = {
             let Ok(mut docs) = self.state.docs.lock() else {
                 return;
@@ -297,6 +300,7 @@ impl LanguageServer for Backend {
                 Err(_) => false,
             }
         };
+        tracing::trace!(version, elapsed = ?started.elapsed(), "change applied");
         if applied {
             self.state.analysis.send(Job::Analyze(uri));
         }

@@ -53,6 +53,14 @@ pub struct Backend {
 }
 
 pub fn run() -> std::process::ExitCode {
+    // Logs go to stderr (stdout is the protocol): `DOMXML_LOG=debug domxml lsp`.
+    if let Ok(filter) = std::env::var("DOMXML_LOG") {
+        let _ = tracing_subscriber::fmt()
+            .with_writer(std::io::stderr)
+            .with_ansi(false)
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .try_init();
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -113,4 +121,17 @@ pub fn quiet_panics() {
     std::panic::set_hook(Box::new(|info| {
         eprintln!("domxml lsp: internal error: {info}");
     }));
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_panicking_request_becomes_an_internal_error() {
+        let ok = super::guard("hover", || 42);
+        assert_eq!(ok.ok(), Some(42));
+        let failed = super::guard("hover", || -> i32 { panic!("boom on bad input") });
+        let e = failed.expect_err("the panic is caught");
+        assert_eq!(e.code, tower_lsp_server::jsonrpc::ErrorCode::InternalError);
+        assert!(e.message.contains("boom on bad input"), "{}", e.message);
+    }
 }
