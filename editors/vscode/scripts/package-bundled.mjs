@@ -35,4 +35,6 @@ const result = spawnSync(vsce, ['package', '--no-dependencies', '--skip-license'
   stdio: 'inherit',
   shell: process.platform === 'win32',
 });
+// leave no server/ behind for a later platform-neutral `npm run package`
+rmSync(join(root, 'server'), { recursive: true, force: true });
 process.exit(result.status ?? 1);

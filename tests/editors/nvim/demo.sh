@@ -14,7 +14,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/domxml-nvim-demo.XXXXXX")
 sock=$work/nvim.sock
 tmux_sock=domxml-demo-$$
 cleanup() { tmux -L "$tmux_sock" kill-server 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
+trap cleanup EXIT INT TERM
 cp tests/editors/fixtures/demo.xml "$work/demo.xml"
 cat > "$work/init.lua" <<LUA
 vim.opt.runtimepath:prepend('$repo/editors/nvim')
