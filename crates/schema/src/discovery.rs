@@ -171,10 +171,10 @@ pub fn discover(inputs: &Inputs) -> Discovery {
     let mut notes = Vec::new();
     let named = |value: &str, origin: Origin, reason: String, mut notes: Vec<String>| {
         let choice = SchemaChoice::parse(value);
-        if let SchemaChoice::File(f) = &choice {
-            if !f.is_file() {
-                notes.push(format!("{} does not exist", f.display()));
-            }
+        if let SchemaChoice::File(f) = &choice
+            && !f.is_file()
+        {
+            notes.push(format!("{} does not exist", f.display()));
         }
         finish(choice, origin, reason, notes)
     };

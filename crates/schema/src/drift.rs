@@ -56,10 +56,10 @@ fn subject_at(doc: &ast::Document, range: TextRange) -> Option<Subject> {
             if a.name().is_some_and(|n| n.range() == range) {
                 return Some(Subject::Attribute(e, a));
             }
-            if let Some(v) = a.value() {
-                if v.value_range() == range || v.range() == range {
-                    return Some(Subject::AttributeValue(e, a));
-                }
+            if let Some(v) = a.value()
+                && (v.value_range() == range || v.range() == range)
+            {
+                return Some(Subject::AttributeValue(e, a));
             }
         }
         let children: Vec<ast::Element> = e.children().collect();
