@@ -323,3 +323,19 @@ async def test_status_request_and_schema_path(client, domain_xml, tmp_path):
     assert [d.code for d in diags] == ["element-not-allowed"] or [d.code for d in diags] == ["unknown-element"], diags
     status = await client.protocol.send_request_async("domxml/status", {})
     assert status.schema.kind == "path" and status.schema.path == str(schemas / "domain.rng")
+
+
+async def test_range_formatting_touches_only_the_range(client):
+    enc = encoding(client)
+    text = "<domain type='kvm'>\n<name>x</name>\n<devices>\n<disk type='file'/>\n</devices>\n</domain>\n"
+    open_doc(client, URI, text)
+    await wait_for_version(client, URI, 1)
+    start = text.index("<disk")
+    edits = await client.text_document_range_formatting_async(
+        types.DocumentRangeFormattingParams(
+            text_document=types.TextDocumentIdentifier(uri=URI),
+            range=types.Range(start=position(text, start, enc), end=position(text, start + 5, enc)),
+            options=types.FormattingOptions(tab_size=2, insert_spaces=True),
+        )
+    )
+    assert apply_edits(text, edits, enc) == text.replace("\n<disk", "\n    <disk")
