@@ -286,8 +286,31 @@ impl<'c> Session<'c> {
         v
     }
 
+    /// Splits a state `After(content, rest)` (or a choice of them) so that memo tables are keyed
+    /// on the element's content state, which recurs across documents, not on the whole state.
+    fn split_after(&mut self, pat: Pat, f: &mut dyn FnMut(&mut Self, Pat) -> Pat) -> Option<Pat> {
+        match self.node(pat) {
+            Node::After(a, b) => {
+                let da = f(self, a);
+                Some(p::after(self, da, b))
+            }
+            Node::Choice(x, y)
+                if matches!(self.node(x), Node::After(..) | Node::Choice(..))
+                    && matches!(self.node(y), Node::After(..) | Node::Choice(..)) =>
+            {
+                let dx = self.split_after(x, f).unwrap_or_else(|| f(self, x));
+                let dy = self.split_after(y, f).unwrap_or_else(|| f(self, y));
+                Some(p::choice(self, dx, dy))
+            }
+            _ => None,
+        }
+    }
+
     /// Derivative for an attribute `name="value"`.
     pub fn attribute(&mut self, pat: Pat, name: NameKey, value: &str) -> Pat {
+        if let Some(r) = self.split_after(pat, &mut |s, a| s.attribute(a, name, value)) {
+            return r;
+        }
         let leaves = self.attribute_leaves(pat, name);
         if leaves.is_empty() {
             return Pat::NOT_ALLOWED;
@@ -314,6 +337,9 @@ impl<'c> Session<'c> {
 
     /// Recovery: the attribute's name is right but its value is not; accept any value.
     pub fn attribute_any_value(&mut self, pat: Pat, name: NameKey) -> Pat {
+        if let Some(r) = self.split_after(pat, &mut |s, a| s.attribute_any_value(a, name)) {
+            return r;
+        }
         let leaves = self.attribute_leaves(pat, name);
         if leaves.is_empty() {
             return Pat::NOT_ALLOWED;
@@ -509,6 +535,9 @@ impl<'c> Session<'c> {
     pub fn text(&mut self, pat: Pat, s: &str) -> Pat {
         if pat == Pat::NOT_ALLOWED {
             return pat;
+        }
+        if let Some(r) = self.split_after(pat, &mut |st, a| st.text(a, s)) {
+            return r;
         }
         let key = (pat, hash_str(s));
         if let Some((seen, r)) = self.st.text_by_string.get(&key) {
