@@ -202,13 +202,20 @@ pub fn completions(
             element,
             name,
             replace,
+            missing_quote,
             ..
         } => {
             let Some(schema) = schema else { return vec![] };
             let default =
                 crate::schema::find_attribute(schema, &element, &name).and_then(|a| a.default);
             let (values, _) = schema.attribute_values(&element, &name);
-            value_items(&values, default.as_deref(), replace, options)
+            let mut items = value_items(&values, default.as_deref(), replace, options);
+            if let Some(q) = missing_quote {
+                for item in &mut items {
+                    item.insert.push(q);
+                }
+            }
+            items
         }
         CursorContext::Text { element, replace } => {
             let Some(schema) = schema else { return vec![] };

@@ -30,6 +30,8 @@ pub enum CursorContext {
         attribute: ast::Attribute,
         name: String,
         replace: TextRange,
+        /// The quote still to insert after the value when it is not closed yet.
+        missing_quote: Option<char>,
     },
     /// In the character data of an element; `replace` covers the trimmed text around the cursor.
     Text {
@@ -168,11 +170,32 @@ pub fn cursor_context(parse: &Parse, text: &str, offset: TextSize) -> CursorCont
                 .name()
                 .map(|n| n.text().to_string())
                 .unwrap_or_default();
+            let raw = token.text();
+            let quote = value.quote();
+            let closed = raw.len() >= 2 && quote.is_some_and(|q| raw.ends_with(q));
+            if closed {
+                return CursorContext::AttributeValue {
+                    element,
+                    attribute,
+                    name,
+                    replace: inner,
+                    missing_quote: None,
+                };
+            }
+            // An unclosed value runs on over what follows (`type="/>`): replace only the
+            // word being typed, and close the quote.
+            let stop = |c: char| c.is_whitespace() || matches!(c, '/' | '>' | '<' | '"' | '\'');
+            let o = usize::from(offset);
+            let after = text.get(o..usize::from(inner.end())).unwrap_or("");
+            let end = o + after.find(stop).unwrap_or(after.len());
+            let before = text.get(usize::from(inner.start())..o).unwrap_or("");
+            let start = usize::from(inner.start()) + before.rfind(stop).map_or(0, |i| i + 1);
             CursorContext::AttributeValue {
                 element,
                 attribute,
                 name,
-                replace: inner,
+                replace: TextRange::new(TextSize::from(start as u32), TextSize::from(end as u32)),
+                missing_quote: quote,
             }
         }
         WHITESPACE
@@ -301,6 +324,7 @@ mod tests {
                 element,
                 name: attr,
                 replace,
+                missing_quote,
                 ..
             } => {
                 format!(
@@ -340,6 +364,14 @@ mod tests {
                 r#"attribute-value of=w attr=a replace="""#,
             ),
             ("<d><w a='x$0", r#"attribute-value of=w attr=a replace="x""#),
+            (
+                "<d><w a=\"$0/>\n</d>",
+                r#"attribute-value of=w attr=a replace="""#,
+            ),
+            (
+                "<d><w a=\"v$0i b='1'/>\n</d>",
+                r#"attribute-value of=w attr=a replace="vi""#,
+            ),
             (
                 "<d><w $0/></d>",
                 r#"attribute-name of=w existing=false replace="""#,

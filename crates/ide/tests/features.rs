@@ -242,3 +242,14 @@ fn other_xml_is_syntax_only() {
         .is_empty()
     );
 }
+
+#[test]
+fn unclosed_value_replaces_only_the_word_and_closes_the_quote() {
+    let (text, items) = complete(&domain("    <video><model type=\"vi$0/>\n    </video>"));
+    let virtio = items
+        .iter()
+        .find(|i| i.label == "virtio")
+        .expect("virtio offered");
+    assert_eq!(&text[virtio.range], "vi");
+    assert_eq!(virtio.insert, "virtio\"");
+}
