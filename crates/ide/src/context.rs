@@ -328,9 +328,12 @@ mod tests {
                 ..
             } => {
                 format!(
-                    "attribute-value of={} attr={attr} replace={:?}",
+                    "attribute-value of={} attr={attr} replace={:?}{}",
                     name(&element),
-                    slice(replace)
+                    slice(replace),
+                    missing_quote
+                        .map(|q| format!(" close={q}"))
+                        .unwrap_or_default()
                 )
             }
             CursorContext::Text { element, replace } => {
@@ -363,14 +366,17 @@ mod tests {
                 "<d><w a=\"$0\"/></d>",
                 r#"attribute-value of=w attr=a replace="""#,
             ),
-            ("<d><w a='x$0", r#"attribute-value of=w attr=a replace="x""#),
+            (
+                "<d><w a='x$0",
+                r#"attribute-value of=w attr=a replace="x" close='"#,
+            ),
             (
                 "<d><w a=\"$0/>\n</d>",
-                r#"attribute-value of=w attr=a replace="""#,
+                r#"attribute-value of=w attr=a replace="" close=""#,
             ),
             (
                 "<d><w a=\"v$0i b='1'/>\n</d>",
-                r#"attribute-value of=w attr=a replace="vi""#,
+                r#"attribute-value of=w attr=a replace="vi" close=""#,
             ),
             (
                 "<d><w $0/></d>",
