@@ -290,15 +290,16 @@ impl Compiler<'_> {
 
     fn add_define(&mut self, gid: usize, name: &str, e: &Rc<XElem>, ctx: &Ctx) {
         let combine = e.attr("combine").map(|c| c.trim().to_owned());
-        if let Some(c) = &combine {
-            if c != "choice" && c != "interleave" {
-                self.error(
-                    &ctx.file,
-                    e.line,
-                    format!("combine must be 'choice' or 'interleave', not '{c}'"),
-                );
-                return;
-            }
+        if let Some(c) = &combine
+            && c != "choice"
+            && c != "interleave"
+        {
+            self.error(
+                &ctx.file,
+                e.line,
+                format!("combine must be 'choice' or 'interleave', not '{c}'"),
+            );
+            return;
         }
         let acc = if name == START_KEY {
             &mut self.grammars[gid].start
@@ -319,13 +320,13 @@ impl Compiler<'_> {
         let mut problem = None;
         match combine {
             Some(c) => {
-                if let Some(old) = &acc.combine {
-                    if *old != c {
-                        problem = Some(format!(
-                            "'{}' is combined with both '{old}' and '{c}'",
-                            display(name)
-                        ));
-                    }
+                if let Some(old) = &acc.combine
+                    && *old != c
+                {
+                    problem = Some(format!(
+                        "'{}' is combined with both '{old}' and '{c}'",
+                        display(name)
+                    ));
                 }
                 acc.combine = Some(c);
             }
@@ -399,11 +400,11 @@ impl Compiler<'_> {
 
     fn define_body(&mut self, body: &Rc<XElem>, ctx: &Ctx, label: Option<&str>) -> Pat {
         let children: Vec<&Rc<XElem>> = body.rng_children().collect();
-        if let ([only], Some(label)) = (children.as_slice(), label) {
-            if only.is_rng("data") {
-                let ctx = self.enter(only, ctx);
-                return self.data(only, &ctx, Some(label));
-            }
+        if let ([only], Some(label)) = (children.as_slice(), label)
+            && only.is_rng("data")
+        {
+            let ctx = self.enter(only, ctx);
+            return self.data(only, &ctx, Some(label));
         }
         self.group_children(body, ctx, 0, Combinator::Group)
     }

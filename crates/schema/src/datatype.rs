@@ -433,7 +433,7 @@ fn lexical_check(base: BaseType, v: &str) -> Option<Option<Number>> {
         Date => ok(is_date(v)),
         Time => ok(is_time(v)),
         Duration => ok(is_duration(v)),
-        HexBinary => ok(v.len() % 2 == 0 && v.bytes().all(|b| b.is_ascii_hexdigit())),
+        HexBinary => ok(v.len().is_multiple_of(2) && v.bytes().all(|b| b.is_ascii_hexdigit())),
         Base64Binary => ok(is_base64(v)),
         AnyUri => ok(!v.chars().any(|c| c.is_control())),
         QName => ok(match v.split_once(':') {
@@ -583,7 +583,7 @@ fn is_duration(v: &str) -> bool {
 
 fn is_base64(v: &str) -> bool {
     let compact: String = v.chars().filter(|c| *c != ' ').collect();
-    compact.len() % 4 == 0
+    compact.len().is_multiple_of(4)
         && compact
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '='))
@@ -647,8 +647,8 @@ pub fn values_equal(base: BaseType, expected_normalized: &str, raw: &str) -> boo
     }
     match base {
         BaseType::Integer(_) => {
-            parse_integer(&actual).is_some()
-                && parse_integer(&actual) == parse_integer(expected_normalized)
+            parse_integer(actual).is_some()
+                && parse_integer(actual) == parse_integer(expected_normalized)
         }
         BaseType::Decimal | BaseType::Float | BaseType::Double => {
             matches!((parse_float(actual), parse_float(expected_normalized)), (Some(a), Some(b)) if a == b)

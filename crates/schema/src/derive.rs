@@ -25,11 +25,11 @@ pub struct NameKey(pub u32);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum AfterOp {
     /// x -> group(x, p)
-    GroupWith(Pat),
+    Group(Pat),
     /// x -> interleave(x, p)
-    InterleaveWith(Pat),
+    Interleave(Pat),
     /// x -> after(x, p)
-    AfterWith(Pat),
+    After(Pat),
 }
 
 /// Which of a state's leaves matched a string: up to `MAX_MATCHES` leaf indices, sorted.
@@ -185,9 +185,9 @@ impl<'c> Session<'c> {
         let r = match self.node(pat) {
             Node::After(a, b) => {
                 let b2 = match op {
-                    AfterOp::GroupWith(x) => p::group(self, b, x),
-                    AfterOp::InterleaveWith(x) => p::interleave(self, b, x),
-                    AfterOp::AfterWith(x) => p::after(self, b, x),
+                    AfterOp::Group(x) => p::group(self, b, x),
+                    AfterOp::Interleave(x) => p::interleave(self, b, x),
+                    AfterOp::After(x) => p::after(self, b, x),
                 };
                 p::after(self, a, b2)
             }
@@ -223,19 +223,19 @@ impl<'c> Session<'c> {
             }
             Node::Interleave(a, b) => {
                 let da = self.start_tag_open(a, name);
-                let x = self.apply_after(AfterOp::InterleaveWith(b), da);
+                let x = self.apply_after(AfterOp::Interleave(b), da);
                 let db = self.start_tag_open(b, name);
-                let y = self.apply_after(AfterOp::InterleaveWith(a), db);
+                let y = self.apply_after(AfterOp::Interleave(a), db);
                 p::choice(self, x, y)
             }
             Node::OneOrMore(a) => {
                 let da = self.start_tag_open(a, name);
                 let rest = p::zero_or_more(self, a);
-                self.apply_after(AfterOp::GroupWith(rest), da)
+                self.apply_after(AfterOp::Group(rest), da)
             }
             Node::Group(a, b) => {
                 let da = self.start_tag_open(a, name);
-                let x = self.apply_after(AfterOp::GroupWith(b), da);
+                let x = self.apply_after(AfterOp::Group(b), da);
                 if self.nullable(a) {
                     let db = self.start_tag_open(b, name);
                     p::choice(self, x, db)
@@ -245,7 +245,7 @@ impl<'c> Session<'c> {
             }
             Node::After(a, b) => {
                 let da = self.start_tag_open(a, name);
-                self.apply_after(AfterOp::AfterWith(b), da)
+                self.apply_after(AfterOp::After(b), da)
             }
             _ => Pat::NOT_ALLOWED,
         };
@@ -266,10 +266,8 @@ impl<'c> Session<'c> {
                 continue;
             }
             match self.node(q) {
-                Node::Attribute(nc, content, _) => {
-                    if self.matches(nc, name) {
-                        out.push(content);
-                    }
+                Node::Attribute(nc, content, _) if self.matches(nc, name) => {
+                    out.push(content);
                 }
                 Node::Choice(a, b) | Node::Group(a, b) | Node::Interleave(a, b) => {
                     stack.push(a);
@@ -540,10 +538,10 @@ impl<'c> Session<'c> {
             return r;
         }
         let key = (pat, hash_str(s));
-        if let Some((seen, r)) = self.st.text_by_string.get(&key) {
-            if **seen == *s {
-                return *r;
-            }
+        if let Some((seen, r)) = self.st.text_by_string.get(&key)
+            && **seen == *s
+        {
+            return *r;
         }
         let r = self.text_uncached(pat, s);
         if self.st.text_by_string.len() > 500_000 {
@@ -698,10 +696,10 @@ impl Catalogue {
     /// Returns a session state to the pool unless it grew too large or the pool is full.
     pub(crate) fn return_session_state(&self, st: SessionState) {
         let small = st.local.as_ref().is_some_and(|a| a.len() < 1_000_000);
-        if let (true, Ok(mut pool)) = (small, self.sessions.0.lock()) {
-            if pool.len() < 8 {
-                pool.push(st);
-            }
+        if let (true, Ok(mut pool)) = (small, self.sessions.0.lock())
+            && pool.len() < 8
+        {
+            pool.push(st);
         }
     }
 }

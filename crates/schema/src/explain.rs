@@ -25,10 +25,10 @@ fn first_elements_into<S: Store + ?Sized>(
         return;
     }
     match s.node(p) {
-        Node::Element(id) => {
-            if !out.contains(&id) && s.element_content(id) != Some(Pat::NOT_ALLOWED) {
-                out.push(id);
-            }
+        Node::Element(id)
+            if !out.contains(&id) && s.element_content(id) != Some(Pat::NOT_ALLOWED) =>
+        {
+            out.push(id);
         }
         Node::Choice(a, b) | Node::Interleave(a, b) => {
             first_elements_into(s, a, out, seen);
@@ -55,10 +55,8 @@ pub fn all_elements<S: Store + ?Sized>(s: &S, p: Pat) -> Vec<ElemId> {
             continue;
         }
         match s.node(p) {
-            Node::Element(id) => {
-                if !out.contains(&id) {
-                    out.push(id);
-                }
+            Node::Element(id) if !out.contains(&id) => {
+                out.push(id);
             }
             Node::Choice(a, b) | Node::Interleave(a, b) | Node::Group(a, b) => {
                 stack.push(b);

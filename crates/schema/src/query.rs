@@ -392,10 +392,10 @@ pub fn attribute_values(
                     values.push(x);
                 }
             }
-            if let Some(d) = d {
-                if !words.contains(&d) {
-                    words.push(d);
-                }
+            if let Some(d) = d
+                && !words.contains(&d)
+            {
+                words.push(d);
             }
         }
     }

@@ -66,16 +66,15 @@ pub fn resolve_href(base_file: &str, href: &str) -> Result<String, String> {
     if let Some(rest) = href.strip_prefix("file://") {
         return Ok(normalize(Path::new(rest)));
     }
-    if let Some((scheme, _)) = href.split_once(':') {
-        if scheme.len() > 1
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-        {
-            return Err(format!(
-                "'{href}' is not a local file: schemas are never fetched over the network"
-            ));
-        }
+    if let Some((scheme, _)) = href.split_once(':')
+        && scheme.len() > 1
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    {
+        return Err(format!(
+            "'{href}' is not a local file: schemas are never fetched over the network"
+        ));
     }
     if href.starts_with('/') {
         return Ok(normalize(Path::new(href)));

@@ -396,15 +396,7 @@ impl Walk<'_, '_> {
             let any_value = self.s.attribute_any_value(state, key);
             if any_value != Pat::NOT_ALLOWED {
                 let range = value.as_ref().map_or(aname.range(), |v| v.value_range());
-                self.invalid_attribute_value(
-                    state,
-                    &ns,
-                    aname.local(),
-                    &text,
-                    range,
-                    aname.text(),
-                    elem_name,
-                );
+                self.invalid_attribute_value(state, &ns, attr, range, elem_name);
                 state = any_value;
                 continue;
             }
@@ -417,12 +409,14 @@ impl Walk<'_, '_> {
         &mut self,
         state: Pat,
         ns: &str,
-        local: &str,
-        text: &str,
+        attr: &Attr,
         range: TextRange,
-        shown_name: &str,
         elem_name: &ast::Name,
     ) {
+        let local = attr.name.local();
+        let shown_name = attr.name.text();
+        let text = attr.text();
+        let text: &str = &text;
         let mut expected = Expected::default();
         for (nc, content, _) in explain::attributes(&*self.s, state) {
             if self.cat().name_matches(nc, ns, local) {

@@ -289,9 +289,7 @@ fn schema_errors_are_values_with_locations() {
         main.rng:2: reference to an undefined pattern 'nope'
     "#]]
     .assert_eq(&errors(
-        schema_with(r#"<start><ref name="nope"/></start>"#, &[])
-            .err()
-            .expect("error"),
+        schema_with(r#"<start><ref name="nope"/></start>"#, &[]).expect_err("error"),
     ));
     expect![[r#"
         main.rng:2: no schema file 'missing.rng'
@@ -301,8 +299,7 @@ fn schema_errors_are_values_with_locations() {
             r#"<start><element name="a"><empty/></element></start><include href="missing.rng"/>"#,
             &[],
         )
-        .err()
-        .expect("error"),
+        .expect_err("error"),
     ));
     expect![[r#"
         main.rng:3: 'loop' refers to itself without an element in between
@@ -312,8 +309,7 @@ fn schema_errors_are_values_with_locations() {
             "<start><ref name=\"loop\"/></start>\n<define name=\"loop\"><choice><empty/><group><attribute name=\"a\"/><ref name=\"loop\"/></group></choice></define>",
             &[],
         )
-        .err()
-        .expect("error"),
+        .expect_err("error"),
     ));
     expect![[r#"
         main.rng:2: pattern '\p{IsBasicLatin}+' cannot be used: unsupported Unicode property or block '\p{IsBasicLatin}' (at char 16)
@@ -323,8 +319,7 @@ fn schema_errors_are_values_with_locations() {
             r#"<start><element name="a"><data type="string"><param name="pattern">\p{IsBasicLatin}+</param></data></element></start>"#,
             &[],
         )
-        .err()
-        .expect("error"),
+        .expect_err("error"),
     ));
     expect![[r#"
         main.rng:2: unknown datatype 'frobnicate' in 'http://www.w3.org/2001/XMLSchema-datatypes'
@@ -334,8 +329,7 @@ fn schema_errors_are_values_with_locations() {
             r#"<start><element name="a"><data type="frobnicate"/></element></start>"#,
             &[],
         )
-        .err()
-        .expect("error"),
+        .expect_err("error"),
     ));
     expect![[r#"
         main.rng:2: include cycle: 'x.rng' includes itself
@@ -351,8 +345,7 @@ fn schema_errors_are_values_with_locations() {
                 ),
             )],
         )
-        .err()
-        .expect("error"),
+        .expect_err("error"),
     ));
 }
 
@@ -362,8 +355,7 @@ fn network_hrefs_are_refused() {
         r#"<start><externalRef href="http://example.com/x.rng"/></start>"#,
         &[],
     )
-    .err()
-    .expect("error");
+    .expect_err("error");
     assert!(errors(e).contains("never fetched over the network"));
 }
 
