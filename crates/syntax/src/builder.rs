@@ -14,8 +14,10 @@ pub(crate) type GreenElement = NodeOrToken<GreenNode, GreenToken>;
 const MAX_SHARED_TOKEN_LEN: usize = 48;
 /// Nodes with more children than this are rarely repeated: built directly.
 const MAX_SHARED_NODE_CHILDREN: usize = 8;
-const TOKEN_SLOTS_LOG2: u32 = 11;
-const NODE_SLOTS_LOG2: u32 = 11;
+/// Cache slots (log2) for the largest inputs; small inputs (incremental reparses) get fewer,
+/// as filling and dropping the caches would cost more than the parse.
+const MAX_SLOTS_LOG2: u32 = 11;
+const MIN_SLOTS_LOG2: u32 = 5;
 
 /// A position to wrap the elements added after it in a node, see [`TreeBuilder::start_node_at`].
 #[derive(Clone, Copy, Debug)]
@@ -26,15 +28,20 @@ pub(crate) struct TreeBuilder {
     children: Vec<GreenElement>,
     tokens: Vec<Option<(u64, GreenToken)>>,
     nodes: Vec<Option<(u64, GreenNode)>>,
+    slots_log2: u32,
 }
 
 impl TreeBuilder {
-    pub(crate) fn new() -> Self {
+    /// A builder for about `text_len` bytes of text.
+    pub(crate) fn new(text_len: usize) -> Self {
+        let slots_log2 =
+            (usize::BITS - (text_len / 64).leading_zeros()).clamp(MIN_SLOTS_LOG2, MAX_SLOTS_LOG2);
         TreeBuilder {
             parents: Vec::with_capacity(16),
             children: Vec::with_capacity(64),
             tokens: Vec::new(),
             nodes: Vec::new(),
+            slots_log2,
         }
     }
 
@@ -48,10 +55,10 @@ impl TreeBuilder {
             return GreenToken::new(kind.into(), text);
         }
         if self.tokens.is_empty() {
-            self.tokens.resize(1 << TOKEN_SLOTS_LOG2, None);
+            self.tokens.resize(1 << self.slots_log2, None);
         }
         let hash = hash_bytes(kind as u64, text.as_bytes());
-        let slot = &mut self.tokens[(hash >> (64 - TOKEN_SLOTS_LOG2)) as usize];
+        let slot = &mut self.tokens[(hash >> (64 - self.slots_log2)) as usize];
         if let Some((h, token)) = slot
             && *h == hash
             && token.kind() == kind.into()
@@ -96,14 +103,14 @@ impl TreeBuilder {
             return GreenNode::new(kind.into(), self.children.drain(first..));
         }
         if self.nodes.is_empty() {
-            self.nodes.resize(1 << NODE_SLOTS_LOG2, None);
+            self.nodes.resize(1 << self.slots_log2, None);
         }
         let children = &self.children[first..];
         let mut hash = mix(SEED, kind as u64);
         for child in children {
             hash = mix(hash, element_id(child) as u64);
         }
-        let slot = &mut self.nodes[(hash >> (64 - NODE_SLOTS_LOG2)) as usize];
+        let slot = &mut self.nodes[(hash >> (64 - self.slots_log2)) as usize];
         if let Some((h, node)) = slot
             && *h == hash
             && node.kind() == kind.into()

@@ -41,6 +41,7 @@ pub(crate) fn parse_content_in_context(
     ancestors: Vec<String>,
 ) -> Option<(Vec<GreenElement>, Vec<SyntaxError>)> {
     let mut p = Parser::new(text, Mode::Content { ancestors });
+    p.builder = TreeBuilder::new(range.len());
     p.pos = range.start;
     p.limit = range.end;
     p.builder.start_node(DOCUMENT);
@@ -99,7 +100,7 @@ impl<'t> Parser<'t> {
     fn new(text: &'t str, mode: Mode) -> Self {
         Parser {
             text,
-            builder: TreeBuilder::new(),
+            builder: TreeBuilder::new(text.len()),
             errors: Vec::new(),
             stack: Vec::new(),
             attribute_names: Vec::new(),
