@@ -529,15 +529,19 @@ fn strip_timezone(v: &str) -> &str {
     if let Some(rest) = v.strip_suffix('Z') {
         return rest;
     }
-    if v.len() > 6 {
-        let (head, tz) = v.split_at(v.len() - 6);
-        let b = tz.as_bytes();
-        if (b[0] == b'+' || b[0] == b'-')
-            && digits(&tz[1..3], 2)
-            && b[3] == b':'
-            && digits(&tz[4..], 2)
+    // "+hh:mm" / "-hh:mm": six ASCII bytes (checked on bytes: the value is user data).
+    let b = v.as_bytes();
+    if b.len() > 6 {
+        let tz = &b[b.len() - 6..];
+        let digit = |c: u8| c.is_ascii_digit();
+        if (tz[0] == b'+' || tz[0] == b'-')
+            && digit(tz[1])
+            && digit(tz[2])
+            && tz[3] == b':'
+            && digit(tz[4])
+            && digit(tz[5])
         {
-            return head;
+            return &v[..v.len() - 6];
         }
     }
     v
@@ -706,6 +710,8 @@ mod tests {
         assert!(!dt("double", &[]).allows("1.5e"));
         assert!(dt("dateTime", &[]).allows("2024-01-02T03:04:05Z"));
         assert!(!dt("dateTime", &[]).allows("2024-01-02"));
+        assert!(dt("dateTime", &[]).allows("2024-01-02T03:04:05+01:00"));
+        assert!(!dt("dateTime", &[]).allows("2024-01-02T03:04:05ééé"));
         assert!(dt("NCName", &[]).allows("abc-d"));
         assert!(!dt("NCName", &[]).allows("a:b"));
         assert!(dt("positiveInteger", &[]).allows("1"));

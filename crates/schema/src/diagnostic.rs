@@ -16,6 +16,7 @@ pub mod codes {
     pub const UNDECLARED_PREFIX: &str = "undeclared-prefix";
     pub const WRONG_ROOT: &str = "wrong-root";
     pub const WRONG_NAMESPACE: &str = "wrong-namespace";
+    pub const TOO_DEEP: &str = "too-deep";
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -97,6 +97,8 @@ impl<'c> Validator<'c> {
             s: &mut self.session,
             out: Vec::new(),
             ns: NsScope::default(),
+            depth: 0,
+            too_deep_reported: false,
         };
         if let Some(root) = doc.root() {
             let start = walk.s.cat.start();
@@ -112,7 +114,13 @@ struct Walk<'a, 'c> {
     s: &'a mut Session<'c>,
     out: Vec<Diagnostic>,
     ns: NsScope,
+    depth: usize,
+    too_deep_reported: bool,
 }
+
+/// Deeper documents are not validated below this depth: the walk is recursive and a hostile
+/// document must not exhaust the stack.
+const MAX_DEPTH: usize = 256;
 
 /// What the walk knows about the parent while looking at a child.
 struct Parent<'e> {
@@ -168,9 +176,22 @@ impl Walk<'_, '_> {
     /// Validates `e` in state `pat`; returns the state after it.
     fn element(&mut self, pat: Pat, e: &ast::Element, parent: Option<&Parent<'_>>) -> Pat {
         let Some(name) = e.name() else { return pat };
+        if self.depth >= MAX_DEPTH {
+            if !self.too_deep_reported {
+                self.too_deep_reported = true;
+                self.push(Diagnostic::new(
+                    name.range(),
+                    codes::TOO_DEEP,
+                    format!("elements nested deeper than {MAX_DEPTH} levels are not validated"),
+                ));
+            }
+            return pat;
+        }
         let attrs = attributes_of(e);
         let pushed = self.ns.enter_attrs(&attrs);
+        self.depth += 1;
         let result = self.element_in_scope(pat, e, &attrs, &name, parent);
+        self.depth -= 1;
         self.ns.leave(pushed);
         result
     }
