@@ -14,7 +14,10 @@ nvim=target/editors-venv/bin/nvim
 
 status=0
 echo "-- neovim: $("$nvim" --version | head -1)"
-PATH="$bin:$PATH" timeout 300 "$nvim" --headless --clean -l tests/editors/nvim/test.lua || status=1
+# vim.lsp.enable (0.11), setup() on 0.11, and setup()'s 0.10 path (FileType autocmd + vim.lsp.start)
+for how in enable setup autocmd; do
+  PATH="$bin:$PATH" DOMXML_NVIM_SETUP=$how timeout 300 "$nvim" --headless --clean -l tests/editors/nvim/test.lua || status=1
+done
 PATH="$bin:$PATH" NVIM=$nvim timeout 120 bash tests/editors/nvim/demo.sh || status=1
 
 if [ "${DOMXML_TEST_VSCODE:-0}" = 1 ]; then

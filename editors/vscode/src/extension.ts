@@ -37,6 +37,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       ) {
         void restart(context);
       } else if (event.affectsConfiguration('domxml') && client?.isRunning()) {
+        output.info(`settings changed: ${JSON.stringify(serverSettings())}`);
         void client.sendNotification(DidChangeConfigurationNotification.type, {
           settings: { domxml: serverSettings() },
         });
@@ -356,6 +357,9 @@ let lastStatus: { text: string; tooltip: string; error?: boolean } | undefined;
 
 function showServerStatus(status: ServerStatus): void {
   const described = describeStatus(status);
+  if (status.schema) {
+    output.info(`schema in use: ${JSON.stringify(status.schema)}`);
+  }
   setStatus(described);
 }
 

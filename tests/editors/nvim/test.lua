@@ -75,8 +75,19 @@ local function open(path)
   return vim.api.nvim_get_current_buf()
 end
 
--- the plugin, as a user enables it
-vim.lsp.enable('domxml')
+-- the plugin, as a user enables it; DOMXML_NVIM_SETUP=setup: require('domxml').setup() (0.11
+-- path), =autocmd: setup()'s Neovim 0.10 path (FileType autocmd + vim.lsp.start) on this 0.11
+local how = vim.env.DOMXML_NVIM_SETUP or 'enable'
+if how == 'enable' then
+  vim.lsp.enable('domxml')
+elseif how == 'setup' then
+  require('domxml').setup({})
+elseif how == 'autocmd' then
+  require('domxml').setup({ _use_autocmd = true })
+else
+  error('DOMXML_NVIM_SETUP: ' .. how)
+end
+log('# enabled with: %s', how)
 
 log('# nvim %s, domxml %s', tostring(vim.version()), vim.fn.exepath('domxml'))
 if vim.fn.exepath('domxml') == '' then
@@ -267,6 +278,37 @@ test(':checkhealth domxml reports the binary, its version and the schema', funct
     end
     error('no schema line:\n' .. text)
   end
+end)
+
+test('settings: schema.path switches to libvirt\'s own schema (domxml/status pushed), and back', function()
+  local rng = vim.fs.normalize(repo .. '/../shared/libvirt-11.3.0/schemas/domain.rng')
+  if vim.fn.filereadable(rng) == 0 then
+    skip('no libvirt schemas at ' .. rng)
+  end
+  local domxml = require('domxml')
+  local function set_schema(path)
+    client.settings = vim.tbl_deep_extend('force', client.settings or {}, { domxml = { schema = { path = path } } })
+    client:notify('workspace/didChangeConfiguration', { settings = client.settings })
+  end
+  set_schema(rng)
+  local status = wait_for('a domxml/status notification with the schema from ' .. rng, function()
+    local s = domxml.status[client.id]
+    return s and s.schema and s.schema.kind == 'path' and s
+  end, 60000)
+  log('#      %s', domxml.describe_status(status))
+  assert(status.schema.libvirtVersion == '11.3.0', vim.inspect(status))
+  assert(not status.schema.error, status.schema.error)
+  -- still validating, now with libvirt's schema
+  vim.api.nvim_buf_set_lines(demo, 13, 14, false, { '    <bogus/>' })
+  wait_for('a diagnostic on <bogus/> from libvirt\'s schema', function()
+    return #diagnostics_on(13) > 0
+  end, 30000)
+  vim.api.nvim_buf_set_lines(demo, 13, 14, false, { '' })
+  set_schema('')
+  wait_for('the builtin schema again', function()
+    local s = domxml.status[client.id]
+    return s and s.schema and s.schema.kind == 'builtin'
+  end)
 end)
 
 log('# %d passed, %d failed, %d skipped', results.pass, results.fail, results.skip)

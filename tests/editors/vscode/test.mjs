@@ -7,9 +7,10 @@
 // A feature the server does not advertise is reported SKIP with the reason; anything else that
 // does not work is a FAIL (with a screenshot in $WORK/failure-*.png).
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const env = (name) => {
@@ -271,6 +272,55 @@ try {
     if (!/builtin|libvirt|schema/.test(text)) {
       throw new Skip(`the server does not report its schema (no domxml/status) yet; status bar: "${text}"`);
     }
+    if (!/builtin/.test(text)) throw new Error(`expected the builtin schema, status bar: "${text}"`);
+  });
+
+  await test('setting domxml.schema.path switches the server to libvirt\'s schema (status bar), and back', async () => {
+    const here = dirname(fileURLToPath(import.meta.url));
+    const rng = resolve(here, '../../../../shared/libvirt-11.3.0/schemas/domain.rng');
+    if (!existsSync(rng)) throw new Skip(`no libvirt schemas at ${rng}`);
+    // as a user does: the Settings editor, search, type the path into the setting's text box
+    const setSchemaPath = async (value) => {
+      await page.keyboard.press('Control+Comma');
+      const search = page.locator('.settings-editor .suggest-input-container .monaco-editor textarea, .settings-editor .settings-header textarea').first();
+      await search.waitFor({ state: 'visible' });
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type('domxml.schema.path');
+      // machine-overridable: in code-server (a remote window) it lives in the Remote settings
+      await page.locator('.settings-editor .settings-tabs-widget .action-label', { hasText: /^Remote/ }).first().click();
+      await page.locator('.settings-editor .settings-count-widget', { hasText: '1 Setting Found' }).waitFor();
+      const input = page.locator('.settings-editor .settings-tree-container .setting-item-contents input:not([type=number]):not([type=checkbox])').first();
+      await input.waitFor({ state: 'visible' });
+      await input.fill(value);
+      await input.press('Tab');
+    };
+    const backToDemo = async () => {
+      // close the Settings editor; the status bar item shows on XML editors
+      const settingsTab = page.locator('.tabs-container .tab', { hasText: 'Settings' });
+      if ((await settingsTab.count()) > 0) {
+        await settingsTab.first().click();
+        await page.keyboard.press('Control+W');
+      }
+      await page.locator('.tabs-container .tab', { hasText: 'demo.xml' }).first().click();
+      await page.locator('.editor-instance .view-lines').first().click();
+    };
+    try {
+      await setSchemaPath(rng);
+      await backToDemo();
+      const libvirt = await waitFor('the status bar to show libvirt 11.3.0', async () => {
+        const text = await statusText();
+        return text && /libvirt 11\.3\.0/.test(text) ? text : undefined;
+      }, 60000);
+      log(`#      status bar: ${libvirt}`);
+    } finally {
+      await setSchemaPath('').catch((error) => log(`#      could not reset domxml.schema.path: ${error.message}`));
+      await backToDemo();
+    }
+    const text = await waitFor('the builtin schema again', async () => {
+      const text = await statusText();
+      return text && /builtin/.test(text) ? text : undefined;
+    }, 30000);
+    log(`#      status bar: ${text}`);
   });
 
   const vcpuLine = demoLines.findIndex((line) => line.includes('</vcpu>')) + 1;

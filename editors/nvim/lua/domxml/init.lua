@@ -160,8 +160,11 @@ local augroup
 --- on 0.10 a FileType autocmd calls `vim.lsp.start`. opts: any vim.lsp.Config field
 --- (cmd, settings = { domxml = {...} }, on_attach, capabilities, ...).
 function M.setup(opts)
-  opts = opts or {}
-  if vim.fn.has('nvim-0.11') == 1 and vim.lsp.config and vim.lsp.enable then
+  opts = vim.deepcopy(opts or {})
+  -- _use_autocmd: take the 0.10 path on 0.11 too (the tests use it to cover that path)
+  local use_autocmd = opts._use_autocmd
+  opts._use_autocmd = nil
+  if not use_autocmd and vim.fn.has('nvim-0.11') == 1 and vim.lsp.config and vim.lsp.enable then
     -- merged over lsp/domxml.lua by vim.lsp.config itself
     vim.lsp.config('domxml', opts)
     vim.lsp.enable('domxml')
