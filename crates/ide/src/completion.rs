@@ -61,11 +61,29 @@ impl CompletionItem {
 pub struct CompletionOptions {
     /// The client accepts snippets.
     pub snippets: bool,
+    /// The character that triggered completion automatically, if any: each trigger only
+    /// completes where it means something (a space in a tag, a quote in a value, `<` for an
+    /// element, `/` for an end tag), so typing indentation or text never pops up a list.
+    pub trigger: Option<char>,
 }
 
 impl Default for CompletionOptions {
     fn default() -> Self {
-        CompletionOptions { snippets: true }
+        CompletionOptions {
+            snippets: true,
+            trigger: None,
+        }
+    }
+}
+
+fn trigger_applies(trigger: Option<char>, context: &CursorContext) -> bool {
+    match trigger {
+        None => true,
+        Some(' ') => matches!(context, CursorContext::AttributeName { .. }),
+        Some('"' | '\'') => matches!(context, CursorContext::AttributeValue { .. }),
+        Some('<') => matches!(context, CursorContext::ElementName { .. }),
+        Some('/') => matches!(context, CursorContext::EndTag { .. }),
+        Some(_) => true,
     }
 }
 
@@ -77,7 +95,11 @@ pub fn completions(
     options: &CompletionOptions,
 ) -> Vec<CompletionItem> {
     let quote = preferred_quote(parse);
-    match cursor_context(parse, text, offset) {
+    let context = cursor_context(parse, text, offset);
+    if !trigger_applies(options.trigger, &context) {
+        return Vec::new();
+    }
+    match context {
         CursorContext::ElementName {
             parent,
             tag,

@@ -253,3 +253,47 @@ fn unclosed_value_replaces_only_the_word_and_closes_the_quote() {
     assert_eq!(&text[virtio.range], "vi");
     assert_eq!(virtio.insert, "virtio\"");
 }
+
+#[test]
+fn trigger_characters_only_complete_where_they_mean_something() {
+    let with = |fixture: &str, trigger: char| {
+        let (text, offset) = cursor(fixture);
+        let parse = domxml_syntax::parse(&text);
+        let options = CompletionOptions {
+            trigger: Some(trigger),
+            ..Default::default()
+        };
+        completions(
+            &parse,
+            &text,
+            offset,
+            Some(model() as &dyn SchemaModel),
+            &options,
+        )
+        .len()
+    };
+    // Indenting inside <devices> with spaces: nothing pops up.
+    assert_eq!(with(&domain("     $0"), ' '), 0);
+    // A space inside a tag: attributes.
+    assert!(with(&domain("    <memballoon $0/>"), ' ') > 0);
+    // A quote typed in text: nothing; opening a value: its values.
+    assert_eq!(
+        with(
+            "<domain type='kvm'><on_poweroff>'$0</on_poweroff></domain>",
+            '\''
+        ),
+        0
+    );
+    assert!(
+        with(
+            &domain("    <watchdog model='i6300esb' action='$0'/>"),
+            '\''
+        ) > 0
+    );
+    assert!(with(&domain("    <$0"), '<') > 0);
+    assert_eq!(
+        with("<domain type='kvm'><emulator>/$0</emulator></domain>", '/'),
+        0
+    );
+    assert_eq!(with("<domain type='kvm'><devices></$0", '/'), 1);
+}

@@ -342,6 +342,12 @@ impl LanguageServer for Backend {
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let trigger = params
+            .context
+            .as_ref()
+            .filter(|c| c.trigger_kind == CompletionTriggerKind::TRIGGER_CHARACTER)
+            .and_then(|c| c.trigger_character.as_deref())
+            .and_then(|t| t.chars().next());
         let pos = params.text_document_position;
         let Some(doc) = self.snapshot(&pos.text_document.uri) else {
             return Ok(None);
@@ -357,7 +363,7 @@ impl LanguageServer for Backend {
                 &doc.text,
                 offset,
                 schema.as_deref(),
-                &IdeCompletionOptions { snippets },
+                &IdeCompletionOptions { snippets, trigger },
             );
             if items.is_empty() {
                 return None;
