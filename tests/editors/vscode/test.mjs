@@ -251,8 +251,8 @@ try {
     await page.keyboard.press('Control+P');
     await page.waitForSelector(QUICK_INPUT, { state: 'visible' });
     await page.keyboard.type('demo.xml');
-    await waitFor('demo.xml in quick open', async () =>
-      (await page.locator('.quick-input-list .monaco-list-row').count()) > 0,
+    await waitFor('demo.xml first in quick open', async () =>
+      ((await page.locator('.quick-input-list .monaco-list-row').first().getAttribute('aria-label')) ?? '').includes('demo.xml'),
     );
     await page.keyboard.press('Enter');
     await waitFor('the editor with demo.xml', async () => (await renderedLine(1))?.includes('<domain'));
@@ -422,6 +422,65 @@ try {
       await page.screenshot({ path: join(SHOTS, 'completion.png') });
     }
     await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    await goTo(emptyLine, 1);
+    await page.keyboard.press('Shift+End');
+    await page.keyboard.press('Delete');
+    await waitFor('the line to be empty again', async () => (await renderedLine(emptyLine))?.trim() === '');
+  });
+
+  await test('other XML (root <project>) is not handed to the server', async () => {
+    await page.locator('.editor-instance .view-lines').first().click();
+    await page.keyboard.press('Control+P');
+    await page.waitForSelector(QUICK_INPUT, { state: 'visible' });
+    await page.keyboard.type('not-libvirt.xml');
+    await waitFor('not-libvirt.xml first in quick open', async () =>
+      ((await page.locator('.quick-input-list .monaco-list-row').first().getAttribute('aria-label')) ?? '').includes('not-libvirt'),
+    );
+    await page.keyboard.press('Enter');
+    await waitFor('the editor with not-libvirt.xml', async () => (await renderedLine(2))?.includes('<project'));
+    await page.locator('.editor-instance .view-lines').first().click();
+    await goTo(3, 3);
+    await page.keyboard.type('<broken');
+    await sleep(3000);
+    const squiggles = await page.locator('.squiggly-error').count();
+    await page.keyboard.press('Control+Z');
+    await page.keyboard.press('Control+S');
+    if (squiggles > 0) throw new Error('broken non-libvirt XML got diagnostics: it was handed to the server');
+    await page.keyboard.press('Control+W');
+  });
+
+  await test('a missing server binary gives a clear message with the fix', async () => {
+    const setServerPath = async (value) => {
+      await page.keyboard.press('Control+Comma');
+      await page.waitForSelector('.settings-editor', { state: 'visible' });
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type('domxml.server.path');
+      await page.locator('.settings-editor .settings-tabs-widget .action-label', { hasText: /^Remote/ }).first().click();
+      await page.locator('.settings-editor .settings-count-widget', { hasText: '1 Setting Found' }).waitFor();
+      const input = page.locator('.settings-editor .settings-tree-container .setting-item-contents input:not([type=number]):not([type=checkbox])').first();
+      await input.waitFor({ state: 'visible' });
+      await input.fill(value);
+      await input.press('Tab');
+    };
+    try {
+      await setServerPath('/nonexistent/domxml');
+      const message = await waitFor('an error notification about domxml.server.path', async () => {
+        const texts = await page.locator('.notifications-toasts .notification-list-item-message').allTextContents();
+        return texts.find((text) => text.includes('domxml.server.path'));
+      });
+      log(`#      notification: ${message.slice(0, 200)}`);
+      if (!/not an executable/.test(message)) throw new Error(`unclear message: ${message}`);
+    } finally {
+      await setServerPath('').catch((error) => log(`#      could not reset domxml.server.path: ${error.message}`));
+    }
+    await page.keyboard.press('Control+W');
+    await page.locator('.tabs-container .tab', { hasText: 'demo.xml' }).first().click();
+    const item = await waitFor('the server to run again', async () => {
+      const item = await statusItem();
+      return item && /builtin/.test(item.text) ? item : undefined;
+    }, 30000);
+    log(`#      status bar: ${item.text}`);
   });
 } finally {
   await browser.close().catch(() => undefined);
