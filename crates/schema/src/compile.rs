@@ -59,6 +59,7 @@ pub fn compile(files: &dyn SchemaFiles, entry: &str) -> Result<Catalogue, Vec<Sc
         pending: Vec::new(),
         errors: Vec::new(),
         loading: Vec::new(),
+        type_label: None,
     };
     let root = match c.load(entry, entry, 0) {
         Some(root) => root,
@@ -118,6 +119,18 @@ struct Compiler<'f> {
     pending: Vec<(ElemId, Rc<XElem>, Ctx, bool)>,
     errors: Vec<SchemaError>,
     loading: Vec<String>,
+    /// The name of the simple-type define being compiled, for its datatypes.
+    type_label: Option<String>,
+}
+
+/// Whether a define body is only a datatype: data, value, choice, param and except.
+fn is_simple_type(e: &XElem) -> bool {
+    e.rng_children().all(|c| {
+        matches!(
+            c.local.as_str(),
+            "data" | "value" | "choice" | "param" | "except"
+        ) && is_simple_type(c)
+    })
 }
 
 impl Compiler<'_> {
@@ -399,6 +412,16 @@ impl Compiler<'_> {
     }
 
     fn define_body(&mut self, body: &Rc<XElem>, ctx: &Ctx, label: Option<&str>) -> Pat {
+        // A define that is only a type (data / value choices) names its datatypes in messages:
+        // "expected a PCI slot (...)".
+        if let Some(label) = label
+            && is_simple_type(body)
+        {
+            let saved = self.type_label.replace(label.to_owned());
+            let pat = self.group_children(body, ctx, 0, Combinator::Group);
+            self.type_label = saved;
+            return pat;
+        }
         let children: Vec<&Rc<XElem>> = body.rng_children().collect();
         if let ([only], Some(label)) = (children.as_slice(), label)
             && only.is_rng("data")
@@ -771,7 +794,7 @@ impl Compiler<'_> {
         let lib = ctx.dtlib.clone();
         let base = self.base_type(e, ctx, &lib, &type_name);
         let mut dt = Datatype::new(base);
-        dt.label = label.map(str::to_owned);
+        dt.label = label.map(str::to_owned).or_else(|| self.type_label.clone());
         let mut except = None;
         for child in e.rng_children() {
             match child.local.as_str() {

@@ -346,6 +346,22 @@ impl Datatype {
 
     /// The type in plain words, e.g. "an unsigned integer between 0 and 31".
     pub fn describe(&self) -> String {
+        match self.label_words() {
+            Some(label) => format!("{label} ({})", self.describe_plain()),
+            None => self.describe_plain(),
+        }
+    }
+
+    /// The define's name in words with an article ("a PCI slot"), when it says something.
+    pub fn label_words(&self) -> Option<String> {
+        self.label
+            .as_deref()
+            .and_then(humanize)
+            .map(|w| with_article(&w))
+    }
+
+    /// The type and facets in words, without the define's name.
+    pub fn describe_plain(&self) -> String {
         let mut out = String::from(self.base.words());
         let mut min = None;
         let mut max = None;
@@ -395,20 +411,95 @@ impl Datatype {
         if !patterns.is_empty() {
             let _ = write!(out, " matching `{}`", patterns.join("` and `"));
         }
-        if let Some(label) = &self.label {
-            out = format!("{} ({out})", label_words(label));
-        }
         out
     }
 }
 
-/// A define name used as a type hint: "UUID" -> "a UUID", "pciSlot" -> "a pciSlot".
-fn label_words(label: &str) -> String {
-    let article = match label.chars().next() {
-        Some(c) if "aeiouAEIOU".contains(c) => "an",
+/// A define name as words for messages: "types.pci.slot" -> "PCI slot", "UUID" -> "UUID",
+/// "uniMacAddr" -> "uni MAC addr". `None` for names that say nothing more than the type.
+pub fn humanize(label: &str) -> Option<String> {
+    const ACRONYMS: &[&str] = &[
+        "uuid", "pci", "mac", "ip", "usb", "ccw", "wwn", "cpu", "numa", "iommu", "scsi", "tpm",
+        "vnc", "uri", "dns", "kib", "id", "cpuset", "dbus", "url", "ssid", "cssid",
+    ];
+    const GENERIC: &[&str] = &[
+        "int",
+        "uint",
+        "ulong",
+        "ushort",
+        "integer",
+        "positive",
+        "number",
+        "string",
+        "text",
+        "name",
+        "value",
+        "uint8",
+        "uint16",
+        "uint24",
+        "uint32",
+        "hex uint",
+        "unsigned int",
+        "unsigned long",
+        "yes no",
+        "on off",
+        "generic",
+        "name generic",
+    ];
+    let segments: Vec<&str> = label.split('.').collect();
+    let kept = if segments.len() > 1 {
+        &segments[1..]
+    } else {
+        &segments[..]
+    };
+    let mut words: Vec<String> = Vec::new();
+    for segment in kept {
+        let mut word = String::new();
+        let mut prev_lower = false;
+        for c in segment.chars() {
+            if ((c.is_uppercase() && prev_lower) || c == '_' || c == '-') && !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            if c != '_' && c != '-' {
+                word.push(c);
+            }
+            prev_lower = c.is_lowercase() || c.is_ascii_digit();
+        }
+        if !word.is_empty() {
+            words.push(word);
+        }
+    }
+    let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+    if lower.is_empty() || GENERIC.contains(&lower.join(" ").as_str()) {
+        return None;
+    }
+    let shown: Vec<String> = lower
+        .iter()
+        .map(|w| {
+            if let Some(v) = w.strip_prefix("ipv") {
+                format!("IPv{v}")
+            } else if ACRONYMS.contains(&w.as_str()) {
+                w.to_uppercase()
+            } else {
+                w.clone()
+            }
+        })
+        .collect();
+    Some(shown.join(" "))
+}
+
+fn with_article(words: &str) -> String {
+    let article = match words.chars().next() {
+        Some(c)
+            if "aeiouAEIOU".contains(c)
+                && !words.starts_with("UUID")
+                && !words.starts_with("USB") =>
+        {
+            "an"
+        }
         _ => "a",
     };
-    format!("{article} '{label}'")
+    format!("{article} {words}")
 }
 
 /// Checks the lexical space of `base` on a whitespace-normalized value. Returns `None` when the
@@ -716,6 +807,18 @@ mod tests {
         assert!(!dt("NCName", &[]).allows("a:b"));
         assert!(dt("positiveInteger", &[]).allows("1"));
         assert!(!dt("positiveInteger", &[]).allows("0"));
+    }
+
+    #[test]
+    fn labels_in_words() {
+        assert_eq!(humanize("types.pci.slot").as_deref(), Some("PCI slot"));
+        assert_eq!(humanize("UUID").as_deref(), Some("UUID"));
+        assert_eq!(humanize("uniMacAddr").as_deref(), Some("uni MAC addr"));
+        assert_eq!(humanize("types.ipv4").as_deref(), Some("IPv4"));
+        assert_eq!(humanize("types.uint"), None);
+        assert_eq!(with_article("UUID"), "a UUID");
+        assert_eq!(with_article("MAC address"), "a MAC address");
+        assert_eq!(with_article("IPv4"), "an IPv4");
     }
 
     #[test]

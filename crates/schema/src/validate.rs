@@ -730,10 +730,25 @@ pub(crate) fn describe_expected(cat: &Catalogue, expected: &Expected) -> (String
             format!("one of {}", one_of(&quoted, 16))
         });
     }
+    // Datatypes of one named type ("a PCI slot") are described together.
+    let mut groups: Vec<(Option<String>, Vec<String>)> = Vec::new();
     for d in &expected.datatypes {
-        let words = cat.datatype(*d).describe();
-        if !parts.contains(&words) {
-            parts.push(words);
+        let dt = cat.datatype(*d);
+        let (label, words) = (dt.label_words(), dt.describe_plain());
+        match groups.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, list)) if list.contains(&words) => {}
+            Some((_, list)) => list.push(words),
+            None => groups.push((label, vec![words])),
+        }
+    }
+    for (label, words) in groups {
+        let joined = words.join(" or ");
+        let part = match label {
+            Some(label) => format!("{label} ({joined})"),
+            None => joined,
+        };
+        if !parts.contains(&part) {
+            parts.push(part);
         }
     }
     if expected.text && parts.is_empty() {

@@ -378,3 +378,16 @@ fn embedded_catalogue_compiles_and_validates() {
             .any(|d| d.code == "invalid-value" && d.suggestion.as_deref() == Some("kvm"))
     );
 }
+
+#[test]
+fn named_types_are_described_by_their_define() {
+    let cat = schema(
+        r#"<start><element name="address"><attribute name="slot"><ref name="types.pci.slot"/></attribute><attribute name="uuid"><ref name="UUID"/></attribute></element></start>
+        <define name="types.pci.slot"><choice><data type="string"><param name="pattern">0x[0-1]?[0-9a-fA-F]</param></data><data type="int"><param name="minInclusive">0</param><param name="maxInclusive">31</param></data></choice></define>
+        <define name="UUID"><data type="string"><param name="pattern">[a-f0-9]{32}</param></data></define>"#,
+    );
+    expect![[r#"
+        invalid-value @"0x20": invalid value '0x20' for attribute 'slot' of <address>: expected a PCI slot (a string matching `0x[0-1]?[0-9a-fA-F]` or a 32-bit integer from 0 to 31)
+        invalid-value @"x": invalid value 'x' for attribute 'uuid' of <address>: expected a UUID (a string matching `[a-f0-9]{32}`)
+    "#]].assert_eq(&check(&cat, "<address slot='0x20' uuid='x'/>"));
+}
