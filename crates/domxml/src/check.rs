@@ -2,23 +2,38 @@
 //! I/O errors (a missing file is reported and the other files are still checked).
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clap::{Args, ValueEnum};
 use domxml_ide::{Diagnostic, Severity};
 use domxml_syntax::{LineIndex, PositionEncoding};
+
+use crate::check_schema::Schemas;
 
 #[derive(Args)]
 pub struct CheckArgs {
     /// Only check well-formedness (no schema validation).
     #[arg(long)]
     syntax_only: bool,
+    /// Schema to validate with: an `.rng` file (every document), a directory of libvirt
+    /// schemas (chosen by root element: domain -> domain.rng, pool -> storagepool.rng, ...)
+    /// or `builtin` (the embedded catalogue). Default: $DOMXML_SCHEMA_PATH, else the host's
+    /// libvirt schemas (/usr/share/libvirt/schemas, /usr/local/share/libvirt/schemas), else
+    /// `builtin`.
+    #[arg(long, value_name = "PATH")]
+    schema: Option<String>,
+    /// Print which schema (and libvirt version) would be used and why, and for each FILE the
+    /// schema file its root element selects; check nothing.
+    #[arg(long)]
+    print_schema: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
     /// Files to check.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "print_schema")]
     files: Vec<PathBuf>,
 }
 
@@ -30,59 +45,55 @@ enum Format {
     Json,
 }
 
+/// What checking one file produced; printed in the order of the command line.
+#[derive(Default)]
+struct FileOutcome {
+    stdout: Vec<u8>,
+    stderr: String,
+    error: bool,
+    io_error: bool,
+}
+
 pub fn run(args: CheckArgs) -> ExitCode {
+    let discovery = crate::schema_select::discover(args.schema.as_deref(), "--schema");
+    if args.print_schema {
+        return crate::schema_select::print(&discovery, &args.files);
+    }
+    let schemas = Mutex::new(Schemas::new(crate::schema_select::schema_arg(&discovery)));
+    // Files are independent: check them on every core, each schema compiled once and shared.
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(args.files.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let mut outcomes: Vec<(usize, FileOutcome)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(file) = args.files.get(i) else { break };
+                        done.push((i, check_file(file, &args, &schemas, &discovery)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    outcomes.sort_by_key(|(i, _)| *i);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let mut any_error = false;
-    let mut io_error = false;
-    let schema = if args.syntax_only {
-        None
-    } else {
-        match crate::lsp::schema::load(None) {
-            Ok(schema) => schema,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(2);
-            }
-        }
-    };
-    for file in &args.files {
-        let text = match std::fs::read(file) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => text,
-                Err(e) => {
-                    eprintln!(
-                        "{}: error: not UTF-8 text (byte {})",
-                        file.display(),
-                        e.utf8_error().valid_up_to()
-                    );
-                    io_error = true;
-                    continue;
-                }
-            },
-            Err(e) => {
-                eprintln!("{}: error: cannot read: {e}", file.display());
-                io_error = true;
-                continue;
-            }
-        };
-        let parse = domxml_syntax::parse(&text);
-        // The same computation as the language server's (one path for both).
-        let kind = domxml_ide::kinds::document_kind(&parse, &file.to_string_lossy());
-        let diagnostics = domxml_ide::diagnostics::diagnostics(
-            &parse,
-            &text,
-            kind,
-            schema.as_deref(),
-            &Default::default(),
-        );
-        any_error |= diagnostics.iter().any(|d| d.severity == Severity::Error);
-        let index = LineIndex::new(&text);
-        let written = match args.format {
-            Format::Text => write_text(&mut out, file, &text, &index, &diagnostics),
-            Format::Json => write_json(&mut out, file, &text, &index, &diagnostics),
-        };
-        if let Err(e) = written {
+    let (mut any_error, mut io_error) = (false, false);
+    for (_, outcome) in outcomes {
+        eprint!("{}", outcome.stderr);
+        any_error |= outcome.error;
+        io_error |= outcome.io_error;
+        if let Err(e) = out.write_all(&outcome.stdout) {
             eprintln!("error: cannot write output: {e}");
             return ExitCode::from(2);
         }
@@ -94,6 +105,76 @@ pub fn run(args: CheckArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn check_file(
+    file: &Path,
+    args: &CheckArgs,
+    schemas: &Mutex<Schemas>,
+    discovery: &domxml_schema::discovery::Discovery,
+) -> FileOutcome {
+    let mut outcome = FileOutcome::default();
+    let text = match std::fs::read(file) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                outcome.stderr = format!(
+                    "{}: error: not UTF-8 text (byte {})\n",
+                    file.display(),
+                    e.utf8_error().valid_up_to()
+                );
+                outcome.io_error = true;
+                return outcome;
+            }
+        },
+        Err(e) => {
+            outcome.stderr = format!("{}: error: cannot read: {e}\n", file.display());
+            outcome.io_error = true;
+            return outcome;
+        }
+    };
+    let parse = domxml_syntax::parse(&text);
+    // The same computation as the language server's (one path for both).
+    let mut kind = domxml_ide::kinds::document_kind(&parse, &file.to_string_lossy());
+    let chosen = if args.syntax_only {
+        None
+    } else {
+        let root = domxml_ide::kinds::root_name(&parse);
+        let chosen = match schemas.lock() {
+            Ok(mut schemas) => schemas.for_root(root.as_deref()),
+            Err(_) => Ok(None),
+        };
+        match chosen {
+            Ok(chosen) => chosen,
+            Err(message) => {
+                outcome.stderr = format!("error: {message}\n");
+                outcome.io_error = true;
+                None
+            }
+        }
+    };
+    if chosen.as_ref().is_some_and(|c| c.explicit) {
+        // A schema named on the command line applies whatever the document looks like.
+        kind = domxml_ide::kinds::DocumentKind::Libvirt;
+    }
+    // Host or given libvirt schemas: version drift and the catalogue's documentation.
+    let model = chosen.map(|c| crate::schema_select::host_model(c.model, discovery));
+    let model = model.as_deref();
+    let diagnostics =
+        domxml_ide::diagnostics::diagnostics(&parse, &text, kind, model, &Default::default());
+    outcome.error = diagnostics.iter().any(|d| d.severity == Severity::Error);
+    let index = LineIndex::new(&text);
+    let written = match args.format {
+        Format::Text => write_text(&mut outcome.stdout, file, &text, &index, &diagnostics),
+        Format::Json => write_json(&mut outcome.stdout, file, &text, &index, &diagnostics),
+    };
+    if let Err(e) = written {
+        outcome
+            .stderr
+            .push_str(&format!("error: cannot format output: {e}\n"));
+        outcome.io_error = true;
+    }
+    outcome
 }
 
 fn write_text(

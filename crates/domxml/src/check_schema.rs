@@ -72,7 +72,10 @@ pub struct Chosen {
 
 impl Schemas {
     pub fn new(arg: SchemaArg) -> Schemas {
-        Schemas { arg, compiled: HashMap::new() }
+        Schemas {
+            arg,
+            compiled: HashMap::new(),
+        }
     }
 
     /// The schema for a document whose root element is `root`. `Ok(None)`: no schema applies
@@ -80,8 +83,11 @@ impl Schemas {
     pub fn for_root(&mut self, root: Option<&str>) -> Result<Option<Chosen>, String> {
         let (entry, explicit) = match &self.arg {
             SchemaArg::Builtin => {
-                let model = crate::lsp::schema::load(None)?;
-                return Ok(model.map(|model| Chosen { model, explicit: false }));
+                let model = crate::lsp::schema::builtin()?;
+                return Ok(Some(Chosen {
+                    model,
+                    explicit: false,
+                }));
             }
             SchemaArg::File(path) => (path.clone(), true),
             SchemaArg::Dir(dir) => match root.and_then(schema_file_for_root) {
@@ -100,17 +106,28 @@ impl Schemas {
                     format!("schema `{shown}`"),
                     None,
                 ));
-                let model: Arc<dyn SchemaModel> =
-                    if explicit { Arc::new(AnyRoot(model)) } else { model };
+                let model: Arc<dyn SchemaModel> = if explicit {
+                    Arc::new(AnyRoot(model))
+                } else {
+                    model
+                };
                 self.compiled.insert(entry, Some(model.clone()));
                 Ok(Some(Chosen { model, explicit }))
             }
             Err(errors) => {
                 self.compiled.insert(entry, None);
-                let listed: Vec<String> = errors.iter().take(20).map(|e| format!("  {e}")).collect();
+                let listed: Vec<String> =
+                    errors.iter().take(20).map(|e| format!("  {e}")).collect();
                 let more = errors.len().saturating_sub(20);
-                let tail = if more > 0 { format!("\n  ... and {more} more") } else { String::new() };
-                Err(format!("cannot compile schema '{shown}':\n{}{tail}", listed.join("\n")))
+                let tail = if more > 0 {
+                    format!("\n  ... and {more} more")
+                } else {
+                    String::new()
+                };
+                Err(format!(
+                    "cannot compile schema '{shown}':\n{}{tail}",
+                    listed.join("\n")
+                ))
             }
         }
     }
@@ -168,6 +185,9 @@ mod tests {
     fn schema_argument_kinds() {
         assert_eq!(SchemaArg::parse("builtin"), SchemaArg::Builtin);
         assert_eq!(SchemaArg::parse("/"), SchemaArg::Dir(PathBuf::from("/")));
-        assert_eq!(SchemaArg::parse("x.rng"), SchemaArg::File(PathBuf::from("x.rng")));
+        assert_eq!(
+            SchemaArg::parse("x.rng"),
+            SchemaArg::File(PathBuf::from("x.rng"))
+        );
     }
 }

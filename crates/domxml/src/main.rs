@@ -1,7 +1,9 @@
 //! domxml: the command-line entry point (`domxml check`, `domxml lsp`).
 
 mod check;
+mod check_schema;
 mod lsp;
+mod schema_select;
 
 use std::process::ExitCode;
 

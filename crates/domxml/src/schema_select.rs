@@ -143,6 +143,33 @@ pub fn server_default() -> Option<Result<Arc<dyn SchemaModel>, String>> {
     server_model(&d)
 }
 
+/// What `domxml/status` reports when no schema is configured and discovery finds one other
+/// than the built-in catalogue: (kind `environment` or `host`, libvirt version, entry file).
+pub fn server_status_default() -> Option<(String, Option<String>, String)> {
+    let d = discover(None, "setting domxml.schema.path");
+    let entry = match &d.choice {
+        SchemaChoice::Builtin => return None,
+        SchemaChoice::Dir(dir) => dir.join("domain.rng"),
+        SchemaChoice::File(f) => f.clone(),
+    };
+    let kind = match d.origin {
+        discovery::Origin::Environment => "environment",
+        _ => "host",
+    };
+    Some((
+        kind.to_owned(),
+        d.version.as_ref().map(|v| v.version.clone()),
+        entry.to_string_lossy().into_owned(),
+    ))
+}
+
+/// The libvirt version detected for a configured schema path (directory or `.rng` file).
+pub fn configured_version(path: &str) -> Option<String> {
+    discover(Some(path), "setting domxml.schema.path")
+        .version
+        .map(|v| v.version)
+}
+
 /// The model for a configured `domxml.schema.path` (a directory or an `.rng` file).
 pub fn server_configured(path: &str) -> Result<Arc<dyn SchemaModel>, String> {
     let d = discover(Some(path), "setting domxml.schema.path");

@@ -1,16 +1,19 @@
 //! Loading the schema the server validates with: the built-in catalogue (compiled once and
-//! kept), or the RELAX NG entry file named by `domxml.schema.path`.
+//! kept), the RELAX NG entry file or schema directory named by `domxml.schema.path`, or when
+//! none is named the discovered one (`DOMXML_SCHEMA_PATH`, the host's libvirt schemas; see
+//! `schema_select`).
 
 use std::sync::{Arc, OnceLock};
 
 use domxml_ide::SchemaModel;
 use domxml_ide::catalogue::CatalogueModel;
-use domxml_schema::{DiskFiles, EmbeddedFiles, compile};
+use domxml_schema::{EmbeddedFiles, compile};
 
 /// The libvirt release the built-in catalogue follows.
 pub const BUILTIN_LIBVIRT_VERSION: &str = "11.3";
 
-fn builtin() -> Result<Arc<dyn SchemaModel>, String> {
+/// The built-in catalogue's model.
+pub fn builtin() -> Result<Arc<dyn SchemaModel>, String> {
     static BUILTIN: OnceLock<Result<Arc<CatalogueModel>, String>> = OnceLock::new();
     let model = BUILTIN.get_or_init(|| {
         compile(&EmbeddedFiles, EmbeddedFiles::DOMAIN)
@@ -57,15 +60,25 @@ fn entry_file(path: &str) -> String {
 /// What `domxml/status` says about the schema of a configured path (`None`: built-in).
 pub fn status(path: Option<&str>, error: Option<String>) -> super::SchemaStatus {
     match path {
-        None => super::SchemaStatus {
-            kind: "builtin".into(),
-            libvirt_version: Some(BUILTIN_LIBVIRT_VERSION.into()),
-            path: None,
-            error,
+        None => match crate::schema_select::server_status_default() {
+            // Discovered: DOMXML_SCHEMA_PATH or the host's libvirt schemas.
+            Some((kind, libvirt_version, path)) => super::SchemaStatus {
+                kind,
+                libvirt_version,
+                path: Some(path),
+                error,
+            },
+            None => super::SchemaStatus {
+                kind: "builtin".into(),
+                libvirt_version: Some(BUILTIN_LIBVIRT_VERSION.into()),
+                path: None,
+                error,
+            },
         },
         Some(p) => super::SchemaStatus {
             kind: "path".into(),
-            libvirt_version: version_in_path(p),
+            libvirt_version: crate::schema_select::configured_version(p)
+                .or_else(|| version_in_path(p)),
             path: Some(entry_file(p)),
             error,
         },
@@ -75,18 +88,13 @@ pub fn status(path: Option<&str>, error: Option<String>) -> super::SchemaStatus 
 /// The schema for a configured path (`None`: built-in).
 pub fn load(path: Option<&str>) -> Result<Option<Arc<dyn SchemaModel>>, String> {
     match path {
-        None => builtin().map(Some),
-        Some(p) => {
-            let p = &entry_file(p);
-            let cat = compile(&DiskFiles, p)
-                .map_err(|errors| describe_errors(&format!("schema '{p}'"), &errors))?;
-            let label = format!("schema `{p}`");
-            Ok(Some(Arc::new(CatalogueModel::new(
-                Arc::new(cat),
-                label,
-                version_in_path(p),
-            ))))
-        }
+        // Discovery: DOMXML_SCHEMA_PATH, the host's libvirt schemas, else the built-in one.
+        None => match crate::schema_select::server_default() {
+            Some(found) => found.map(Some),
+            None => builtin().map(Some),
+        },
+        // A directory or `.rng` file, with version detection, drift warnings and docs.
+        Some(p) => crate::schema_select::server_configured(p).map(Some),
     }
 }
 

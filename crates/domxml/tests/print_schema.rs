@@ -1,0 +1,93 @@
+//! `domxml check` picks its schema by discovery and says so with `--print-schema`: the
+//! built-in catalogue when nothing else is there, `DOMXML_SCHEMA_PATH` (here: libvirt 9.0's
+//! schemas from `tests/fetch-libvirt-9.sh`) with its detected version, and then version drift
+//! warnings on a document using a value newer than 9.0.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn libvirt9() -> Option<PathBuf> {
+    let dir = match std::env::var_os("DOMXML_LIBVIRT9_SCHEMAS") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../target/libvirt-9.0/usr/share/libvirt/schemas"),
+    };
+    dir.join("domain.rng").is_file().then_some(dir)
+}
+
+fn domxml(env: Option<&PathBuf>, args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_domxml"));
+    cmd.args(args);
+    match env {
+        Some(dir) => cmd.env("DOMXML_SCHEMA_PATH", dir),
+        None => cmd.env_remove("DOMXML_SCHEMA_PATH"),
+    };
+    cmd.output().expect("domxml runs")
+}
+
+#[test]
+fn print_schema_without_environment() {
+    let out = domxml(None, &["check", "--print-schema"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("DOMXML_SCHEMA_PATH is not set"), "{text}");
+    // Whatever this host has: its libvirt schemas, or the built-in catalogue.
+    let host = [
+        "/usr/share/libvirt/schemas",
+        "/usr/local/share/libvirt/schemas",
+    ]
+    .iter()
+    .any(|d| std::path::Path::new(d).join("domain.rng").is_file());
+    if host {
+        assert!(text.contains("host's installed libvirt schemas"), "{text}");
+    } else {
+        assert!(
+            text.starts_with("schema: built-in domxml catalogue"),
+            "{text}"
+        );
+        assert!(text.contains("libvirt: 11.3"), "{text}");
+    }
+}
+
+#[test]
+fn environment_schema_with_version_and_drift() {
+    let Some(dir) = libvirt9() else {
+        println!("SKIPPED: libvirt 9.0 schemas absent: run tests/fetch-libvirt-9.sh");
+        return;
+    };
+    let tmp = std::env::temp_dir().join(format!("domxml-print-schema-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).expect("temp dir");
+    let file = tmp.join("vm.xml");
+    std::fs::write(
+        &file,
+        "<domain type='kvm'><name>a</name><memory>1024</memory><os><type>hvm</type></os>\n\
+         <devices><watchdog model='itco' action='reset'/></devices></domain>\n",
+    )
+    .expect("write");
+    let file_arg = file.to_string_lossy().into_owned();
+
+    let out = domxml(Some(&dir), &["check", "--print-schema", &file_arg]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("DOMXML_SCHEMA_PATH="), "{text}");
+    assert!(text.contains("libvirt: 9.0.0"), "{text}");
+    assert!(
+        text.contains(&format!("<domain> -> {}", dir.join("domain.rng").display())),
+        "{text}"
+    );
+
+    let out = domxml(Some(&dir), &["check", &file_arg]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    // A drift warning, not an error: the exit status stays 0.
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("warning: value 'itco' of attribute 'model' of <watchdog> is not known to libvirt 9.0 (host schema)"),
+        "{text}"
+    );
+    assert!(text.contains("[version-drift]"), "{text}");
+
+    // `--schema builtin` overrides the environment: no problem at all.
+    let out = domxml(Some(&dir), &["check", "--schema", "builtin", &file_arg]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+    let _ = std::fs::remove_dir_all(&tmp);
+}
