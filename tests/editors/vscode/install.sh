@@ -9,6 +9,12 @@ PLAYWRIGHT_VERSION=1.65.1
 cache=${DOMXML_EDITORS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/domxml-editors}
 mkdir -p "$cache"
 
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ] || ! command -v npm >/dev/null; then
+  echo "install.sh: Node.js >= 20 with npm is needed (code-server $CODE_SERVER_VERSION, @vscode/vsce 3); found: $(node --version 2>/dev/null || echo none)" >&2
+  exit 1
+fi
+
 need=()
 command -v chromium >/dev/null || need+=(chromium)
 command -v rg >/dev/null || need+=(ripgrep)

@@ -102,12 +102,12 @@ end
 --- Asks an attached client for `domxml/status` (synchronously, with a timeout); nil when the
 --- server does not answer it.
 function M.request_status(client, timeout_ms)
-  local bufnr = vim.lsp.get_buffers_by_client_id and vim.lsp.get_buffers_by_client_id(client.id)[1] or nil
+  local bufnr = next(client.attached_buffers or {})
   local ok, response = pcall(function()
     if vim.fn.has('nvim-0.11') == 1 then
-      return client:request_sync('domxml/status', {}, timeout_ms or 2000, bufnr)
+      return client:request_sync('domxml/status', vim.empty_dict(), timeout_ms or 2000, bufnr)
     end
-    return client.request_sync('domxml/status', {}, timeout_ms or 2000, bufnr)
+    return client.request_sync('domxml/status', vim.empty_dict(), timeout_ms or 2000, bufnr)
   end)
   if ok and response and not response.err and type(response.result) == 'table' then
     M.status[client.id] = response.result
