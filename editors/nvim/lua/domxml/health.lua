@@ -114,12 +114,13 @@ function M.check()
   local settings = config.settings and config.settings.domxml or nil
   local path = type(settings) == 'table' and type(settings.schema) == 'table' and settings.schema.path
   if type(path) == 'string' and path ~= '' and path ~= 'builtin' then
-    if vim.fn.filereadable(vim.fn.expand(path)) == 0 then
-      health.warn('settings.domxml.schema.path = ' .. path .. ' is not a readable file', { 'point it at libvirt\'s domain.rng, e.g. /usr/share/libvirt/schemas/domain.rng' })
+    local expanded = vim.fn.expand(path)
+    if vim.fn.filereadable(expanded) == 0 and vim.fn.isdirectory(expanded) == 0 then
+      health.warn('settings.domxml.schema.path = ' .. path .. ' does not exist', { 'point it at a libvirt schema directory (e.g. /usr/share/libvirt/schemas) or its domain.rng, or use "builtin"' })
     end
     health.info('settings.domxml.schema.path = ' .. settings.schema.path)
   else
-    health.info('settings.domxml.schema.path is unset: the builtin schema is expected')
+    health.info('settings.domxml.schema.path is unset: DOMXML_SCHEMA_PATH, else the host\'s libvirt schemas, else the builtin schema')
   end
   local reported = false
   for _, client in ipairs(vim.lsp.get_clients({ name = 'domxml' })) do

@@ -17,7 +17,8 @@ for _, name in ipairs(M.roots) do
 end
 
 --- Settings sent to the server (workspace/configuration section `domxml`, and init_options).
---- schema.path: libvirt's domain.rng to validate against ('' or 'builtin': the builtin schema).
+--- schema.path: a libvirt schema directory or .rng file, or 'builtin'; '' = discovery
+--- (DOMXML_SCHEMA_PATH, the host's libvirt schemas, else the builtin schema).
 M.default_settings = {
   schema = { path = '' },
   diagnostics = { enable = true },
