@@ -20,7 +20,6 @@ export const LIBVIRT_ROOTS: ReadonlySet<string> = new Set([
   'domainsnapshot',
   'domaincheckpoint',
   'domainbackup',
-  'cpu',
 ]);
 
 /**

@@ -259,6 +259,20 @@ test('completion after "<" inside <devices> offers device elements', function()
   assert(not has_label(items, 'vcpu'), '<vcpu> offered inside <devices>')
 end)
 
+test('formatting (vim.lsp.buf.format) re-indents a badly indented element', function()
+  if not client:supports_method('textDocument/formatting') then
+    skip('the server does not advertise documentFormattingProvider yet')
+  end
+  local original = vim.api.nvim_buf_get_lines(demo, 0, -1, false)
+  -- line 2: "  <memory unit='GiB'>4</memory>" pushed to column 0
+  vim.api.nvim_buf_set_lines(demo, 2, 3, false, { "<memory unit='GiB'>4</memory>" })
+  vim.lsp.buf.format({ bufnr = demo, timeout_ms = timeout, name = 'domxml' })
+  local formatted = vim.api.nvim_buf_get_lines(demo, 0, -1, false)
+  vim.api.nvim_buf_set_lines(demo, 0, -1, false, original)
+  assert(formatted[3] == original[3], 'line 3 after formatting: ' .. vim.inspect(formatted[3]))
+  assert(formatted[4] == original[4], 'line 4 after formatting: ' .. vim.inspect(formatted[4]))
+end)
+
 test(':checkhealth domxml reports the binary, its version and the schema', function()
   vim.cmd('checkhealth domxml')
   local lines = vim.api.nvim_buf_get_lines(0, 0, -1, false)

@@ -453,6 +453,23 @@ try {
     await page.keyboard.press('Control+W');
   });
 
+  await test('"domxml: Restart server" restarts it', async () => {
+    await page.locator('.editor-instance .view-lines').first().click();
+    await runCommand('domxml: Restart server');
+    await waitFor('the output channel to log a restart', async () => /restarting the server/.test(extensionLog()));
+    const item = await waitFor('the server to run again', async () => {
+      const item = await statusItem();
+      return item && item.text === initialStatus ? item : undefined;
+    }, 30000);
+    log(`#      status bar: ${item.text}`);
+    // and it still answers: a fresh diagnostic
+    await goTo(vcpuLine, demoLines[vcpuLine - 1].indexOf('</vcpu>') + 7);
+    await page.keyboard.type('x');
+    await waitFor('an error squiggle from the restarted server', async () => (await page.locator('.squiggly-error').count()) > 0);
+    await page.keyboard.press('Control+Z');
+    await waitFor('the squiggle to go away', async () => (await page.locator('.squiggly-error').count()) === 0);
+  });
+
   await test('a missing server binary gives a clear message with the fix', async () => {
     const setServerPath = async (value) => {
       await page.keyboard.press('Control+Comma');

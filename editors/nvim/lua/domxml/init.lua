@@ -9,7 +9,7 @@ local M = {}
 M.roots = {
   'domain', 'network', 'networkport', 'pool', 'volume', 'secret', 'interface',
   'filter', 'filterbinding', 'device', 'capabilities', 'domainCapabilities',
-  'storagepoolCapabilities', 'domainsnapshot', 'domaincheckpoint', 'domainbackup', 'cpu',
+  'storagepoolCapabilities', 'domainsnapshot', 'domaincheckpoint', 'domainbackup',
 }
 local root_set = {}
 for _, name in ipairs(M.roots) do
