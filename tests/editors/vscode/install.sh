@@ -32,6 +32,9 @@ fi
 
 export npm_config_dangerously_allow_all_scripts=true npm_config_unsafe_perm=true npm_config_yes=true
 export npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false npm_config_loglevel=error
+# native modules (kerberos, ...) are built with node-gyp, which would download Node's headers from
+# nodejs.org (unreachable): use the installed ones
+if [ -z "${npm_config_nodedir:-}" ] && [ -e /usr/include/node/node.h ]; then export npm_config_nodedir=/usr; fi
 
 cs="$cache/code-server-$CODE_SERVER_VERSION"
 if [ ! -x "$cs/node_modules/.bin/code-server" ]; then
