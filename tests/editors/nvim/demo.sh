@@ -22,7 +22,7 @@ vim.o.termguicolors = true
 vim.o.number = true
 vim.o.signcolumn = 'yes'
 vim.o.completeopt = 'menuone,noselect,popup'
-vim.o.pumheight = 10
+vim.o.pumheight = 8
 vim.o.laststatus = 2
 function _G.domxml_statusline()
   local client = vim.lsp.get_clients({ bufnr = 0, name = 'domxml' })[1]
@@ -46,7 +46,7 @@ wait_screen() { # pattern what
   exit 1
 }
 
-tmux -L "$tmux_sock" -f /dev/null new-session -d -s demo -x 100 -y 30 \
+tmux -L "$tmux_sock" -f /dev/null new-session -d -s demo -x 100 -y 25 \
   "env TERM=tmux-256color COLORTERM=truecolor $nvim --clean -u $work/init.lua --listen $sock $work/demo.xml"
 tmux -L "$tmux_sock" set-option -g default-terminal tmux-256color >/dev/null
 for _ in $(seq 1 100); do
@@ -82,7 +82,7 @@ if [ -n "${DOMXML_SCREENSHOTS:-}" ]; then
     'Neovim 0.11: <C-x><C-o> after "<" inside <devices>; a schema error as virtual text' "$work/completion.txt" \
     'K over <memory>' "$work/hover.txt"
   ${CHROMIUM:-chromium} --headless --no-sandbox --disable-gpu --disable-background-networking \
-    --disable-component-update --no-first-run --hide-scrollbars --window-size=860,1090 \
+    --disable-component-update --no-first-run --hide-scrollbars --window-size=860,895 \
     --screenshot="$DOMXML_SCREENSHOTS/nvim-demo.png" "file://$work/demo.html" >/dev/null 2>&1
   echo "#      wrote $DOMXML_SCREENSHOTS/nvim-demo.png"
 fi
