@@ -7,7 +7,7 @@ use domxml_syntax::{TextRange, ast};
 use crate::catalogue::Catalogue;
 use crate::derive::{NameKey, Session, is_whitespace};
 use crate::diagnostic::{Diagnostic, codes, one_of};
-use crate::doc_walk::{Attr, Item, attributes_of, content_of, run_text};
+use crate::doc_walk::{Attr, Item, Name, Parts, attributes_of, parts_of, run_text};
 use crate::explain::{self, Expected};
 use crate::pattern::{self as p, ElemId, Node, Pat, Store};
 use crate::suggest::did_you_mean;
@@ -175,7 +175,10 @@ impl Walk<'_, '_> {
 
     /// Validates `e` in state `pat`; returns the state after it.
     fn element(&mut self, pat: Pat, e: &ast::Element, parent: Option<&Parent<'_>>) -> Pat {
-        let Some(name) = e.name() else { return pat };
+        let parts = parts_of(e, self.depth < MAX_DEPTH);
+        let Some(name) = parts.name.clone() else {
+            return pat;
+        };
         if self.depth >= MAX_DEPTH {
             if !self.too_deep_reported {
                 self.too_deep_reported = true;
@@ -187,16 +190,15 @@ impl Walk<'_, '_> {
             }
             return pat;
         }
-        let attrs = attributes_of(e);
-        let pushed = self.ns.enter_attrs(&attrs);
+        let pushed = self.ns.enter_attrs(&parts.attrs);
         self.depth += 1;
-        let result = self.element_in_scope(pat, e, &attrs, &name, parent);
+        let result = self.element_in_scope(pat, e, &parts, &name, parent);
         self.depth -= 1;
         self.ns.leave(pushed);
         result
     }
 
-    fn resolve_element_name(&mut self, name: &ast::Name) -> NameKey {
+    fn resolve_element_name(&mut self, name: &Name) -> NameKey {
         let ns = match self.ns.resolve(name.prefix()) {
             Some(ns) => ns.to_owned(),
             None => {
@@ -216,14 +218,15 @@ impl Walk<'_, '_> {
         &mut self,
         pat: Pat,
         e: &ast::Element,
-        attrs: &[Attr],
-        name: &ast::Name,
+        parts: &Parts,
+        name: &Name,
         parent: Option<&Parent<'_>>,
     ) -> Pat {
+        let attrs = &parts.attrs;
         let key = self.resolve_element_name(name);
         let opened = self.s.start_tag_open(pat, key);
         if opened == Pat::NOT_ALLOWED {
-            self.element_not_allowed(pat, e, attrs, name, key, parent);
+            self.element_not_allowed(pat, e, parts, name, key, parent);
             return pat;
         }
         let content_start = opened;
@@ -238,7 +241,7 @@ impl Walk<'_, '_> {
             content: content_start,
             element: e,
         };
-        state = self.content(state, e, name, &me);
+        state = self.content(state, e, &parts.items, name, &me);
         let ended = self.s.end_tag(state);
         if ended != Pat::NOT_ALLOWED {
             return ended;
@@ -251,8 +254,8 @@ impl Walk<'_, '_> {
         &mut self,
         pat: Pat,
         e: &ast::Element,
-        attrs: &[Attr],
-        name: &ast::Name,
+        parts: &Parts,
+        name: &Name,
         key: NameKey,
         parent: Option<&Parent<'_>>,
     ) {
@@ -378,12 +381,12 @@ impl Walk<'_, '_> {
         }
         // Content that can never match (`notAllowed`) would only repeat the same complaint.
         if self.s.start_tag_open(alone, key) != Pat::NOT_ALLOWED {
-            let _ = self.element_in_scope(alone, e, attrs, name, Some(parent));
+            let _ = self.element_in_scope(alone, e, parts, name, Some(parent));
         }
     }
 
     /// Runs the attribute derivatives, reporting unknown attributes and invalid values.
-    fn attributes(&mut self, mut state: Pat, attrs: &[Attr], elem_name: &ast::Name) -> Pat {
+    fn attributes(&mut self, mut state: Pat, attrs: &[Attr], elem_name: &Name) -> Pat {
         for attr in attrs {
             let aname = &attr.name;
             if is_xmlns(aname.text()) {
@@ -407,7 +410,6 @@ impl Walk<'_, '_> {
                 },
             };
             let key = self.s.name_key(&ns, aname.local());
-            let value = &attr.value;
             let text = attr.text();
             let next = self.s.attribute(state, key, &text);
             if next != Pat::NOT_ALLOWED {
@@ -416,7 +418,7 @@ impl Walk<'_, '_> {
             }
             let any_value = self.s.attribute_any_value(state, key);
             if any_value != Pat::NOT_ALLOWED {
-                let range = value.as_ref().map_or(aname.range(), |v| v.value_range());
+                let range = attr.value_range();
                 self.invalid_attribute_value(state, &ns, attr, range, elem_name);
                 state = any_value;
                 continue;
@@ -432,7 +434,7 @@ impl Walk<'_, '_> {
         ns: &str,
         attr: &Attr,
         range: TextRange,
-        elem_name: &ast::Name,
+        elem_name: &Name,
     ) {
         let local = attr.name.local();
         let shown_name = attr.name.text();
@@ -463,13 +465,7 @@ impl Walk<'_, '_> {
         self.push(d);
     }
 
-    fn unknown_attribute(
-        &mut self,
-        state: Pat,
-        ns: &str,
-        aname: &ast::Name,
-        elem_name: &ast::Name,
-    ) {
+    fn unknown_attribute(&mut self, state: Pat, ns: &str, aname: &Name, elem_name: &Name) {
         let all = explain::attributes(&*self.s, state);
         let exists = all
             .iter()
@@ -514,7 +510,7 @@ impl Walk<'_, '_> {
         self.push(d);
     }
 
-    fn missing_attributes(&mut self, state: Pat, attrs: &[Attr], name: &ast::Name) {
+    fn missing_attributes(&mut self, state: Pat, attrs: &[Attr], name: &Name) {
         let present: Vec<String> = attrs.iter().map(|a| a.name.local().to_owned()).collect();
         let required = explain::required_attributes(&*self.s, state);
         let mut missing: Vec<String> = required
@@ -562,10 +558,10 @@ impl Walk<'_, '_> {
         &mut self,
         mut state: Pat,
         e: &ast::Element,
-        name: &ast::Name,
+        content: &[Item],
+        name: &Name,
         me: &Parent<'_>,
     ) -> Pat {
-        let content = content_of(e);
         let has_elements = content.iter().any(|c| matches!(c, Item::Element(_)));
         if !has_elements {
             let (text, range) = match content.first() {
@@ -585,7 +581,7 @@ impl Walk<'_, '_> {
             }
             return self.bad_text(state, &text, range, name, true);
         }
-        for item in &content {
+        for item in content {
             match item {
                 Item::Element(child) => state = self.element(state, child, Some(me)),
                 Item::Text { text: None, .. } => {}
@@ -611,7 +607,7 @@ impl Walk<'_, '_> {
         state: Pat,
         text: &str,
         range: TextRange,
-        name: &ast::Name,
+        name: &Name,
         whole: bool,
     ) -> Pat {
         let expected = explain::expected_text(&*self.s, state);
@@ -656,7 +652,7 @@ impl Walk<'_, '_> {
         state
     }
 
-    fn missing_children(&mut self, state: Pat, name: &ast::Name) {
+    fn missing_children(&mut self, state: Pat, name: &Name) {
         let cat = self.s.cat;
         let required = explain::required_elements(&*self.s, state, &|id| cat.element(id).name);
         let mut missing: Vec<String> = required.iter().map(|nc| cat.class_label(*nc)).collect();
