@@ -513,10 +513,18 @@ impl Walk<'_, '_> {
     fn missing_attributes(&mut self, state: Pat, attrs: &[Attr], name: &Name) {
         let present: Vec<String> = attrs.iter().map(|a| a.name.local().to_owned()).collect();
         let required = explain::required_attributes(&*self.s, state);
+        // A class of several names ("a" or "b") is missing as a whole.
         let mut missing: Vec<String> = required
             .iter()
-            .map(|nc| self.cat().class_label(*nc))
-            .filter(|n| !present.contains(n))
+            .map(|nc| {
+                self.cat()
+                    .class_names(*nc)
+                    .into_iter()
+                    .map(|(_, l)| l.to_owned())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|names| !names.is_empty() && !names.iter().any(|n| present.contains(n)))
+            .map(|names| names.join("' or '"))
             .collect();
         missing.sort();
         missing.dedup();

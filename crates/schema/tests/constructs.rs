@@ -391,3 +391,26 @@ fn named_types_are_described_by_their_define() {
         invalid-value @"x": invalid value 'x' for attribute 'uuid' of <address>: expected a UUID (a string matching `[a-f0-9]{32}`)
     "#]].assert_eq(&check(&cat, "<address slot='0x20' uuid='x'/>"));
 }
+
+#[test]
+fn name_and_choice_name_classes() {
+    let cat = schema(
+        r#"<start><element><choice><name>kvm</name><name ns="urn:x">xen</name></choice><attribute><choice><name>a</name><name>b</name></choice></attribute><empty/></element></start>"#,
+    );
+    expect![[r#"
+        valid
+    "#]]
+    .assert_eq(&check(&cat, "<kvm a='1'/>"));
+    expect![[r#"
+        valid
+    "#]]
+    .assert_eq(&check(&cat, "<x:xen xmlns:x='urn:x' b='2'/>"));
+    expect![[r#"
+        missing-attribute @"kvm": <kvm> is missing required attribute 'a' or 'b'
+        unknown-attribute @"c": unknown attribute 'c' on <kvm>; allowed: a or b
+    "#]]
+    .assert_eq(&check(&cat, "<kvm c='1'/>"));
+    expect![[r#"
+        wrong-root @"xen": <xen> must be in namespace 'urn:x' to be the root element (add xmlns="urn:x")
+    "#]].assert_eq(&check(&cat, "<xen a='1'/>"));
+}
