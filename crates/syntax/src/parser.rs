@@ -132,9 +132,23 @@ impl<'t> Parser<'t> {
     fn lex_with_xmlparser(&mut self) -> bool {
         let mut tokens = Tokenizer::from_fragment(self.text, self.pos..self.text.len());
         let mut tag: Option<OpenTag<'t>> = None;
+        // Whether `tokens` is behind `self.pos` after constructs lexed by hand.
+        let mut behind = false;
         loop {
-            if tag.is_none() && self.pos >= self.limit {
-                return false;
+            if tag.is_none() {
+                // After bailing out the result is thrown away, and an end tag that made us bail
+                // was left unconsumed.
+                if self.pos >= self.limit || self.bailed {
+                    return false;
+                }
+                if self.lex_common_by_hand() {
+                    behind = true;
+                    continue;
+                }
+                if behind {
+                    tokens = Tokenizer::from_fragment(self.text, self.pos..self.text.len());
+                    behind = false;
+                }
             }
             match tokens.next() {
                 None => {
@@ -197,6 +211,41 @@ impl<'t> Parser<'t> {
                     | Token::DtdEnd { .. } => return true,
                 },
             }
+        }
+    }
+
+    /// Lexes the construct at `self.pos` by hand if it is text, a start tag or an end tag whose
+    /// name is ASCII up to an ASCII character: there xmlparser's reading, or our recovery where
+    /// it fails, is exactly what these functions do, and going through xmlparser (and then
+    /// reading its attributes again) costs about twice as much. Returns whether it did.
+    fn lex_common_by_hand(&mut self) -> bool {
+        let bytes = self.text.as_bytes();
+        let pos = self.pos;
+        if bytes[pos] != b'<' {
+            // xmlparser fails on text with a character XML does not allow or with `]]>`, and
+            // recovery then calls this; on other text both end at the next '<' alike.
+            self.text_by_hand();
+            return true;
+        }
+        match bytes.get(pos + 1) {
+            Some(b'/') if ascii_name_end(bytes, pos + 2).is_some() => {
+                // xmlparser reads `</` Name S? `>` with this name, or fails and recovery
+                // calls this.
+                self.end_tag_by_hand();
+                true
+            }
+            Some(_) => match ascii_name_end(bytes, pos + 1) {
+                Some(name_end) => {
+                    // xmlparser reads the same name (or fails on a second ':' or a bad local
+                    // part, and recovery does this); inside the tag its tokens and our
+                    // `lex_tag_rest` agree, and it falls back to `lex_tag_rest` anyway.
+                    let tag = self.start_tag(pos, name_end);
+                    self.lex_tag_rest(tag);
+                    true
+                }
+                None => false,
+            },
+            None => false,
         }
     }
 
@@ -722,14 +771,20 @@ impl<'t> Parser<'t> {
             return;
         }
         let chunk = &self.text[start..end];
-        for (i, c) in chunk.char_indices().filter(|(_, c)| !refs::is_xml_char(*c)) {
+        let plain_ascii = chunk
+            .bytes()
+            .all(|b| (0x20..0x80).contains(&b) || matches!(b, b'\t' | b'\n' | b'\r'));
+        for (i, c) in chunk
+            .char_indices()
+            .filter(|(_, c)| !plain_ascii && !refs::is_xml_char(*c))
+        {
             self.error(
                 "invalid-char",
                 start + i..start + i + c.len_utf8(),
                 format!("character U+{:04X} is not allowed in XML", c as u32),
             );
         }
-        for (i, _) in chunk.match_indices("]]>") {
+        for (i, _) in chunk.match_indices("]]>").filter(|_| chunk.contains(']')) {
             self.error(
                 "cdata-end-in-text",
                 start + i..start + i + 3,
@@ -1027,6 +1082,27 @@ static ASCII_NAME: [u8; 128] = {
     }
     table
 };
+
+/// The end of the name at `at` if it starts with an ASCII name start character, goes on with
+/// ASCII name characters and ends at an ASCII character or the end of the text.
+fn ascii_name_end(bytes: &[u8], at: usize) -> Option<usize> {
+    let first = *bytes.get(at)?;
+    if first >= 0x80 || ASCII_NAME[first as usize] & NAME_START == 0 {
+        return None;
+    }
+    let mut i = at + 1;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b >= 0x80 {
+            return None;
+        }
+        if ASCII_NAME[b as usize] & NAME_CHAR == 0 {
+            break;
+        }
+        i += 1;
+    }
+    Some(i)
+}
 
 fn text_kind(s: &str) -> SyntaxKind {
     if is_xml_whitespace(s) {
