@@ -26,6 +26,8 @@ pub(crate) struct Checkpoint(usize);
 pub(crate) struct TreeBuilder {
     parents: Vec<(SyntaxKind, usize)>,
     children: Vec<GreenElement>,
+    /// Punctuation tokens (`<`, `>`, `=`, ...), by kind: their text never varies.
+    punctuation: [Option<GreenToken>; PUNCTUATION.len()],
     tokens: Vec<Option<(u64, GreenToken)>>,
     nodes: Vec<Option<(u64, GreenNode)>>,
     slots_log2: u32,
@@ -39,6 +41,7 @@ impl TreeBuilder {
         TreeBuilder {
             parents: Vec::with_capacity(16),
             children: Vec::with_capacity(64),
+            punctuation: Default::default(),
             tokens: Vec::new(),
             nodes: Vec::new(),
             slots_log2,
@@ -51,18 +54,28 @@ impl TreeBuilder {
     }
 
     fn make_token(&mut self, kind: SyntaxKind, text: &str) -> GreenToken {
+        if let Some(i) = PUNCTUATION.iter().position(|&k| k == kind) {
+            if let Some(token) = &self.punctuation[i]
+                && token.text() == text
+            {
+                return token.clone();
+            }
+            let token = GreenToken::new(kind.into(), text);
+            self.punctuation[i] = Some(token.clone());
+            return token;
+        }
         if text.len() > MAX_SHARED_TOKEN_LEN {
             return GreenToken::new(kind.into(), text);
         }
         if self.tokens.is_empty() {
-            self.tokens.resize(1 << self.slots_log2, None);
+            self.tokens.resize_with(1 << self.slots_log2, || None);
         }
         let hash = hash_bytes(kind as u64, text.as_bytes());
         let slot = &mut self.tokens[(hash >> (64 - self.slots_log2)) as usize];
         if let Some((h, token)) = slot
             && *h == hash
             && token.kind() == kind.into()
-            && token.text() == text
+            && same_bytes(token.text().as_bytes(), text.as_bytes())
         {
             return token.clone();
         }
@@ -103,7 +116,7 @@ impl TreeBuilder {
             return GreenNode::new(kind.into(), self.children.drain(first..));
         }
         if self.nodes.is_empty() {
-            self.nodes.resize(1 << self.slots_log2, None);
+            self.nodes.resize_with(1 << self.slots_log2, || None);
         }
         let children = &self.children[first..];
         let mut hash = mix(SEED, kind as u64);
@@ -178,9 +191,29 @@ fn hash_bytes(seed: u64, bytes: &[u8]) -> u64 {
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
-        let mut word = [0u8; 8];
-        word[..rest.len()].copy_from_slice(rest);
-        hash = mix(hash, u64::from_le_bytes(word));
+        // By hand: `copy_from_slice` of a variable length is a call to `memcpy`.
+        let word = rest
+            .iter()
+            .rev()
+            .fold(0u64, |word, &b| (word << 8) | u64::from(b));
+        hash = mix(hash, word);
     }
     hash
 }
+
+/// Byte equality without a call to `memcmp`, for the short texts of tokens.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// Kinds whose tokens always have the same text.
+const PUNCTUATION: [SyntaxKind; 7] = [
+    SyntaxKind::L_ANGLE,
+    SyntaxKind::L_ANGLE_SLASH,
+    SyntaxKind::R_ANGLE,
+    SyntaxKind::SLASH_R_ANGLE,
+    SyntaxKind::EQ,
+    SyntaxKind::PI_START,
+    SyntaxKind::PI_END,
+];

@@ -784,12 +784,14 @@ impl<'t> Parser<'t> {
                 format!("character U+{:04X} is not allowed in XML", c as u32),
             );
         }
-        for (i, _) in chunk.match_indices("]]>").filter(|_| chunk.contains(']')) {
-            self.error(
-                "cdata-end-in-text",
-                start + i..start + i + 3,
-                "']]>' is not allowed in text",
-            );
+        if chunk.contains(']') {
+            for (i, _) in chunk.match_indices("]]>") {
+                self.error(
+                    "cdata-end-in-text",
+                    start + i..start + i + 3,
+                    "']]>' is not allowed in text",
+                );
+            }
         }
         self.text_run(start, end);
     }
