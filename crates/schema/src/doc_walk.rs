@@ -5,52 +5,92 @@
 
 use std::borrow::Cow;
 
-use domxml_syntax::{SyntaxElement, SyntaxKind, SyntaxToken, TextRange, TextSize, ast};
+use domxml_syntax::{SyntaxKind, TextRange, TextSize, ast};
 
-/// An element or attribute name token (`qemu:commandline`).
-#[derive(Clone)]
-pub(crate) struct Name(SyntaxToken);
+/// Rowan's green node type (named through `GreenNode`'s `Deref`, so this crate needs no
+/// direct dependency on rowan).
+type GreenNodeData = <domxml_syntax::GreenNode as std::ops::Deref>::Target;
 
-impl Name {
-    pub fn text(&self) -> &str {
-        self.0.text()
+/// An element of the document read straight from the immutable green tree: no cursor
+/// allocations, which dominated validation time when walking through `SyntaxNode`s.
+#[derive(Clone, Copy)]
+pub(crate) struct GElem<'g> {
+    green: &'g GreenNodeData,
+    start: TextSize,
+}
+
+impl<'g> GElem<'g> {
+    pub fn of(e: &'g ast::Element) -> GElem<'g> {
+        GElem {
+            green: e.syntax().green(),
+            start: e.syntax().text_range().start(),
+        }
+    }
+}
+
+fn kind(raw: u16) -> Option<SyntaxKind> {
+    const KINDS: &[SyntaxKind] = &[
+        SyntaxKind::WHITESPACE,
+        SyntaxKind::TEXT,
+        SyntaxKind::ENTITY_REF,
+        SyntaxKind::CHAR_REF,
+        SyntaxKind::CDATA,
+        SyntaxKind::NAME,
+        SyntaxKind::ATTR_VALUE,
+        SyntaxKind::ELEMENT,
+        SyntaxKind::START_TAG,
+        SyntaxKind::EMPTY_ELEM_TAG,
+        SyntaxKind::ATTRIBUTE,
+    ];
+    KINDS.iter().copied().find(|k| *k as u16 == raw)
+}
+
+/// An element or attribute name as written (`qemu:commandline`).
+#[derive(Clone, Copy)]
+pub(crate) struct Name<'g> {
+    text: &'g str,
+    start: TextSize,
+}
+
+impl<'g> Name<'g> {
+    pub fn text(&self) -> &'g str {
+        self.text
     }
 
-    pub fn prefix(&self) -> Option<&str> {
-        self.text().split_once(':').map(|(p, _)| p)
+    pub fn prefix(&self) -> Option<&'g str> {
+        self.text.split_once(':').map(|(p, _)| p)
     }
 
-    pub fn local(&self) -> &str {
-        self.text().split_once(':').map_or(self.text(), |(_, l)| l)
+    pub fn local(&self) -> &'g str {
+        self.text.split_once(':').map_or(self.text, |(_, l)| l)
     }
 
     pub fn range(&self) -> TextRange {
-        self.0.text_range()
+        TextRange::at(self.start, TextSize::of(self.text))
     }
 }
 
 /// An attribute as written.
-pub(crate) struct Attr {
-    pub name: Name,
-    /// The value token, quotes included.
-    pub value: Option<SyntaxToken>,
+pub(crate) struct Attr<'g> {
+    pub name: Name<'g>,
+    /// The value token's text (quotes included) and start.
+    value: Option<(&'g str, TextSize)>,
 }
 
-impl Attr {
+impl<'g> Attr<'g> {
     /// The value with references decoded ("" when missing).
-    pub fn text(&self) -> Cow<'_, str> {
-        match &self.value {
-            Some(v) => decode(&v.text()[inner(v.text())]),
+    pub fn text(&self) -> Cow<'g, str> {
+        match self.value {
+            Some((raw, _)) => decode(&raw[inner(raw)]),
             None => Cow::Borrowed(""),
         }
     }
 
     /// The value's range inside its quotes, else the attribute name's range.
     pub fn value_range(&self) -> TextRange {
-        match &self.value {
-            Some(v) => {
-                let r = inner(v.text());
-                let start = v.text_range().start();
+        match self.value {
+            Some((raw, start)) => {
+                let r = inner(raw);
                 TextRange::new(
                     start + TextSize::from(r.start as u32),
                     start + TextSize::from(r.end as u32),
@@ -77,75 +117,97 @@ fn inner(text: &str) -> std::ops::Range<usize> {
 }
 
 /// A child element, or a run of character data (comments and PIs do not split runs).
-pub(crate) enum Item {
-    Element(ast::Element),
-    /// `text` is `None` when the run is only whitespace.
+pub(crate) enum Item<'g> {
+    Element(GElem<'g>),
+    /// `blank`: only whitespace (between child elements it is ignored).
     Text {
         range: TextRange,
-        text: Option<String>,
+        blank: bool,
+        text: Cow<'g, str>,
     },
 }
 
-/// An element read in one pass over its tree: name, attributes and content.
-pub(crate) struct Parts {
-    pub name: Option<Name>,
-    pub attrs: Vec<Attr>,
-    pub items: Vec<Item>,
+/// An element read in one pass over its green tree: name, attributes and content.
+pub(crate) struct Parts<'g> {
+    pub name: Option<Name<'g>>,
+    pub attrs: Vec<Attr<'g>>,
+    pub items: Vec<Item<'g>>,
 }
 
 /// Reads the start tag (name and attributes) of `e` and, when `content`, its content.
-pub(crate) fn parts_of(e: &ast::Element, content: bool) -> Parts {
+pub(crate) fn parts_of(e: GElem<'_>, content: bool) -> Parts<'_> {
     let mut parts = Parts {
         name: None,
         attrs: Vec::new(),
         items: Vec::new(),
     };
-    let mut run: Vec<SyntaxToken> = Vec::new();
+    let mut run: Vec<(SyntaxKind, &str, TextSize)> = Vec::new();
     let mut seen_tag = false;
-    for child in e.syntax().children_with_tokens() {
-        match child {
-            SyntaxElement::Node(node) => match node.kind() {
-                SyntaxKind::START_TAG | SyntaxKind::EMPTY_ELEM_TAG if !seen_tag => {
+    let mut offset = e.start;
+    for child in e.green.children() {
+        let len = child.text_len();
+        let k = kind(child.kind().0);
+        if let Some(node) = child.as_node() {
+            match k {
+                Some(SyntaxKind::START_TAG | SyntaxKind::EMPTY_ELEM_TAG) if !seen_tag => {
                     seen_tag = true;
-                    read_tag(&node, &mut parts);
+                    read_tag(node, offset, &mut parts);
                     if !content {
                         return parts;
                     }
                 }
-                SyntaxKind::ELEMENT if content => {
+                Some(SyntaxKind::ELEMENT) if content => {
                     flush(&mut run, &mut parts.items);
-                    if let Some(element) = ast::Element::cast(node) {
-                        parts.items.push(Item::Element(element));
-                    }
+                    parts.items.push(Item::Element(GElem {
+                        green: node,
+                        start: offset,
+                    }));
                 }
                 _ => {}
-            },
-            SyntaxElement::Token(token) => {
-                if content && ast::is_text_kind(token.kind()) {
-                    run.push(token);
-                }
+            }
+        } else if let (Some(token), Some(k)) = (child.as_token(), k) {
+            if content && ast::is_text_kind(k) {
+                run.push((k, token.text(), offset));
             }
         }
+        offset += len;
     }
     flush(&mut run, &mut parts.items);
     parts
 }
 
-fn read_tag(tag: &domxml_syntax::SyntaxNode, parts: &mut Parts) {
-    for child in tag.children_with_tokens() {
-        match child {
-            SyntaxElement::Token(t) if t.kind() == SyntaxKind::NAME && parts.name.is_none() => {
-                parts.name = Some(Name(t));
+fn read_tag<'g>(tag: &'g GreenNodeData, start: TextSize, parts: &mut Parts<'g>) {
+    let mut offset = start;
+    for child in tag.children() {
+        let len = child.text_len();
+        match (kind(child.kind().0), child.as_node(), child.as_token()) {
+            (Some(SyntaxKind::NAME), _, Some(t)) if parts.name.is_none() => {
+                parts.name = Some(Name {
+                    text: t.text(),
+                    start: offset,
+                });
             }
-            SyntaxElement::Node(attr) if attr.kind() == SyntaxKind::ATTRIBUTE => {
+            (Some(SyntaxKind::ATTRIBUTE), Some(attr), _) => {
                 let mut name = None;
                 let mut value = None;
-                for t in attr.children_with_tokens().filter_map(|c| c.into_token()) {
-                    match t.kind() {
-                        SyntaxKind::NAME if name.is_none() => name = Some(Name(t)),
-                        SyntaxKind::ATTR_VALUE if value.is_none() => value = Some(t),
-                        _ => {}
+                let mut at = offset;
+                for piece in attr.children() {
+                    let plen = piece.text_len();
+                    if let Some(t) = piece.as_token() {
+                        match kind(piece.kind().0) {
+                            Some(SyntaxKind::NAME) if name.is_none() => {
+                                name = Some(Name {
+                                    text: t.text(),
+                                    start: at,
+                                })
+                            }
+                            Some(SyntaxKind::ATTR_VALUE) if value.is_none() => {
+                                value = Some((t.text(), at))
+                            }
+                            _ => {}
+                        }
                     }
+                    at += plen;
                 }
                 if let Some(name) = name {
                     parts.attrs.push(Attr { name, value });
@@ -153,48 +215,47 @@ fn read_tag(tag: &domxml_syntax::SyntaxNode, parts: &mut Parts) {
             }
             _ => {}
         }
+        offset += len;
     }
 }
 
-pub(crate) fn attributes_of(e: &ast::Element) -> Vec<Attr> {
-    parts_of(e, false).attrs
+/// The attributes of an element of a syntax tree, with values decoded: (qualified name, value).
+pub(crate) fn attribute_pairs(e: &ast::Element) -> Vec<(String, String)> {
+    parts_of(GElem::of(e), false)
+        .attrs
+        .iter()
+        .map(|a| (a.name.text().to_owned(), a.text().into_owned()))
+        .collect()
 }
 
-fn flush(run: &mut Vec<SyntaxToken>, out: &mut Vec<Item>) {
+fn flush<'g>(run: &mut Vec<(SyntaxKind, &'g str, TextSize)>, out: &mut Vec<Item<'g>>) {
     let (Some(first), Some(last)) = (run.first(), run.last()) else {
         return;
     };
-    let range = TextRange::new(first.text_range().start(), last.text_range().end());
-    let blank = run.iter().all(|t| t.kind() == SyntaxKind::WHITESPACE);
-    let text = if blank { None } else { Some(decode_run(run)) };
-    out.push(Item::Text { range, text });
+    let range = TextRange::new(first.2, last.2 + TextSize::of(last.1));
+    let blank = run.iter().all(|(k, ..)| *k == SyntaxKind::WHITESPACE);
+    let text = match run.as_slice() {
+        [(SyntaxKind::WHITESPACE | SyntaxKind::TEXT, text, _)] if !text.contains('&') => {
+            Cow::Borrowed(*text)
+        }
+        _ => Cow::Owned(decode_run(run)),
+    };
+    out.push(Item::Text { range, blank, text });
     run.clear();
 }
 
-/// The decoded text of a run of text tokens, blank or not.
-pub(crate) fn run_text(e: &ast::Element, range: TextRange) -> String {
-    let tokens: Vec<SyntaxToken> = e
-        .syntax()
-        .children_with_tokens()
-        .filter_map(|c| c.into_token())
-        .filter(|t| ast::is_text_kind(t.kind()) && range.contains_range(t.text_range()))
-        .collect();
-    decode_run(&tokens)
-}
-
-fn decode_run(run: &[SyntaxToken]) -> String {
+fn decode_run(run: &[(SyntaxKind, &str, TextSize)]) -> String {
     let mut s = String::new();
-    for t in run {
-        match t.kind() {
+    for (k, text, _) in run {
+        match k {
             SyntaxKind::CDATA => {
-                let text = t.text();
                 let body = text.strip_prefix("<![CDATA[").unwrap_or(text);
                 s.push_str(body.strip_suffix("]]>").unwrap_or(body));
             }
             SyntaxKind::ENTITY_REF | SyntaxKind::CHAR_REF | SyntaxKind::TEXT => {
-                s.push_str(&decode(t.text()))
+                s.push_str(&decode(text))
             }
-            _ => s.push_str(t.text()),
+            _ => s.push_str(text),
         }
     }
     s
@@ -254,14 +315,21 @@ mod tests {
     fn content_runs() {
         let parse = domxml_syntax::parse("<a>\n  <b/> x &amp; y <!-- c --> z<![CDATA[<q>]]>\n</a>");
         let root = parse.document().root().expect("root");
-        let items = parts_of(&root, true).items;
+        let items = parts_of(GElem::of(&root), true).items;
         let shown: Vec<String> = items
             .iter()
             .map(|i| match i {
                 Item::Element(_) => "elem".to_owned(),
-                Item::Text { text, .. } => format!("{text:?}"),
+                Item::Text { text, blank, range } => format!("{blank} {text:?} {range:?}"),
             })
             .collect();
-        assert_eq!(shown, ["None", "elem", "Some(\" x & y  z<q>\\n\")"]);
+        assert_eq!(
+            shown,
+            [
+                "true \"\\n  \" 3..6",
+                "elem",
+                "false \" x & y  z<q>\\n\" 10..49"
+            ]
+        );
     }
 }

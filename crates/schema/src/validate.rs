@@ -7,7 +7,7 @@ use domxml_syntax::{TextRange, ast};
 use crate::catalogue::Catalogue;
 use crate::derive::{NameKey, Session, is_whitespace};
 use crate::diagnostic::{Diagnostic, codes, one_of};
-use crate::doc_walk::{Attr, Item, Name, Parts, attributes_of, parts_of, run_text};
+use crate::doc_walk::{Attr, GElem, Item, Name, Parts, attribute_pairs, parts_of};
 use crate::explain::{self, Expected};
 use crate::pattern::{self as p, ElemId, Node, Pat, Store};
 use crate::suggest::did_you_mean;
@@ -32,7 +32,15 @@ pub(crate) struct NsScope {
 impl NsScope {
     /// Pushes the declarations of `e`; returns how many to pop afterwards.
     pub(crate) fn enter(&mut self, e: &ast::Element) -> usize {
-        self.enter_attrs(&attributes_of(e))
+        let before = self.decls.len();
+        for (name, value) in attribute_pairs(e) {
+            if name == "xmlns" {
+                self.decls.push((String::new(), value));
+            } else if let Some(prefix) = name.strip_prefix("xmlns:") {
+                self.decls.push((prefix.to_owned(), value));
+            }
+        }
+        self.decls.len() - before
     }
 
     /// Pushes the declarations among `attrs`; returns how many to pop afterwards.
@@ -102,7 +110,7 @@ impl<'c> Validator<'c> {
         };
         if let Some(root) = doc.root() {
             let start = walk.s.cat.start();
-            walk.element(start, &root, None);
+            walk.element(start, GElem::of(&root), None, &[]);
         }
         let mut out = walk.out;
         out.sort_by_key(|d| d.range.start());
@@ -123,11 +131,10 @@ struct Walk<'a, 'c> {
 const MAX_DEPTH: usize = 256;
 
 /// What the walk knows about the parent while looking at a child.
-struct Parent<'e> {
+struct Parent {
     name: String,
     /// The parent's content pattern right after its start tag: every child it can ever have.
     content: Pat,
-    element: &'e ast::Element,
 }
 
 impl Walk<'_, '_> {
@@ -174,7 +181,13 @@ impl Walk<'_, '_> {
     }
 
     /// Validates `e` in state `pat`; returns the state after it.
-    fn element(&mut self, pat: Pat, e: &ast::Element, parent: Option<&Parent<'_>>) -> Pat {
+    fn element(
+        &mut self,
+        pat: Pat,
+        e: GElem<'_>,
+        parent: Option<&Parent>,
+        prev: &[Item<'_>],
+    ) -> Pat {
         let parts = parts_of(e, self.depth < MAX_DEPTH);
         let Some(name) = parts.name.clone() else {
             return pat;
@@ -192,7 +205,7 @@ impl Walk<'_, '_> {
         }
         let pushed = self.ns.enter_attrs(&parts.attrs);
         self.depth += 1;
-        let result = self.element_in_scope(pat, e, &parts, &name, parent);
+        let result = self.element_in_scope(pat, e, &parts, &name, parent, prev);
         self.depth -= 1;
         self.ns.leave(pushed);
         result
@@ -217,17 +230,38 @@ impl Walk<'_, '_> {
     fn element_in_scope(
         &mut self,
         pat: Pat,
-        e: &ast::Element,
-        parts: &Parts,
+        e: GElem<'_>,
+        parts: &Parts<'_>,
         name: &Name,
-        parent: Option<&Parent<'_>>,
+        parent: Option<&Parent>,
+        prev: &[Item<'_>],
     ) -> Pat {
         let attrs = &parts.attrs;
         let key = self.resolve_element_name(name);
         let opened = self.s.start_tag_open(pat, key);
         if opened == Pat::NOT_ALLOWED {
-            self.element_not_allowed(pat, e, parts, name, key, parent);
+            self.element_not_allowed(pat, e, parts, name, key, parent, prev);
             return pat;
+        }
+        if let Node::After(content, rest) = self.s.node(opened) {
+            // One definition matches (the usual case): work on the element's own content state,
+            // which recurs across documents, so the derivative memo tables keep hitting; the
+            // parent's continuation `rest` is only needed once the element is complete.
+            let after_attrs = self.attributes(content, attrs, name);
+            let mut state = self.s.start_tag_close(after_attrs);
+            if state == Pat::NOT_ALLOWED {
+                self.missing_attributes(after_attrs, attrs, name);
+                state = self.s.start_tag_close_forgiving(after_attrs);
+            }
+            let me = Parent {
+                name: name.text().to_owned(),
+                content,
+            };
+            state = self.content(state, &parts.items, name, &me);
+            if !self.s.nullable(state) {
+                self.missing_children(state, name);
+            }
+            return rest;
         }
         let content_start = opened;
         let after_attrs = self.attributes(opened, attrs, name);
@@ -239,9 +273,8 @@ impl Walk<'_, '_> {
         let me = Parent {
             name: name.text().to_owned(),
             content: content_start,
-            element: e,
         };
-        state = self.content(state, e, &parts.items, name, &me);
+        state = self.content(state, &parts.items, name, &me);
         let ended = self.s.end_tag(state);
         if ended != Pat::NOT_ALLOWED {
             return ended;
@@ -253,11 +286,12 @@ impl Walk<'_, '_> {
     fn element_not_allowed(
         &mut self,
         pat: Pat,
-        e: &ast::Element,
-        parts: &Parts,
+        e: GElem<'_>,
+        parts: &Parts<'_>,
         name: &Name,
         key: NameKey,
-        parent: Option<&Parent<'_>>,
+        parent: Option<&Parent>,
+        prev: &[Item<'_>],
     ) {
         let (ns, local) = {
             let (ns, local) = self.s.name_of(key);
@@ -339,11 +373,12 @@ impl Walk<'_, '_> {
             self.push(d);
             return;
         }
-        let seen_before = parent
-            .element
-            .children()
-            .take_while(|c| c != e)
-            .any(|c| c.name().is_some_and(|n| n.text() == name.text()));
+        let seen_before = prev.iter().any(|item| match item {
+            Item::Element(sibling) => parts_of(*sibling, false)
+                .name
+                .is_some_and(|n| n.text() == name.text()),
+            Item::Text { .. } => false,
+        });
         let message = if seen_before {
             format!(
                 "too many <{}> in <{}>: it is not allowed again here",
@@ -381,7 +416,7 @@ impl Walk<'_, '_> {
         }
         // Content that can never match (`notAllowed`) would only repeat the same complaint.
         if self.s.start_tag_open(alone, key) != Pat::NOT_ALLOWED {
-            let _ = self.element_in_scope(alone, e, parts, name, Some(parent));
+            let _ = self.element_in_scope(alone, e, parts, name, Some(parent), prev);
         }
     }
 
@@ -562,41 +597,29 @@ impl Walk<'_, '_> {
     }
 
     /// Validates the children and text of `e`.
-    fn content(
-        &mut self,
-        mut state: Pat,
-        e: &ast::Element,
-        content: &[Item],
-        name: &Name,
-        me: &Parent<'_>,
-    ) -> Pat {
+    fn content(&mut self, mut state: Pat, content: &[Item<'_>], name: &Name, me: &Parent) -> Pat {
         let has_elements = content.iter().any(|c| matches!(c, Item::Element(_)));
         if !has_elements {
             let (text, range) = match content.first() {
-                Some(Item::Text {
-                    range,
-                    text: Some(text),
-                }) => (text.clone(), *range),
-                Some(Item::Text { range, text: None }) => (run_text(e, *range), *range),
-                _ => (String::new(), name.range()),
+                Some(Item::Text { range, text, .. }) => (text.as_ref(), *range),
+                _ => ("", name.range()),
             };
-            let mut next = self.s.text(state, &text);
-            if is_whitespace(&text) {
+            let mut next = self.s.text(state, text);
+            if is_whitespace(text) {
                 next = p::choice(self.s, state, next);
             }
             if next != Pat::NOT_ALLOWED {
                 return next;
             }
-            return self.bad_text(state, &text, range, name, true);
+            return self.bad_text(state, text, range, name, true);
         }
-        for item in content {
+        for (i, item) in content.iter().enumerate() {
             match item {
-                Item::Element(child) => state = self.element(state, child, Some(me)),
-                Item::Text { text: None, .. } => {}
-                Item::Text {
-                    range,
-                    text: Some(text),
-                } => {
+                Item::Element(child) => {
+                    state = self.element(state, *child, Some(me), &content[..i])
+                }
+                Item::Text { blank: true, .. } => {}
+                Item::Text { range, text, .. } => {
                     let next = self.s.text(state, text);
                     state = if next != Pat::NOT_ALLOWED {
                         next
