@@ -3,8 +3,12 @@
 //! tokens and small nodes are shared through fixed-size direct-mapped caches: a hit clones an
 //! `Arc`, a miss builds a fresh element and takes the slot. Sharing never changes what a tree is
 //! (green equality is structural); it only saves allocations, in both building and dropping.
+//! The caches outlive a parse (one set per thread), so that small documents and incremental
+//! reparses find their tokens and tags already there; they hold a few thousand small elements.
 
-use rowan::{GreenNode, GreenToken, NodeOrToken};
+use std::cell::Cell;
+
+use rowan::{GreenNode, GreenNodeData, GreenToken, NodeOrToken};
 
 use crate::SyntaxKind;
 
@@ -14,74 +18,105 @@ pub(crate) type GreenElement = NodeOrToken<GreenNode, GreenToken>;
 const MAX_SHARED_TOKEN_LEN: usize = 48;
 /// Nodes with more children than this are rarely repeated: built directly.
 const MAX_SHARED_NODE_CHILDREN: usize = 8;
-/// Cache slots (log2) for the largest inputs; small inputs (incremental reparses) get fewer,
-/// as filling and dropping the caches would cost more than the parse.
-const MAX_SLOTS_LOG2: u32 = 11;
-const MIN_SLOTS_LOG2: u32 = 5;
+const SLOTS_LOG2: u32 = 11;
 
 /// A position to wrap the elements added after it in a node, see [`TreeBuilder::start_node_at`].
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Checkpoint(usize);
 
-pub(crate) struct TreeBuilder {
-    parents: Vec<(SyntaxKind, usize)>,
-    children: Vec<GreenElement>,
+struct Caches {
     /// Punctuation tokens (`<`, `>`, `=`, ...), by kind: their text never varies.
     punctuation: [Option<GreenToken>; PUNCTUATION.len()],
     tokens: Vec<Option<(u64, GreenToken)>>,
     nodes: Vec<Option<(u64, GreenNode)>>,
-    slots_log2: u32,
+    /// Nodes by their text, for constructs whose text alone decides their tree.
+    by_text: Vec<Option<(u64, GreenNode)>>,
+}
+
+impl Caches {
+    fn new() -> Box<Caches> {
+        let slots = 1 << SLOTS_LOG2;
+        let mut caches = Box::new(Caches {
+            punctuation: Default::default(),
+            tokens: Vec::with_capacity(slots),
+            nodes: Vec::with_capacity(slots),
+            by_text: Vec::with_capacity(slots),
+        });
+        caches.tokens.resize_with(slots, || None);
+        caches.nodes.resize_with(slots, || None);
+        caches.by_text.resize_with(slots, || None);
+        caches
+    }
+}
+
+thread_local! {
+    static CACHES: Cell<Option<Box<Caches>>> = const { Cell::new(None) };
+}
+
+pub(crate) struct TreeBuilder {
+    parents: Vec<(SyntaxKind, usize)>,
+    children: Vec<GreenElement>,
+    /// Taken from the thread's slot for the builder's life (a nested builder gets new ones).
+    caches: Option<Box<Caches>>,
+}
+
+impl Drop for TreeBuilder {
+    fn drop(&mut self) {
+        if let Some(caches) = self.caches.take() {
+            CACHES.with(|slot| slot.set(Some(caches)));
+        }
+    }
+}
+
+#[inline]
+fn slot_of(hash: u64) -> usize {
+    (hash >> (64 - SLOTS_LOG2)) as usize
 }
 
 impl TreeBuilder {
-    /// A builder for about `text_len` bytes of text.
-    pub(crate) fn new(text_len: usize) -> Self {
-        let slots_log2 =
-            (usize::BITS - (text_len / 64).leading_zeros()).clamp(MIN_SLOTS_LOG2, MAX_SLOTS_LOG2);
+    pub(crate) fn new() -> Self {
+        let caches = CACHES.with(|slot| slot.take()).unwrap_or_else(Caches::new);
         TreeBuilder {
             parents: Vec::with_capacity(16),
             children: Vec::with_capacity(64),
-            punctuation: Default::default(),
-            tokens: Vec::new(),
-            nodes: Vec::new(),
-            slots_log2,
+            caches: Some(caches),
         }
+    }
+
+    fn caches(&mut self) -> &mut Caches {
+        self.caches.as_mut().expect("caches are taken only on drop")
     }
 
     pub(crate) fn token(&mut self, kind: SyntaxKind, text: &str) {
-        let token = self.make_token(kind, text);
+        let token = self.caches().token(kind, text);
         self.children.push(NodeOrToken::Token(token));
     }
 
-    fn make_token(&mut self, kind: SyntaxKind, text: &str) -> GreenToken {
-        if let Some(i) = PUNCTUATION.iter().position(|&k| k == kind) {
-            if let Some(token) = &self.punctuation[i]
-                && token.text() == text
-            {
-                return token.clone();
-            }
-            let token = GreenToken::new(kind.into(), text);
-            self.punctuation[i] = Some(token.clone());
-            return token;
-        }
-        if text.len() > MAX_SHARED_TOKEN_LEN {
-            return GreenToken::new(kind.into(), text);
-        }
-        if self.tokens.is_empty() {
-            self.tokens.resize_with(1 << self.slots_log2, || None);
-        }
+    /// Adds the node of `kind` last built from exactly `text` (see [`Self::remember_text`]), if
+    /// there is one. Only for kinds of nodes whose tree their text alone decides, and whose
+    /// children are all tokens.
+    pub(crate) fn node_by_text(&mut self, kind: SyntaxKind, text: &str) -> bool {
         let hash = hash_bytes(kind as u64, text.as_bytes());
-        let slot = &mut self.tokens[(hash >> (64 - self.slots_log2)) as usize];
-        if let Some((h, token)) = slot
+        if let Some((h, node)) = &self.caches().by_text[slot_of(hash)]
             && *h == hash
-            && token.kind() == kind.into()
-            && same_bytes(token.text().as_bytes(), text.as_bytes())
+            && node.kind() == kind.into()
+            && has_text(node, text)
         {
-            return token.clone();
+            let node = node.clone();
+            self.children.push(NodeOrToken::Node(node));
+            return true;
         }
-        let token = GreenToken::new(kind.into(), text);
-        *slot = Some((hash, token.clone()));
-        token
+        false
+    }
+
+    /// Records the node just finished as the tree of `text`, for [`Self::node_by_text`].
+    pub(crate) fn remember_text(&mut self, text: &str) {
+        let Some(NodeOrToken::Node(node)) = self.children.last() else {
+            return;
+        };
+        let node = node.clone();
+        let hash = hash_bytes(node.kind().0 as u64, text.as_bytes());
+        self.caches().by_text[slot_of(hash)] = Some((hash, node));
     }
 
     pub(crate) fn start_node(&mut self, kind: SyntaxKind) {
@@ -115,15 +150,13 @@ impl TreeBuilder {
         if count > MAX_SHARED_NODE_CHILDREN {
             return GreenNode::new(kind.into(), self.children.drain(first..));
         }
-        if self.nodes.is_empty() {
-            self.nodes.resize_with(1 << self.slots_log2, || None);
-        }
         let children = &self.children[first..];
+        let caches = self.caches.as_mut().expect("caches are taken only on drop");
         let mut hash = mix(SEED, kind as u64);
         for child in children {
             hash = mix(hash, element_id(child) as u64);
         }
-        let slot = &mut self.nodes[(hash >> (64 - self.slots_log2)) as usize];
+        let slot = &mut caches.nodes[slot_of(hash)];
         if let Some((h, node)) = slot
             && *h == hash
             && node.kind() == kind.into()
@@ -158,12 +191,61 @@ impl TreeBuilder {
     }
 }
 
+impl Caches {
+    fn token(&mut self, kind: SyntaxKind, text: &str) -> GreenToken {
+        if let Some(i) = PUNCTUATION.iter().position(|&k| k == kind) {
+            if let Some(token) = &self.punctuation[i]
+                && token.text() == text
+            {
+                return token.clone();
+            }
+            let token = GreenToken::new(kind.into(), text);
+            self.punctuation[i] = Some(token.clone());
+            return token;
+        }
+        if text.len() > MAX_SHARED_TOKEN_LEN {
+            return GreenToken::new(kind.into(), text);
+        }
+        let hash = hash_bytes(kind as u64, text.as_bytes());
+        let slot = &mut self.tokens[slot_of(hash)];
+        if let Some((h, token)) = slot
+            && *h == hash
+            && token.kind() == kind.into()
+            && same_bytes(token.text().as_bytes(), text.as_bytes())
+        {
+            return token.clone();
+        }
+        let token = GreenToken::new(kind.into(), text);
+        *slot = Some((hash, token.clone()));
+        token
+    }
+}
+
 /// Identity of an element: shared children are the same allocation.
 fn element_id(e: &GreenElement) -> usize {
     match e {
         NodeOrToken::Node(n) => &**n as *const rowan::GreenNodeData as usize,
         NodeOrToken::Token(t) => &**t as *const rowan::GreenTokenData as usize,
     }
+}
+
+/// Whether the tokens under `node` (all its children) spell `text`.
+fn has_text(node: &GreenNodeData, text: &str) -> bool {
+    if usize::from(node.text_len()) != text.len() {
+        return false;
+    }
+    let mut rest = text.as_bytes();
+    for child in node.children() {
+        let NodeOrToken::Token(token) = child else {
+            return false;
+        };
+        let t = token.text().as_bytes();
+        if !same_bytes(&rest[..t.len().min(rest.len())], t) {
+            return false;
+        }
+        rest = &rest[t.len()..];
+    }
+    rest.is_empty()
 }
 
 fn ref_id(e: NodeOrToken<&rowan::GreenNodeData, &rowan::GreenTokenData>) -> usize {

@@ -41,7 +41,6 @@ pub(crate) fn parse_content_in_context(
     ancestors: Vec<String>,
 ) -> Option<(Vec<GreenElement>, Vec<SyntaxError>)> {
     let mut p = Parser::new(text, Mode::Content { ancestors });
-    p.builder = TreeBuilder::new(range.len());
     p.pos = range.start;
     p.limit = range.end;
     p.builder.start_node(DOCUMENT);
@@ -100,7 +99,7 @@ impl<'t> Parser<'t> {
     fn new(text: &'t str, mode: Mode) -> Self {
         Parser {
             text,
-            builder: TreeBuilder::new(text.len()),
+            builder: TreeBuilder::new(),
             errors: Vec::new(),
             stack: Vec::new(),
             attribute_names: Vec::new(),
@@ -461,11 +460,9 @@ impl<'t> Parser<'t> {
                 "missing whitespace between attributes",
             );
         }
-        self.builder.start_node(ATTRIBUTE);
         let name_end = start + name_len(&self.text[start..]);
         let name = &self.text[start..name_end];
         let name_range = start..name_end;
-        self.token(NAME, start..name_end);
         if self.attribute_names[tag.attributes..].contains(&name) {
             self.error(
                 "duplicate-attribute",
@@ -475,6 +472,24 @@ impl<'t> Parser<'t> {
         } else {
             self.attribute_names.push(name);
         }
+        if let Some(end) = simple_attribute_end(self.text.as_bytes(), name_end) {
+            // `name="value"` without whitespace, '<' or '&': no errors, and the text decides
+            // the tree, so a repeated attribute is one lookup.
+            let text = &self.text[start..end];
+            if !self.builder.node_by_text(ATTRIBUTE, text) {
+                self.builder.start_node(ATTRIBUTE);
+                self.token(NAME, start..name_end);
+                self.token(EQ, name_end..name_end + 1);
+                self.token(ATTR_VALUE, name_end + 1..end);
+                self.builder.finish_node();
+                self.builder.remember_text(text);
+            }
+            self.pos = end;
+            tag.after_value = Some(end);
+            return;
+        }
+        self.builder.start_node(ATTRIBUTE);
+        self.token(NAME, start..name_end);
         let ws = whitespace_len(&self.text[self.pos..]);
         if self.text[self.pos + ws..].starts_with('=') {
             if ws > 0 {
@@ -712,6 +727,13 @@ impl<'t> Parser<'t> {
     }
 
     fn emit_end_tag(&mut self, start: usize, name_end: usize, end: usize, closed: bool) {
+        // The text decides the tree: the name is the longest one after `</`, and the tag is
+        // closed exactly when the text ends with '>'.
+        let text = &self.text[start..end];
+        if self.builder.node_by_text(END_TAG, text) {
+            self.pos = end;
+            return;
+        }
         self.builder.start_node(END_TAG);
         self.token(L_ANGLE_SLASH, start..start + 2);
         if name_end > start + 2 {
@@ -724,6 +746,7 @@ impl<'t> Parser<'t> {
             self.token(R_ANGLE, end - 1..end);
         }
         self.builder.finish_node();
+        self.builder.remember_text(text);
     }
 
     // ----- content -----
@@ -1084,6 +1107,28 @@ static ASCII_NAME: [u8; 128] = {
     }
     table
 };
+
+/// The end of `="value"` or `='value'` at `at` if the value holds neither '<' nor '&'.
+fn simple_attribute_end(bytes: &[u8], at: usize) -> Option<usize> {
+    if bytes.get(at) != Some(&b'=') {
+        return None;
+    }
+    let quote = *bytes.get(at + 1)?;
+    if quote != b'"' && quote != b'\'' {
+        return None;
+    }
+    let mut i = at + 2;
+    while let Some(&b) = bytes.get(i) {
+        if b == quote {
+            return Some(i + 1);
+        }
+        if b == b'<' || b == b'&' {
+            return None;
+        }
+        i += 1;
+    }
+    None
+}
 
 /// The end of the name at `at` if it starts with an ASCII name start character, goes on with
 /// ASCII name characters and ends at an ASCII character or the end of the text.
