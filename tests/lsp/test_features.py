@@ -339,3 +339,18 @@ async def test_range_formatting_touches_only_the_range(client):
         )
     )
     assert apply_edits(text, edits, enc) == text.replace("\n<disk", "\n    <disk")
+
+
+async def test_inlay_hints_for_sizes(client, domain_xml):
+    enc = encoding(client)
+    open_doc(client, URI, domain_xml)
+    await wait_for_version(client, URI, 1)
+    end = domain_xml.count("\n")
+    hints = await client.text_document_inlay_hint_async(
+        types.InlayHintParams(
+            text_document=types.TextDocumentIdentifier(uri=URI),
+            range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=end, character=0)),
+        )
+    )
+    at = domain_xml.index("4194304") + len("4194304")
+    assert any(h.label == "= 4 GiB" and h.position == position(domain_xml, at, enc) for h in hints), hints

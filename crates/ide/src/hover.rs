@@ -15,19 +15,7 @@ pub struct HoverResult {
     pub markdown: String,
 }
 
-/// Elements whose content is a size in KiB unless a `unit` attribute says otherwise.
-const KIB_BY_DEFAULT: &[&str] = &[
-    "memory",
-    "currentMemory",
-    "maxMemory",
-    "size",
-    "requested",
-    "current",
-    "hard_limit",
-    "soft_limit",
-    "swap_hard_limit",
-    "min_guarantee",
-];
+use crate::hints::KIB_BY_DEFAULT;
 
 fn pick_token(parse: &Parse, offset: TextSize) -> Option<SyntaxToken> {
     let at = parse.syntax().token_at_offset(offset);

@@ -11,6 +11,7 @@ pub mod completion;
 mod context;
 pub mod diagnostics;
 pub mod format;
+pub mod hints;
 pub mod hover;
 pub mod kinds;
 pub mod numbers;

@@ -243,6 +243,7 @@ impl LanguageServer for Backend {
                 document_highlight_provider: Some(OneOf::Left(true)),
                 document_formatting_provider: Some(OneOf::Left(true)),
                 document_range_formatting_provider: Some(OneOf::Left(true)),
+                inlay_hint_provider: Some(OneOf::Left(true)),
                 ..Default::default()
             },
             server_info: Some(ServerInfo {
@@ -300,7 +301,7 @@ impl LanguageServer for Backend {
                 Err(_) => false,
             }
         };
-        tracing::trace!(version, elapsed = ?started.elapsed(), "change applied");
+        tracing::debug!(version, elapsed = ?started.elapsed(), applied, "change applied");
         if applied {
             self.state.analysis.send(Job::Analyze(uri));
         }
@@ -634,6 +635,33 @@ impl LanguageServer for Backend {
                     })
                     .collect()
             })
+        })
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let Some(doc) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let encoding = self.encoding();
+        guard("inlay hints", || {
+            let lines = doc.lines(encoding);
+            let range = lines.text_range(params.range);
+            let hints = domxml_ide::hints::inlay_hints(&doc.parse, range, MAX_SYMBOLS);
+            Some(
+                hints
+                    .into_iter()
+                    .map(|h| InlayHint {
+                        position: lines.position(h.offset),
+                        label: InlayHintLabel::String(h.label),
+                        kind: None,
+                        text_edits: None,
+                        tooltip: None,
+                        padding_left: Some(true),
+                        padding_right: None,
+                        data: None,
+                    })
+                    .collect(),
+            )
         })
     }
 

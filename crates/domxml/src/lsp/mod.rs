@@ -93,6 +93,9 @@ pub fn run() -> std::process::ExitCode {
             .serve(service)
             .await;
     });
+    // The stdin reader is a blocking thread that may still wait for input after `exit`: do not
+    // wait for it (nor for an analysis in progress).
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
     std::process::ExitCode::SUCCESS
 }
 
