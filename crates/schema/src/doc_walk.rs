@@ -165,10 +165,11 @@ pub(crate) fn parts_of(e: GElem<'_>, content: bool) -> Parts<'_> {
                 }
                 _ => {}
             }
-        } else if let (Some(token), Some(k)) = (child.as_token(), k) {
-            if content && ast::is_text_kind(k) {
-                run.push((k, token.text(), offset));
-            }
+        } else if let (Some(token), Some(k)) = (child.as_token(), k)
+            && content
+            && ast::is_text_kind(k)
+        {
+            run.push((k, token.text(), offset));
         }
         offset += len;
     }

@@ -110,7 +110,14 @@ impl<'c> Validator<'c> {
         };
         if let Some(root) = doc.root() {
             let start = walk.s.cat.start();
-            walk.element(start, GElem::of(&root), None, &[]);
+            walk.element(
+                start,
+                GElem::of(&root),
+                Place {
+                    parent: None,
+                    prev: &[],
+                },
+            );
         }
         let mut out = walk.out;
         out.sort_by_key(|d| d.range.start());
@@ -131,6 +138,13 @@ struct Walk<'a, 'c> {
 const MAX_DEPTH: usize = 256;
 
 /// What the walk knows about the parent while looking at a child.
+/// Where an element stands: its parent (none for the root) and the siblings before it.
+#[derive(Clone, Copy)]
+struct Place<'p, 'g> {
+    parent: Option<&'p Parent>,
+    prev: &'p [Item<'g>],
+}
+
 struct Parent {
     name: String,
     /// The parent's content pattern right after its start tag: every child it can ever have.
@@ -181,15 +195,9 @@ impl Walk<'_, '_> {
     }
 
     /// Validates `e` in state `pat`; returns the state after it.
-    fn element(
-        &mut self,
-        pat: Pat,
-        e: GElem<'_>,
-        parent: Option<&Parent>,
-        prev: &[Item<'_>],
-    ) -> Pat {
+    fn element(&mut self, pat: Pat, e: GElem<'_>, place: Place<'_, '_>) -> Pat {
         let parts = parts_of(e, self.depth < MAX_DEPTH);
-        let Some(name) = parts.name.clone() else {
+        let Some(name) = parts.name else {
             return pat;
         };
         if self.depth >= MAX_DEPTH {
@@ -205,7 +213,7 @@ impl Walk<'_, '_> {
         }
         let pushed = self.ns.enter_attrs(&parts.attrs);
         self.depth += 1;
-        let result = self.element_in_scope(pat, e, &parts, &name, parent, prev);
+        let result = self.element_in_scope(pat, e, &parts, &name, place);
         self.depth -= 1;
         self.ns.leave(pushed);
         result
@@ -233,14 +241,13 @@ impl Walk<'_, '_> {
         e: GElem<'_>,
         parts: &Parts<'_>,
         name: &Name,
-        parent: Option<&Parent>,
-        prev: &[Item<'_>],
+        place: Place<'_, '_>,
     ) -> Pat {
         let attrs = &parts.attrs;
         let key = self.resolve_element_name(name);
         let opened = self.s.start_tag_open(pat, key);
         if opened == Pat::NOT_ALLOWED {
-            self.element_not_allowed(pat, e, parts, name, key, parent, prev);
+            self.element_not_allowed(pat, e, parts, name, key, place);
             return pat;
         }
         if let Node::After(content, rest) = self.s.node(opened) {
@@ -290,8 +297,7 @@ impl Walk<'_, '_> {
         parts: &Parts<'_>,
         name: &Name,
         key: NameKey,
-        parent: Option<&Parent>,
-        prev: &[Item<'_>],
+        place: Place<'_, '_>,
     ) {
         let (ns, local) = {
             let (ns, local) = self.s.name_of(key);
@@ -300,7 +306,7 @@ impl Walk<'_, '_> {
         let allowed_now: Vec<ElemId> = explain::first_elements(&*self.s, pat);
         let (allowed_names, _) = self.names_of(&allowed_now);
         let prefix_broken = name.prefix().is_some() && self.ns.resolve(name.prefix()).is_none();
-        let Some(parent) = parent else {
+        let Some(parent) = place.parent else {
             let message = match self.other_namespace(&allowed_now, &ns, &local) {
                 Some(wanted) => format!(
                     "<{}> must be in namespace '{wanted}' to be the root element (add xmlns=\"{wanted}\")",
@@ -373,7 +379,7 @@ impl Walk<'_, '_> {
             self.push(d);
             return;
         }
-        let seen_before = prev.iter().any(|item| match item {
+        let seen_before = place.prev.iter().any(|item| match item {
             Item::Element(sibling) => parts_of(*sibling, false)
                 .name
                 .is_some_and(|n| n.text() == name.text()),
@@ -416,7 +422,7 @@ impl Walk<'_, '_> {
         }
         // Content that can never match (`notAllowed`) would only repeat the same complaint.
         if self.s.start_tag_open(alone, key) != Pat::NOT_ALLOWED {
-            let _ = self.element_in_scope(alone, e, parts, name, Some(parent), prev);
+            let _ = self.element_in_scope(alone, e, parts, name, place);
         }
     }
 
@@ -616,7 +622,14 @@ impl Walk<'_, '_> {
         for (i, item) in content.iter().enumerate() {
             match item {
                 Item::Element(child) => {
-                    state = self.element(state, *child, Some(me), &content[..i])
+                    state = self.element(
+                        state,
+                        *child,
+                        Place {
+                            parent: Some(me),
+                            prev: &content[..i],
+                        },
+                    )
                 }
                 Item::Text { blank: true, .. } => {}
                 Item::Text { range, text, .. } => {
