@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use domxml_syntax::ast;
+use crate::doc_walk::{GElem, Item, parts_of};
 
 pub const RNG_NS: &str = "http://relaxng.org/ns/structure/1.0";
 pub const ANNOTATIONS_NS: &str = "http://relaxng.org/ns/compatibility/annotations/1.0";
@@ -111,7 +111,7 @@ pub fn from_text(text: &str) -> Result<Rc<XElem>, (u32, String)> {
         .root()
         .ok_or((1, "no root element".to_owned()))?;
     let lines = LineStarts::new(text);
-    convert(&root, &Rc::new(Vec::new()), &lines)
+    convert(GElem::of(&root), &Rc::new(Vec::new()), &lines)
 }
 
 struct LineStarts(Vec<usize>);
@@ -132,21 +132,19 @@ fn line_of(text: &str, offset: usize) -> u32 {
 }
 
 fn convert(
-    elem: &ast::Element,
+    elem: GElem<'_>,
     parent_scope: &Rc<Vec<(String, String)>>,
     lines: &LineStarts,
 ) -> Result<Rc<XElem>, (u32, String)> {
-    let name = elem.name().ok_or((
-        lines.line(start_of(elem)),
-        "element without a name".to_owned(),
-    ))?;
+    let parts = parts_of(elem, true);
+    let name = parts.name.ok_or((1, "element without a name".to_owned()))?;
     let line = lines.line(u32::from(name.range().start()) as usize);
     let mut scope = parent_scope.clone();
     let mut raw_attrs = Vec::new();
-    for attr in elem.attributes() {
-        let Some(an) = attr.name() else { continue };
-        let value = attr.value().map(|v| v.unquoted()).unwrap_or_default();
-        let qname = an.text().to_owned();
+    for attr in &parts.attrs {
+        let an = attr.name;
+        let value = attr.text().into_owned();
+        let qname = an.text();
         if qname == "xmlns" {
             Rc::make_mut(&mut scope).push((String::new(), value));
         } else if let Some(p) = qname.strip_prefix("xmlns:") {
@@ -177,13 +175,15 @@ fn convert(
         };
         attrs.push(XAttr { ns, local, value });
     }
-    let mut children = Vec::new();
-    for content in elem.content() {
-        match content {
-            ast::Content::Element(child) => {
-                children.push(XChild::Elem(convert(&child, &scope, lines)?));
-            }
-            ast::Content::Text(chunk) => children.push(XChild::Text(chunk.value)),
+    // Whitespace next to child elements means nothing in a schema (RELAX NG 4.2); text of
+    // elements without children (value, param, name, documentation) is kept whole.
+    let has_elements = parts.items.iter().any(|i| matches!(i, Item::Element(_)));
+    let mut children = Vec::with_capacity(parts.items.len());
+    for item in parts.items {
+        match item {
+            Item::Element(child) => children.push(XChild::Elem(convert(child, &scope, lines)?)),
+            Item::Text { blank: true, .. } if has_elements => {}
+            Item::Text { text, .. } => children.push(XChild::Text(text.into_owned())),
         }
     }
     Ok(Rc::new(XElem {
@@ -194,8 +194,4 @@ fn convert(
         line,
         scope,
     }))
-}
-
-fn start_of(elem: &ast::Element) -> usize {
-    u32::from(elem.syntax().text_range().start()) as usize
 }
