@@ -6,10 +6,12 @@ import random
 import time
 
 import pytest
+import pytest_lsp
 from lsprotocol import types
 from pygls.exceptions import JsonRpcMethodNotFound
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from conftest import encoding, open_doc, position, wait_for_version
+from conftest import BINARY, encoding, make_client, open_doc, position, wait_for_version
 
 URI = "file:///srv/vms/random.xml"
 
@@ -103,3 +105,27 @@ async def test_huge_document_stays_responsive(client, domain_xml):
     await wait_for_version(client, uri, 2, timeout=60)
     assert time.monotonic() - start < 30
     client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(
+        server_command=[BINARY, "lsp"], client_factory=make_client, server_env={"DOMXML_SCHEMA_DEADLINE_MS": "1"}
+    )
+)
+async def impatient(lsp_client: LanguageClient):
+    await lsp_client.initialize_session(types.InitializeParams(capabilities=client_capabilities("visual-studio-code")))
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_validation_overrunning_its_deadline_falls_back_to_syntax(impatient, domain_xml):
+    """A validation slower than its deadline (1 ms here, for a 1 MB document) never freezes
+    diagnostics: the well-formedness ones are published with a note."""
+    disk = domain_xml[domain_xml.index("    <disk") : domain_xml.index("</disk>") + len("</disk>\n")]
+    head, tail = domain_xml.split("    <console")
+    text = head + disk * (1024 * 1024 // len(disk)) + "    <console" + tail + "<"
+    open_doc(impatient, URI, text)
+    diags = await wait_for_version(impatient, URI, 1, timeout=30)
+    codes = sorted(d.code for d in diags)
+    assert "analysis-limited" in codes, codes
+    assert any(d.source == "domxml-syntax" for d in diags), codes

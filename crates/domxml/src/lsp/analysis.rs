@@ -4,8 +4,10 @@
 //! changed meanwhile, so no client ever sees diagnostics for an older text than the last ones.
 
 use std::collections::HashMap;
-use std::sync::Weak;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
+use std::sync::{Arc, Weak};
+use std::time::Duration;
 
 use domxml_ide::diagnostics::DiagnosticsOptions;
 use domxml_ide::kinds::document_kind;
@@ -56,6 +58,9 @@ fn worker(
 ) {
     // Last version published per document, to never go backwards.
     let mut published: HashMap<String, i32> = HashMap::new();
+    // Set while a validation that overran its deadline is still running.
+    let mut stuck: Option<Arc<AtomicBool>> = None;
+    let mut helper: Option<Helper> = None;
     while let Ok(first) = rx.recv() {
         // Collapse everything queued meanwhile: per document, only the last job matters.
         let mut order: Vec<String> = Vec::new();
@@ -96,7 +101,7 @@ fn worker(
                         continue;
                     }
                     let started = std::time::Instant::now();
-                    let computed = super::guard("diagnostics", || compute(&state, &doc));
+                    let computed = run_with_deadline(&state, &doc, &mut helper, &mut stuck);
                     tracing::debug!(uri, version = doc.version, elapsed = ?started.elapsed(), "diagnostics computed");
                     let diagnostics = match computed {
                         Ok(d) => d,
@@ -130,13 +135,114 @@ fn publish(
     handle.block_on(client.publish_diagnostics(uri, diagnostics, version));
 }
 
+/// How long schema validation may take before the document gets well-formedness diagnostics
+/// only (a validator bug must not freeze diagnostics for good): 5 s, or
+/// `DOMXML_SCHEMA_DEADLINE_MS`.
+fn schema_deadline() -> Duration {
+    static DEADLINE: std::sync::OnceLock<Duration> = std::sync::OnceLock::new();
+    *DEADLINE.get_or_init(|| {
+        std::env::var("DOMXML_SCHEMA_DEADLINE_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .map_or(Duration::from_secs(5), Duration::from_millis)
+    })
+}
+
+type Computed = tower_lsp_server::jsonrpc::Result<Vec<LspDiagnostic>>;
+
+/// A long-lived validation thread (no thread start per keystroke).
+pub struct Helper {
+    jobs: std::sync::mpsc::Sender<(Arc<State>, super::store::Snapshot)>,
+    results: std::sync::mpsc::Receiver<Computed>,
+    /// True while the helper is computing.
+    busy: Arc<AtomicBool>,
+}
+
+impl Helper {
+    fn start() -> Option<Helper> {
+        let (jobs, job_rx) = std::sync::mpsc::channel::<(Arc<State>, super::store::Snapshot)>();
+        let (result_tx, results) = std::sync::mpsc::channel();
+        let busy = Arc::new(AtomicBool::new(false));
+        let flag = busy.clone();
+        std::thread::Builder::new()
+            .name("domxml-validate".into())
+            .spawn(move || {
+                while let Ok((state, doc)) = job_rx.recv() {
+                    let result = super::guard("diagnostics", || compute(&state, &doc, Mode::Full));
+                    flag.store(false, Ordering::Release);
+                    if result_tx.send(result).is_err() {
+                        return;
+                    }
+                }
+            })
+            .ok()?;
+        Some(Helper {
+            jobs,
+            results,
+            busy,
+        })
+    }
+}
+
+/// Computes on the helper thread with a deadline; after a timeout the helper is abandoned and,
+/// until its validation ends, documents get syntax diagnostics with a note instead.
+fn run_with_deadline(
+    state: &Arc<State>,
+    doc: &super::store::Snapshot,
+    helper: &mut Option<Helper>,
+    stuck: &mut Option<Arc<AtomicBool>>,
+) -> Computed {
+    if stuck.as_ref().is_some_and(|s| !s.load(Ordering::Acquire)) {
+        *stuck = None;
+    }
+    if stuck.is_some() {
+        return super::guard("diagnostics", || {
+            compute(state, doc, Mode::SyntaxOnlyAfterTimeout)
+        });
+    }
+    if helper.is_none() {
+        *helper = Helper::start();
+    }
+    let Some(h) = helper.as_ref() else {
+        return super::guard("diagnostics", || compute(state, doc, Mode::Full));
+    };
+    h.busy.store(true, Ordering::Release);
+    if h.jobs.send((state.clone(), doc.clone())).is_err() {
+        *helper = None;
+        return super::guard("diagnostics", || compute(state, doc, Mode::Full));
+    }
+    match h.results.recv_timeout(schema_deadline()) {
+        Ok(result) => result,
+        Err(_) => {
+            tracing::error!(
+                uri = doc.uri,
+                version = doc.version,
+                "schema validation overran its deadline"
+            );
+            *stuck = helper.take().map(|h| h.busy);
+            super::guard("diagnostics", || {
+                compute(state, doc, Mode::SyntaxOnlyAfterTimeout)
+            })
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Full,
+    SyntaxOnlyAfterTimeout,
+}
+
 /// The LSP diagnostics of a snapshot.
-pub fn compute(state: &State, doc: &super::store::Snapshot) -> Vec<LspDiagnostic> {
+fn compute(state: &State, doc: &super::store::Snapshot, mode: Mode) -> Vec<LspDiagnostic> {
     let config = state.config.read().map(|c| c.clone()).unwrap_or_default();
     if !config.diagnostics_enable {
         return Vec::new();
     }
-    let schema = state.schema.read().ok().and_then(|s| s.clone());
+    let schema = match mode {
+        Mode::Full => state.schema.read().ok().and_then(|s| s.clone()),
+        Mode::SyntaxOnlyAfterTimeout => None,
+    };
     let encoding = state
         .encoding
         .read()
@@ -152,6 +258,19 @@ pub fn compute(state: &State, doc: &super::store::Snapshot) -> Vec<LspDiagnostic
         &DiagnosticsOptions::default(),
     );
     tracing::trace!(elapsed = ?started.elapsed(), count = diagnostics.len(), "ide diagnostics");
+    let mut diagnostics = diagnostics;
+    if mode == Mode::SyntaxOnlyAfterTimeout {
+        diagnostics.push(domxml_ide::Diagnostic {
+            range: domxml_syntax::TextRange::empty(0.into()),
+            severity: domxml_ide::Severity::Information,
+            source: domxml_ide::Source::Schema,
+            code: domxml_ide::diagnostics::CODE_ANALYSIS_LIMITED.into(),
+            message: format!(
+                "schema validation did not finish within {} ms: only well-formedness is checked for now",
+                schema_deadline().as_millis()
+            ),
+        });
+    }
     let lines = doc.lines(encoding);
     diagnostics
         .into_iter()
