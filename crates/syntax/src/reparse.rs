@@ -35,7 +35,7 @@ fn reparse_token(old: &Parse, edit: &TextEdit, new_text: &str) -> Option<Parse> 
     let new_token_text = new_text.get(start..start + usize::try_from(new_len).ok()?)?;
     let new_kind = relexed_kind(&token, new_token_text)?;
 
-    if looked_ahead_into(old, range) {
+    if looked_ahead_into(old, range) || follows_unclosed_end_tag(old, range) {
         return None;
     }
     let inside = |e: &SyntaxError| owned_by(e.range, range);
@@ -270,6 +270,14 @@ fn merge_errors(
     out.extend(new);
     sort_errors(&mut out);
     out
+}
+
+/// An end tag without '>' (`</name` then whitespace and something else) looked at the token
+/// right after its name to decide that: relexing that token alone could close it.
+fn follows_unclosed_end_tag(old: &Parse, token: TextRange) -> bool {
+    old.errors()
+        .iter()
+        .any(|e| e.code == "unclosed-end-tag" && e.range.end() == token.start())
 }
 
 /// An unterminated attribute value decides where it ends by looking arbitrarily far ahead, maybe
