@@ -193,7 +193,7 @@ impl TreeBuilder {
 
 impl Caches {
     fn token(&mut self, kind: SyntaxKind, text: &str) -> GreenToken {
-        if let Some(i) = PUNCTUATION.iter().position(|&k| k == kind) {
+        if let Some(i) = punctuation_index(kind) {
             if let Some(token) = &self.punctuation[i]
                 && token.text() == text
             {
@@ -266,27 +266,84 @@ fn mix(hash: u64, word: u64) -> u64 {
 
 #[inline]
 fn hash_bytes(seed: u64, bytes: &[u8]) -> u64 {
-    let mut hash = mix(SEED, seed ^ ((bytes.len() as u64) << 16));
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        hash = mix(hash, u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])));
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        // By hand: `copy_from_slice` of a variable length is a call to `memcpy`.
-        let word = rest
-            .iter()
-            .rev()
-            .fold(0u64, |word, &b| (word << 8) | u64::from(b));
+    // Words read whole, the last one overlapping the one before: the length, mixed in first,
+    // tells texts apart that this would otherwise confuse.
+    let n = bytes.len();
+    let mut hash = mix(SEED, seed ^ ((n as u64) << 16));
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 <= n {
+            hash = mix(hash, read_u64(bytes, i));
+            i += 8;
+        }
+        if i < n {
+            hash = mix(hash, read_u64(bytes, n - 8));
+        }
+    } else if n >= 4 {
+        hash = mix(
+            hash,
+            u64::from(read_u32(bytes, 0)) | u64::from(read_u32(bytes, n - 4)) << 32,
+        );
+    } else if n > 0 {
+        let word =
+            u64::from(bytes[0]) | u64::from(bytes[n / 2]) << 8 | u64::from(bytes[n - 1]) << 16;
         hash = mix(hash, word);
     }
     hash
 }
 
-/// Byte equality without a call to `memcmp`, for the short texts of tokens.
+#[inline]
+fn read_u64(bytes: &[u8], at: usize) -> u64 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(&bytes[at..at + 8]);
+    u64::from_le_bytes(word)
+}
+
+#[inline]
+fn read_u32(bytes: &[u8], at: usize) -> u32 {
+    let mut word = [0u8; 4];
+    word.copy_from_slice(&bytes[at..at + 4]);
+    u32::from_le_bytes(word)
+}
+
+/// Byte equality without a call to `memcmp`, for the short texts of tokens: a word at a time,
+/// the last one overlapping.
 #[inline]
 fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 <= n {
+            if read_u64(a, i) != read_u64(b, i) {
+                return false;
+            }
+            i += 8;
+        }
+        i == n || read_u64(a, n - 8) == read_u64(b, n - 8)
+    } else if n >= 4 {
+        read_u32(a, 0) == read_u32(b, 0) && read_u32(a, n - 4) == read_u32(b, n - 4)
+    } else {
+        a.iter().zip(b).all(|(x, y)| x == y)
+    }
+}
+
+#[inline]
+fn punctuation_index(kind: SyntaxKind) -> Option<usize> {
+    use SyntaxKind::*;
+    // The positions in `PUNCTUATION`, as a match the compiler turns into a table.
+    match kind {
+        L_ANGLE => Some(0),
+        L_ANGLE_SLASH => Some(1),
+        R_ANGLE => Some(2),
+        SLASH_R_ANGLE => Some(3),
+        EQ => Some(4),
+        PI_START => Some(5),
+        PI_END => Some(6),
+        _ => None,
+    }
 }
 
 /// Kinds whose tokens always have the same text.
