@@ -108,8 +108,12 @@ pub fn code_actions(
                     }
                 }
             }
-            "duplicate-attribute" => {
+            "duplicate-attribute" | "unknown-attribute" | "attribute-not-allowed" => {
                 if let Some(attr) = attribute_at(parse, p.range.start()) {
+                    let name = attr
+                        .first_token()
+                        .map(|t| t.text().to_string())
+                        .unwrap_or_default();
                     let mut r = attr.text_range();
                     if let Some(ws) = attr
                         .prev_sibling_or_token()
@@ -117,11 +121,17 @@ pub fn code_actions(
                     {
                         r = r.cover(ws.text_range());
                     }
+                    let duplicate = p.code == "duplicate-attribute";
                     out.push(CodeAction {
-                        title: "Remove the duplicate attribute".into(),
+                        title: if duplicate {
+                            "Remove the duplicate attribute".into()
+                        } else {
+                            format!("Remove attribute '{name}'")
+                        },
                         edits: vec![TextEdit::new(r, "")],
                         fixes: fixes.clone(),
-                        preferred: true,
+                        // A did-you-mean replacement is the better fix when there is one.
+                        preferred: duplicate || p.suggestion.is_none(),
                     });
                 }
             }

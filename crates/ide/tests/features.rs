@@ -297,3 +297,26 @@ fn trigger_characters_only_complete_where_they_mean_something() {
     );
     assert_eq!(with("<domain type='kvm'><devices></$0", '/'), 1);
 }
+
+#[test]
+fn unknown_attribute_can_be_removed() {
+    let text = domain("    <memballoon model='virtio' bogus='1'/>");
+    let parse = domxml_syntax::parse(&text);
+    let diags = diagnostics(
+        &parse,
+        &text,
+        DocumentKind::Libvirt,
+        Some(model()),
+        &DiagnosticsOptions::default(),
+    );
+    let d = diags
+        .iter()
+        .find(|d| &text[d.range] == "bogus")
+        .expect("bogus is reported");
+    let actions = code_actions(&parse, &text, d.range, DocumentKind::Libvirt, Some(model()));
+    let fix = actions
+        .iter()
+        .find(|a| a.title == "Remove attribute 'bogus'")
+        .expect("removal offered");
+    assert!(apply_edits(&text, &fix.edits).contains("<memballoon model='virtio'/>"));
+}
