@@ -71,6 +71,8 @@ pub(crate) struct SessionState {
     /// Text derivatives by (state, hash of the string), the string kept to rule out collisions:
     /// values repeat a lot across documents ("yes", "virtio", "0x00").
     text_by_string: FxHashMap<(Pat, u64), (Box<str>, Pat)>,
+    /// Attribute derivatives by (state, name, hash of the value), the value kept likewise.
+    attr_by_string: FxHashMap<(Pat, NameKey, u64), (Box<str>, Pat)>,
     after: FxHashMap<(Pat, AfterOp), Pat>,
 }
 
@@ -309,6 +311,21 @@ impl<'c> Session<'c> {
         if let Some(r) = self.split_after(pat, &mut |s, a| s.attribute(a, name, value)) {
             return r;
         }
+        let key = (pat, name, hash_str(value));
+        if let Some((seen, r)) = self.st.attr_by_string.get(&key)
+            && **seen == *value
+        {
+            return *r;
+        }
+        let r = self.attribute_uncached(pat, name, value);
+        if self.st.attr_by_string.len() > 500_000 {
+            self.st.attr_by_string.clear();
+        }
+        self.st.attr_by_string.insert(key, (value.into(), r));
+        r
+    }
+
+    fn attribute_uncached(&mut self, pat: Pat, name: NameKey, value: &str) -> Pat {
         let leaves = self.attribute_leaves(pat, name);
         if leaves.is_empty() {
             return Pat::NOT_ALLOWED;
