@@ -480,6 +480,8 @@ pub fn humanize(label: &str) -> Option<String> {
                 format!("IPv{v}")
             } else if ACRONYMS.contains(&w.as_str()) {
                 w.to_uppercase()
+            } else if w == "addr" {
+                "address".to_owned()
             } else {
                 w.clone()
             }
@@ -490,10 +492,12 @@ pub fn humanize(label: &str) -> Option<String> {
 
 fn with_article(words: &str) -> String {
     let article = match words.chars().next() {
+        // Vowel letters that do not sound like vowels here: "a UUID", "a USB ...", "a uni...".
         Some(c)
             if "aeiouAEIOU".contains(c)
-                && !words.starts_with("UUID")
-                && !words.starts_with("USB") =>
+                && !["UUID", "USB", "uni", "use", "one"]
+                    .iter()
+                    .any(|p| words.starts_with(p)) =>
         {
             "an"
         }
@@ -813,7 +817,8 @@ mod tests {
     fn labels_in_words() {
         assert_eq!(humanize("types.pci.slot").as_deref(), Some("PCI slot"));
         assert_eq!(humanize("UUID").as_deref(), Some("UUID"));
-        assert_eq!(humanize("uniMacAddr").as_deref(), Some("uni MAC addr"));
+        assert_eq!(humanize("uniMacAddr").as_deref(), Some("uni MAC address"));
+        assert_eq!(with_article("uni MAC address"), "a uni MAC address");
         assert_eq!(humanize("types.ipv4").as_deref(), Some("IPv4"));
         assert_eq!(humanize("types.uint"), None);
         assert_eq!(with_article("UUID"), "a UUID");
