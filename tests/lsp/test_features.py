@@ -354,3 +354,19 @@ async def test_inlay_hints_for_sizes(client, domain_xml):
     )
     at = domain_xml.index("4194304") + len("4194304")
     assert any(h.label == "= 4 GiB" and h.position == position(domain_xml, at, enc) for h in hints), hints
+
+
+async def test_close_and_reopen_with_a_lower_version(client, domain_xml):
+    open_doc(client, URI, domain_xml, version=50)
+    assert await wait_for_version(client, URI, 50) == []
+    # Keep the analysis busy with a big document so that the close and the reopen queue up
+    # together behind it.
+    disk = domain_xml[domain_xml.index("    <disk") : domain_xml.index("</disk>") + len("</disk>\n")]
+    head, tail = domain_xml.split("    <console")
+    open_doc(client, "file:///srv/vms/busy.xml", head + disk * 8000 + "    <console" + tail)
+    client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=URI)))
+    client.published.clear()  # versions start again after a reopen
+    text = domain_xml.replace("<model type='vga' vram", "<model type='vgaa' vram")
+    open_doc(client, URI, text, version=1)
+    diags = await wait_for_version(client, URI, 1)
+    assert [d.code for d in diags] == ["invalid-value"]

@@ -65,10 +65,16 @@ fn worker(
         // Collapse everything queued meanwhile: per document, only the last job matters.
         let mut order: Vec<String> = Vec::new();
         let mut last: HashMap<String, Job> = HashMap::new();
+        // A close in the batch ends the document's version history even when a reopen follows
+        // (the reopened document starts again at any version).
+        let mut closed: Vec<String> = Vec::new();
         let mut take = |job: Job| {
             let uri = match &job {
                 Job::Analyze(u) | Job::Close(u) => u.clone(),
             };
+            if matches!(job, Job::Close(_)) {
+                closed.push(uri.clone());
+            }
             if !last.contains_key(&uri) {
                 order.push(uri.clone());
             }
@@ -77,6 +83,9 @@ fn worker(
         take(first);
         while let Ok(job) = rx.try_recv() {
             take(job);
+        }
+        for uri in &closed {
+            published.remove(uri);
         }
         let Some(state) = state.upgrade() else { return };
         for uri in order {
