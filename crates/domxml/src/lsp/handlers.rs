@@ -267,8 +267,13 @@ impl LanguageServer for Backend {
         let uri = td.uri.as_str().to_string();
         let doc = guard("open", || Doc::new(uri.clone(), td.text, td.version));
         let Ok(doc) = doc else { return };
-        if let Ok(mut docs) = self.state.docs.lock() {
-            docs.docs.insert(uri.clone(), doc);
+        let replaced = match self.state.docs.lock() {
+            Ok(mut docs) => docs.docs.insert(uri.clone(), doc).is_some(),
+            Err(_) => false,
+        };
+        if replaced {
+            // Opened again without a close: its versions start over.
+            self.state.analysis.send(Job::Close(uri.clone()));
         }
         self.state.analysis.send(Job::Analyze(uri));
     }
