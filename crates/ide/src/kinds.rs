@@ -55,7 +55,8 @@ pub fn root_name(parse: &Parse) -> Option<String> {
 pub fn document_kind(parse: &Parse, path: &str) -> DocumentKind {
     match root_name(parse) {
         Some(root) if LIBVIRT_ROOTS.contains(&root.as_str()) => DocumentKind::Libvirt,
-        None if is_virsh_temp_file(path) => DocumentKind::Libvirt,
+        // No root element yet (a new file): offer libvirt's roots; nothing to validate anyway.
+        None => DocumentKind::Libvirt,
         _ if is_virsh_temp_file(path) => DocumentKind::Libvirt,
         _ => DocumentKind::OtherXml,
     }
@@ -75,6 +76,10 @@ mod tests {
         assert_eq!(k("<network/>", "net.xml"), DocumentKind::Libvirt);
         assert_eq!(k("<project/>", "/x/pom.xml"), DocumentKind::OtherXml);
         assert_eq!(k("", "/tmp/virshAb12Cd.xml"), DocumentKind::Libvirt);
+        assert_eq!(
+            k("<?xml version='1.0'?>\n<", "/srv/new.xml"),
+            DocumentKind::Libvirt
+        );
         assert_eq!(k("<dom", "/tmp/virshAb12Cd.xml"), DocumentKind::Libvirt);
         assert!(!is_virsh_temp_file("/tmp/virsh.xml"));
         assert!(!is_virsh_temp_file("/tmp/virshAb12Cd.txt"));

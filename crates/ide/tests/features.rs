@@ -320,3 +320,29 @@ fn unknown_attribute_can_be_removed() {
         .expect("removal offered");
     assert!(apply_edits(&text, &fix.edits).contains("<memballoon model='virtio'/>"));
 }
+
+#[test]
+fn a_new_file_offers_the_domain_root() {
+    let (text, offset) = cursor("<$0");
+    let parse = domxml_syntax::parse(&text);
+    assert_eq!(
+        domxml_ide::kinds::document_kind(&parse, "/srv/new.xml"),
+        DocumentKind::Libvirt
+    );
+    let items = completions(
+        &parse,
+        &text,
+        offset,
+        Some(model() as &dyn SchemaModel),
+        &CompletionOptions::default(),
+    );
+    let domain = items
+        .iter()
+        .find(|i| i.label == "domain")
+        .expect("domain offered");
+    assert!(
+        domain.insert.starts_with("domain type=\"$1\">"),
+        "{}",
+        domain.insert
+    );
+}
