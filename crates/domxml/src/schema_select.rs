@@ -265,7 +265,9 @@ impl SchemaModel for HostModel {
 
     fn validate(&self, document: &Document) -> Vec<SchemaProblem> {
         let mut problems = self.inner.validate(document);
-        let (Some(host), Some(cat)) = (&self.drift, builtin_catalogue()) else {
+        // The catalogue is compiled only when a problem may need reclassifying: with no drift
+        // label (same or newer libvirt) or no problem, it is not needed at all.
+        let Some(host) = &self.drift else {
             return problems;
         };
         let is_domain = document
@@ -275,6 +277,9 @@ impl SchemaModel for HostModel {
         if problems.is_empty() || !is_domain {
             return problems;
         }
+        let Some(cat) = builtin_catalogue() else {
+            return problems;
+        };
         let newer = domxml_schema::validate(cat, document);
         let mut unknown = Vec::new();
         for p in &mut problems {
