@@ -163,7 +163,12 @@ fn check_file(
     let diagnostics =
         domxml_ide::diagnostics::diagnostics(&parse, &text, kind, model, &Default::default());
     outcome.error = diagnostics.iter().any(|d| d.severity == Severity::Error);
-    let index = LineIndex::new(&text);
+    // Positions are only computed for diagnostics: most files have none, so no line index.
+    let index = if diagnostics.is_empty() {
+        LineIndex::new("")
+    } else {
+        LineIndex::new(&text)
+    };
     let written = match args.format {
         Format::Text => write_text(&mut outcome.stdout, file, &text, &index, &diagnostics),
         Format::Json => write_json(&mut outcome.stdout, file, &text, &index, &diagnostics),
