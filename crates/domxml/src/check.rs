@@ -4,14 +4,14 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, TryLockError};
 
 use clap::{Args, ValueEnum};
 use domxml_ide::{Diagnostic, Severity};
 use domxml_syntax::{LineIndex, PositionEncoding};
 
-use crate::check_schema::Schemas;
+use crate::check_schema::{Chosen, Schemas};
 
 #[derive(Args)]
 pub struct CheckArgs {
@@ -66,6 +66,10 @@ pub fn run(args: CheckArgs) -> ExitCode {
         .min(args.files.len())
         .max(1);
     let next = AtomicUsize::new(0);
+    // Files parsed while another worker holds the schema cache (compiling a schema, which
+    // takes as long as validating hundreds of files) wait here instead of blocking the worker:
+    // parsing the next files overlaps the compile, and every worker drains this queue at the end.
+    let waiting: Mutex<Vec<(usize, Prepared)>> = Mutex::new(Vec::new());
     let mut outcomes: Vec<(usize, FileOutcome)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
@@ -73,8 +77,41 @@ pub fn run(args: CheckArgs) -> ExitCode {
                     let mut done = Vec::new();
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(file) = args.files.get(i) else { break };
-                        done.push((i, check_file(file, &args, &schemas, &discovery)));
+                        if let Some(file) = args.files.get(i) {
+                            match prepare(file, &args) {
+                                Err(outcome) => done.push((i, outcome)),
+                                Ok(prepared) => match schemas.try_lock() {
+                                    Ok(mut cache) => {
+                                        let chosen = prepared.choose(&mut cache);
+                                        drop(cache);
+                                        done.push((
+                                            i,
+                                            finish(file, prepared, chosen, &args, &discovery),
+                                        ));
+                                    }
+                                    Err(TryLockError::WouldBlock) => {
+                                        if let Ok(mut w) = waiting.lock() {
+                                            w.push((i, prepared));
+                                        }
+                                    }
+                                    Err(TryLockError::Poisoned(_)) => {
+                                        done.push((
+                                            i,
+                                            finish(file, prepared, Ok(None), &args, &discovery),
+                                        ));
+                                    }
+                                },
+                            }
+                            continue;
+                        }
+                        let item = waiting.lock().ok().and_then(|mut w| w.pop());
+                        let Some((i, prepared)) = item else { break };
+                        let chosen = match schemas.lock() {
+                            Ok(mut cache) => prepared.choose(&mut cache),
+                            Err(_) => Ok(None),
+                        };
+                        let file = &args.files[i];
+                        done.push((i, finish(file, prepared, chosen, &args, &discovery)));
                     }
                     done
                 })
@@ -107,12 +144,26 @@ pub fn run(args: CheckArgs) -> ExitCode {
     }
 }
 
-fn check_file(
-    file: &Path,
-    args: &CheckArgs,
-    schemas: &Mutex<Schemas>,
-    discovery: &domxml_schema::discovery::Discovery,
-) -> FileOutcome {
+/// A file read and parsed, waiting for its schema.
+struct Prepared {
+    text: String,
+    parse: domxml_syntax::Parse,
+    /// The root element's name; `None` with `--syntax-only` (no schema is looked up).
+    root: Option<Option<String>>,
+}
+
+impl Prepared {
+    /// The schema for this file from the run's cache (compiled on first use).
+    fn choose(&self, schemas: &mut Schemas) -> Result<Option<Chosen>, String> {
+        match &self.root {
+            None => Ok(None),
+            Some(root) => schemas.for_root(root.as_deref()),
+        }
+    }
+}
+
+/// Reads and parses `file`; an outcome already when it cannot be read.
+fn prepare(file: &Path, args: &CheckArgs) -> Result<Prepared, FileOutcome> {
     let mut outcome = FileOutcome::default();
     let text = match std::fs::read(file) {
         Ok(bytes) => match String::from_utf8(bytes) {
@@ -124,33 +175,38 @@ fn check_file(
                     e.utf8_error().valid_up_to()
                 );
                 outcome.io_error = true;
-                return outcome;
+                return Err(outcome);
             }
         },
         Err(e) => {
             outcome.stderr = format!("{}: error: cannot read: {e}\n", file.display());
             outcome.io_error = true;
-            return outcome;
+            return Err(outcome);
         }
     };
     let parse = domxml_syntax::parse(&text);
+    let root = (!args.syntax_only).then(|| domxml_ide::kinds::root_name(&parse));
+    Ok(Prepared { text, parse, root })
+}
+
+/// Validates a parsed file with its schema (`chosen`) and formats its diagnostics.
+fn finish(
+    file: &Path,
+    prepared: Prepared,
+    chosen: Result<Option<Chosen>, String>,
+    args: &CheckArgs,
+    discovery: &domxml_schema::discovery::Discovery,
+) -> FileOutcome {
+    let mut outcome = FileOutcome::default();
+    let Prepared { text, parse, .. } = prepared;
     // The same computation as the language server's (one path for both).
     let mut kind = domxml_ide::kinds::document_kind(&parse, &file.to_string_lossy());
-    let chosen = if args.syntax_only {
-        None
-    } else {
-        let root = domxml_ide::kinds::root_name(&parse);
-        let chosen = match schemas.lock() {
-            Ok(mut schemas) => schemas.for_root(root.as_deref()),
-            Err(_) => Ok(None),
-        };
-        match chosen {
-            Ok(chosen) => chosen,
-            Err(message) => {
-                outcome.stderr = format!("error: {message}\n");
-                outcome.io_error = true;
-                None
-            }
+    let chosen = match chosen {
+        Ok(chosen) => chosen,
+        Err(message) => {
+            outcome.stderr = format!("error: {message}\n");
+            outcome.io_error = true;
+            None
         }
     };
     if chosen.as_ref().is_some_and(|c| c.explicit) {
