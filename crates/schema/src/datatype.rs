@@ -207,7 +207,7 @@ pub fn collapse(s: &str) -> String {
 /// A `<param>` of a `<data>`.
 #[derive(Debug, Clone)]
 pub enum Facet {
-    Pattern { source: String, regex: regex::Regex },
+    Pattern { source: String, regex: LazyRegex },
     Length(usize),
     MinLength(usize),
     MaxLength(usize),
@@ -215,6 +215,33 @@ pub enum Facet {
     MaxInclusive(Number),
     MinExclusive(Number),
     MaxExclusive(Number),
+}
+
+/// A translated pattern facet, compiled by the `regex` crate on its first use: a schema has
+/// a hundred patterns, building their automata was a tenth of compiling libvirt's schema, and
+/// most documents only meet a few of them.
+#[derive(Debug, Clone)]
+pub struct LazyRegex {
+    translated: String,
+    regex: std::sync::OnceLock<Option<regex::Regex>>,
+}
+
+impl LazyRegex {
+    fn new(translated: String) -> LazyRegex {
+        LazyRegex {
+            translated,
+            regex: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Whether `value` matches. A translation the `regex` crate cannot build (beyond its size
+    /// limit) constrains nothing rather than rejecting every value.
+    pub fn is_match(&self, value: &str) -> bool {
+        self.regex
+            .get_or_init(|| crate::xsd_regex::build(&self.translated).ok())
+            .as_ref()
+            .is_none_or(|r| r.is_match(value))
+    }
 }
 
 /// A number used by the bound facets.
@@ -270,7 +297,7 @@ impl Datatype {
     pub fn add_param(&mut self, name: &str, value: &str) -> Result<(), String> {
         let facet = match name {
             "pattern" => {
-                let regex = crate::xsd_regex::compile(value).map_err(|e| {
+                let translated = crate::xsd_regex::translate(value).map_err(|e| {
                     format!(
                         "pattern '{value}' cannot be used: {} (at char {})",
                         e.message, e.offset
@@ -278,7 +305,7 @@ impl Datatype {
                 })?;
                 Facet::Pattern {
                     source: value.to_owned(),
-                    regex,
+                    regex: LazyRegex::new(translated),
                 }
             }
             "length" | "minLength" | "maxLength" => {

@@ -30,8 +30,12 @@ pub fn translate(pattern: &str) -> Result<String, RegexError> {
 
 /// Translates and compiles `pattern`.
 pub fn compile(pattern: &str) -> Result<regex::Regex, RegexError> {
-    let translated = translate(pattern)?;
-    regex::RegexBuilder::new(&translated)
+    build(&translate(pattern)?)
+}
+
+/// Compiles a pattern `translate` produced.
+pub fn build(translated: &str) -> Result<regex::Regex, RegexError> {
+    regex::RegexBuilder::new(translated)
         .size_limit(1 << 24)
         .build()
         .map_err(|e| RegexError {
