@@ -305,6 +305,12 @@ fn replace_in_tree(node: &SyntaxNode, replacement: rowan::GreenNode) -> rowan::G
 /// `green` with the children in `range` replaced by `new`, built in one pass: rowan's
 /// `splice_children` first copies all children into a `Vec`, which matters for elements with
 /// thousands of children (`<devices>`).
+///
+/// This is the floor of every edit below such an element: rowan's children are a flat array of
+/// `Arc`s, so the new parent costs an atomic increment per child now and a decrement when it is
+/// dropped (for the bench's 17,203 children of `<devices>`, a bare copy and drop is 0.84M
+/// instructions, ~0.13 ms). Doing better needs a bounded fan-out (a different tree shape) or
+/// persistent children arrays in the green tree (a rowan fork).
 fn splice_children(
     green: &rowan::GreenNodeData,
     range: std::ops::Range<usize>,
