@@ -370,3 +370,26 @@ async def test_close_and_reopen_with_a_lower_version(client, domain_xml):
     open_doc(client, URI, text, version=1)
     diags = await wait_for_version(client, URI, 1)
     assert [d.code for d in diags] == ["invalid-value"]
+
+
+LIBVIRT_SCHEMAS = __import__("pathlib").Path(__file__).resolve().parents[3] / "shared" / "libvirt-11.3.0" / "schemas"
+
+
+async def test_schema_directory_validates_each_kind_with_its_own_file(client):
+    import pytest  # noqa: PLC0415
+
+    if not LIBVIRT_SCHEMAS.is_dir():
+        pytest.skip(f"SKIPPED: {LIBVIRT_SCHEMAS} not found")
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"domxml": {"schema": {"path": str(LIBVIRT_SCHEMAS)}}})
+    )
+    await asyncio.sleep(0.3)
+    good = "<network>\n  <name>lab</name>\n  <bridge name='virbr1'/>\n  <forward mode='nat'/>\n</network>\n"
+    open_doc(client, "file:///srv/nets/lab.xml", good)
+    assert await wait_for_version(client, "file:///srv/nets/lab.xml", 1) == []
+    # network.rng, not domain.rng, judges it: <forward mode> has its own value set there.
+    bad = good.replace("mode='nat'", "mode='natt'")
+    open_doc(client, "file:///srv/nets/bad.xml", bad)
+    diags = await wait_for_version(client, "file:///srv/nets/bad.xml", 1)
+    assert [d.code for d in diags] == ["invalid-value"], diags
+    assert "nat" in diags[0].message

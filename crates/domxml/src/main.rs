@@ -3,6 +3,7 @@
 mod check;
 mod check_schema;
 mod lsp;
+mod schema_by_root;
 mod schema_select;
 
 use std::process::ExitCode;

@@ -177,6 +177,29 @@ pub fn server_configured(path: &str) -> Result<Arc<dyn SchemaModel>, String> {
 }
 
 fn server_model(d: &Discovery) -> Option<Result<Arc<dyn SchemaModel>, String>> {
+    let model = entry_model(d)?;
+    let SchemaChoice::Dir(dir) = &d.choice else {
+        return Some(model);
+    };
+    // A directory serves every libvirt kind, each with the file its root selects.
+    let for_file = d.clone();
+    Some(model.map(|domain| {
+        Arc::new(crate::schema_by_root::ByRoot::new(
+            dir.clone(),
+            domain,
+            move |file| {
+                let d = Discovery {
+                    choice: SchemaChoice::File(file),
+                    ..for_file.clone()
+                };
+                entry_model(&d).and_then(Result::ok)
+            },
+        )) as Arc<dyn SchemaModel>
+    }))
+}
+
+/// The model of the discovered entry file (`domain.rng` for a directory).
+fn entry_model(d: &Discovery) -> Option<Result<Arc<dyn SchemaModel>, String>> {
     let entry = match &d.choice {
         SchemaChoice::Builtin => return None,
         SchemaChoice::Dir(dir) => dir.join("domain.rng"),
