@@ -58,6 +58,8 @@ impl MatchSet {
 pub(crate) struct SessionState {
     local: Option<Arena>,
     names: FxHashMap<Box<str>, NameKey>,
+    /// Names without a namespace (nearly all of a libvirt document), by local name alone.
+    plain_names: FxHashMap<Box<str>, NameKey>,
     name_strings: Vec<(Box<str>, Box<str>)>,
     key_buf: String,
     open: FxHashMap<(Pat, NameKey), Pat>,
@@ -156,6 +158,15 @@ impl<'c> Session<'c> {
     }
 
     pub fn name_key(&mut self, ns: &str, local: &str) -> NameKey {
+        if ns.is_empty() {
+            if let Some(k) = self.st.plain_names.get(local) {
+                return *k;
+            }
+            let k = NameKey(self.st.name_strings.len() as u32);
+            self.st.name_strings.push(("".into(), local.into()));
+            self.st.plain_names.insert(local.into(), k);
+            return k;
+        }
         let buf = &mut self.st.key_buf;
         buf.clear();
         buf.push_str(ns);

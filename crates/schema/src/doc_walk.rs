@@ -28,21 +28,22 @@ impl<'g> GElem<'g> {
     }
 }
 
-fn kind(raw: u16) -> Option<SyntaxKind> {
-    const KINDS: &[SyntaxKind] = &[
-        SyntaxKind::WHITESPACE,
-        SyntaxKind::TEXT,
-        SyntaxKind::ENTITY_REF,
-        SyntaxKind::CHAR_REF,
-        SyntaxKind::CDATA,
-        SyntaxKind::NAME,
-        SyntaxKind::ATTR_VALUE,
-        SyntaxKind::ELEMENT,
-        SyntaxKind::START_TAG,
-        SyntaxKind::EMPTY_ELEM_TAG,
-        SyntaxKind::ATTRIBUTE,
-    ];
-    KINDS.iter().copied().find(|k| *k as u16 == raw)
+// Raw kinds of the green tree, compared as integers (a child's kind is read for every token).
+const WHITESPACE: u16 = SyntaxKind::WHITESPACE as u16;
+const TEXT: u16 = SyntaxKind::TEXT as u16;
+const ENTITY_REF: u16 = SyntaxKind::ENTITY_REF as u16;
+const CHAR_REF: u16 = SyntaxKind::CHAR_REF as u16;
+const CDATA: u16 = SyntaxKind::CDATA as u16;
+const NAME: u16 = SyntaxKind::NAME as u16;
+const ATTR_VALUE: u16 = SyntaxKind::ATTR_VALUE as u16;
+const ELEMENT: u16 = SyntaxKind::ELEMENT as u16;
+const START_TAG: u16 = SyntaxKind::START_TAG as u16;
+const EMPTY_ELEM_TAG: u16 = SyntaxKind::EMPTY_ELEM_TAG as u16;
+const ATTRIBUTE: u16 = SyntaxKind::ATTRIBUTE as u16;
+
+/// Character data kinds (`ast::is_text_kind`).
+fn is_text(raw: u16) -> bool {
+    matches!(raw, WHITESPACE | TEXT | ENTITY_REF | CHAR_REF | CDATA)
 }
 
 /// An element or attribute name as written (`qemu:commandline`).
@@ -134,6 +135,20 @@ pub(crate) struct Parts<'g> {
     pub items: Vec<Item<'g>>,
 }
 
+/// A run of character data tokens among an element's children, not yet turned into an item:
+/// the common single token is borrowed, anything else is decoded from the green tree.
+struct Run<'g> {
+    /// Index (among the element's children) of the first and last token of the run.
+    first: usize,
+    last: usize,
+    start: TextSize,
+    end: TextSize,
+    /// The first token's kind and text.
+    kind: u16,
+    text: &'g str,
+    blank: bool,
+}
+
 /// Reads the start tag (name and attributes) of `e` and, when `content`, its content.
 pub(crate) fn parts_of(e: GElem<'_>, content: bool) -> Parts<'_> {
     let mut parts = Parts {
@@ -141,23 +156,23 @@ pub(crate) fn parts_of(e: GElem<'_>, content: bool) -> Parts<'_> {
         attrs: Vec::new(),
         items: Vec::new(),
     };
-    let mut run: Vec<(SyntaxKind, &str, TextSize)> = Vec::new();
+    let mut run: Option<Run<'_>> = None;
     let mut seen_tag = false;
     let mut offset = e.start;
-    for child in e.green.children() {
+    for (i, child) in e.green.children().enumerate() {
         let len = child.text_len();
-        let k = kind(child.kind().0);
+        let raw = child.kind().0;
         if let Some(node) = child.as_node() {
-            match k {
-                Some(SyntaxKind::START_TAG | SyntaxKind::EMPTY_ELEM_TAG) if !seen_tag => {
+            match raw {
+                START_TAG | EMPTY_ELEM_TAG if !seen_tag => {
                     seen_tag = true;
                     read_tag(node, offset, &mut parts);
                     if !content {
                         return parts;
                     }
                 }
-                Some(SyntaxKind::ELEMENT) if content => {
-                    flush(&mut run, &mut parts.items);
+                ELEMENT if content => {
+                    flush(e, run.take(), &mut parts.items);
                     parts.items.push(Item::Element(GElem {
                         green: node,
                         start: offset,
@@ -165,15 +180,33 @@ pub(crate) fn parts_of(e: GElem<'_>, content: bool) -> Parts<'_> {
                 }
                 _ => {}
             }
-        } else if let (Some(token), Some(k)) = (child.as_token(), k)
+        } else if let Some(token) = child.as_token()
             && content
-            && ast::is_text_kind(k)
+            && is_text(raw)
         {
-            run.push((k, token.text(), offset));
+            let end = offset + len;
+            match &mut run {
+                Some(r) => {
+                    r.last = i;
+                    r.end = end;
+                    r.blank &= raw == WHITESPACE;
+                }
+                None => {
+                    run = Some(Run {
+                        first: i,
+                        last: i,
+                        start: offset,
+                        end,
+                        kind: raw,
+                        text: token.text(),
+                        blank: raw == WHITESPACE,
+                    })
+                }
+            }
         }
         offset += len;
     }
-    flush(&mut run, &mut parts.items);
+    flush(e, run, &mut parts.items);
     parts
 }
 
@@ -181,30 +214,28 @@ fn read_tag<'g>(tag: &'g GreenNodeData, start: TextSize, parts: &mut Parts<'g>) 
     let mut offset = start;
     for child in tag.children() {
         let len = child.text_len();
-        match (kind(child.kind().0), child.as_node(), child.as_token()) {
-            (Some(SyntaxKind::NAME), _, Some(t)) if parts.name.is_none() => {
+        match (child.kind().0, child.as_node(), child.as_token()) {
+            (NAME, _, Some(t)) if parts.name.is_none() => {
                 parts.name = Some(Name {
                     text: t.text(),
                     start: offset,
                 });
             }
-            (Some(SyntaxKind::ATTRIBUTE), Some(attr), _) => {
+            (ATTRIBUTE, Some(attr), _) => {
                 let mut name = None;
                 let mut value = None;
                 let mut at = offset;
                 for piece in attr.children() {
                     let plen = piece.text_len();
                     if let Some(t) = piece.as_token() {
-                        match kind(piece.kind().0) {
-                            Some(SyntaxKind::NAME) if name.is_none() => {
+                        match piece.kind().0 {
+                            NAME if name.is_none() => {
                                 name = Some(Name {
                                     text: t.text(),
                                     start: at,
                                 })
                             }
-                            Some(SyntaxKind::ATTR_VALUE) if value.is_none() => {
-                                value = Some((t.text(), at))
-                            }
+                            ATTR_VALUE if value.is_none() => value = Some((t.text(), at)),
                             _ => {}
                         }
                     }
@@ -229,34 +260,47 @@ pub(crate) fn attribute_pairs(e: &ast::Element) -> Vec<(String, String)> {
         .collect()
 }
 
-fn flush<'g>(run: &mut Vec<(SyntaxKind, &'g str, TextSize)>, out: &mut Vec<Item<'g>>) {
-    let (Some(first), Some(last)) = (run.first(), run.last()) else {
+fn flush<'g>(e: GElem<'g>, run: Option<Run<'g>>, out: &mut Vec<Item<'g>>) {
+    let Some(run) = run else {
         return;
     };
-    let range = TextRange::new(first.2, last.2 + TextSize::of(last.1));
-    let blank = run.iter().all(|(k, ..)| *k == SyntaxKind::WHITESPACE);
-    let text = match run.as_slice() {
-        [(SyntaxKind::WHITESPACE | SyntaxKind::TEXT, text, _)] if !text.contains('&') => {
-            Cow::Borrowed(*text)
-        }
-        _ => Cow::Owned(decode_run(run)),
+    let range = TextRange::new(run.start, run.end);
+    let text = if run.first == run.last
+        && matches!(run.kind, WHITESPACE | TEXT)
+        && !run.text.contains('&')
+    {
+        Cow::Borrowed(run.text)
+    } else {
+        Cow::Owned(decode_run(e, &run))
     };
-    out.push(Item::Text { range, blank, text });
-    run.clear();
+    out.push(Item::Text {
+        range,
+        blank: run.blank,
+        text,
+    });
 }
 
-fn decode_run(run: &[(SyntaxKind, &str, TextSize)]) -> String {
+/// The decoded text of a run: its character data tokens (comments and PIs between them skipped).
+fn decode_run(e: GElem<'_>, run: &Run<'_>) -> String {
     let mut s = String::new();
-    for (k, text, _) in run {
-        match k {
-            SyntaxKind::CDATA => {
+    let tokens = e
+        .green
+        .children()
+        .skip(run.first)
+        .take(run.last + 1 - run.first);
+    for child in tokens {
+        let (Some(token), raw) = (child.as_token(), child.kind().0) else {
+            continue;
+        };
+        let text = token.text();
+        match raw {
+            CDATA => {
                 let body = text.strip_prefix("<![CDATA[").unwrap_or(text);
                 s.push_str(body.strip_suffix("]]>").unwrap_or(body));
             }
-            SyntaxKind::ENTITY_REF | SyntaxKind::CHAR_REF | SyntaxKind::TEXT => {
-                s.push_str(&decode(text))
-            }
-            _ => s.push_str(text),
+            ENTITY_REF | CHAR_REF | TEXT => s.push_str(&decode(text)),
+            WHITESPACE => s.push_str(text),
+            _ => {}
         }
     }
     s

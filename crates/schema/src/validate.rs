@@ -141,12 +141,12 @@ const MAX_DEPTH: usize = 256;
 /// Where an element stands: its parent (none for the root) and the siblings before it.
 #[derive(Clone, Copy)]
 struct Place<'p, 'g> {
-    parent: Option<&'p Parent>,
+    parent: Option<&'p Parent<'p>>,
     prev: &'p [Item<'g>],
 }
 
-struct Parent {
-    name: String,
+struct Parent<'n> {
+    name: &'n str,
     /// The parent's content pattern right after its start tag: every child it can ever have.
     content: Pat,
 }
@@ -220,6 +220,9 @@ impl Walk<'_, '_> {
     }
 
     fn resolve_element_name(&mut self, name: &Name) -> NameKey {
+        if let Some(ns) = self.ns.resolve(name.prefix()) {
+            return self.s.name_key(ns, name.local());
+        }
         let ns = match self.ns.resolve(name.prefix()) {
             Some(ns) => ns.to_owned(),
             None => {
@@ -261,7 +264,7 @@ impl Walk<'_, '_> {
                 state = self.s.start_tag_close_forgiving(after_attrs);
             }
             let me = Parent {
-                name: name.text().to_owned(),
+                name: name.text(),
                 content,
             };
             state = self.content(state, &parts.items, name, &me);
@@ -278,7 +281,7 @@ impl Walk<'_, '_> {
             state = self.s.start_tag_close_forgiving(after_attrs);
         }
         let me = Parent {
-            name: name.text().to_owned(),
+            name: name.text(),
             content: content_start,
         };
         state = self.content(state, &parts.items, name, &me);
