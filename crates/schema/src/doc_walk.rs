@@ -151,10 +151,17 @@ struct Run<'g> {
 
 /// Reads the start tag (name and attributes) of `e` and, when `content`, its content.
 pub(crate) fn parts_of(e: GElem<'_>, content: bool) -> Parts<'_> {
+    // At most one item per child but the tags (whitespace between child elements included):
+    // one allocation instead of a growing vector.
+    let items = if content {
+        Vec::with_capacity(e.green.children().len().saturating_sub(2))
+    } else {
+        Vec::new()
+    };
     let mut parts = Parts {
         name: None,
         attrs: Vec::new(),
-        items: Vec::new(),
+        items,
     };
     let mut run: Option<Run<'_>> = None;
     let mut seen_tag = false;
