@@ -82,12 +82,9 @@ pub fn run(args: CheckArgs) -> ExitCode {
                                 Err(outcome) => done.push((i, outcome)),
                                 Ok(prepared) => match schemas.try_lock() {
                                     Ok(mut cache) => {
-                                        let chosen = prepared.choose(&mut cache);
+                                        let chosen = prepared.choose(&mut cache, &discovery);
                                         drop(cache);
-                                        done.push((
-                                            i,
-                                            finish(file, prepared, chosen, &args, &discovery),
-                                        ));
+                                        done.push((i, finish(file, prepared, chosen, &args)));
                                     }
                                     Err(TryLockError::WouldBlock) => {
                                         if let Ok(mut w) = waiting.lock() {
@@ -95,10 +92,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
                                         }
                                     }
                                     Err(TryLockError::Poisoned(_)) => {
-                                        done.push((
-                                            i,
-                                            finish(file, prepared, Ok(None), &args, &discovery),
-                                        ));
+                                        done.push((i, finish(file, prepared, Ok(None), &args)));
                                     }
                                 },
                             }
@@ -107,11 +101,11 @@ pub fn run(args: CheckArgs) -> ExitCode {
                         let item = waiting.lock().ok().and_then(|mut w| w.pop());
                         let Some((i, prepared)) = item else { break };
                         let chosen = match schemas.lock() {
-                            Ok(mut cache) => prepared.choose(&mut cache),
+                            Ok(mut cache) => prepared.choose(&mut cache, &discovery),
                             Err(_) => Ok(None),
                         };
                         let file = &args.files[i];
-                        done.push((i, finish(file, prepared, chosen, &args, &discovery)));
+                        done.push((i, finish(file, prepared, chosen, &args)));
                     }
                     done
                 })
@@ -168,10 +162,15 @@ struct Prepared {
 
 impl Prepared {
     /// The schema for this file from the run's cache (compiled on first use).
-    fn choose(&self, schemas: &mut Schemas) -> Result<Option<Chosen>, String> {
+    fn choose(
+        &self,
+        schemas: &mut Schemas,
+        discovery: &domxml_schema::discovery::Discovery,
+    ) -> Result<Option<Chosen>, String> {
         match &self.root {
             None => Ok(None),
-            Some(root) => schemas.for_root(root.as_deref()),
+            // Host or given libvirt schemas: version drift and the catalogue's documentation.
+            Some(root) => schemas.for_root_host(root.as_deref(), discovery),
         }
     }
 }
@@ -209,7 +208,6 @@ fn finish(
     prepared: Prepared,
     chosen: Result<Option<Chosen>, String>,
     args: &CheckArgs,
-    discovery: &domxml_schema::discovery::Discovery,
 ) -> FileOutcome {
     let mut outcome = FileOutcome::default();
     let Prepared { text, parse, .. } = prepared;
@@ -227,8 +225,7 @@ fn finish(
         // A schema named on the command line applies whatever the document looks like.
         kind = domxml_ide::kinds::DocumentKind::Libvirt;
     }
-    // Host or given libvirt schemas: version drift and the catalogue's documentation.
-    let model = chosen.map(|c| crate::schema_select::host_model(c.model, discovery));
+    let model = chosen.map(|c| c.model);
     let model = model.as_deref();
     let diagnostics =
         domxml_ide::diagnostics::diagnostics(&parse, &text, kind, model, &Default::default());

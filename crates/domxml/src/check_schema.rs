@@ -61,6 +61,8 @@ pub fn schema_file_for_root(root: &str) -> Option<&'static str> {
 pub struct Schemas {
     arg: SchemaArg,
     compiled: HashMap<PathBuf, Option<Arc<dyn SchemaModel>>>,
+    /// Compiled models wrapped for drift and documentation (`host_model`), made once each.
+    hosts: Vec<(Arc<dyn SchemaModel>, Arc<dyn SchemaModel>)>,
 }
 
 /// A schema to validate one document with.
@@ -75,7 +77,35 @@ impl Schemas {
         Schemas {
             arg,
             compiled: HashMap::new(),
+            hosts: Vec::new(),
         }
+    }
+
+    /// `for_root`, the model wrapped by `schema_select::host_model` for `discovery`.
+    pub fn for_root_host(
+        &mut self,
+        root: Option<&str>,
+        discovery: &domxml_schema::discovery::Discovery,
+    ) -> Result<Option<Chosen>, String> {
+        let Some(chosen) = self.for_root(root)? else {
+            return Ok(None);
+        };
+        let model = match self
+            .hosts
+            .iter()
+            .find(|(m, _)| Arc::ptr_eq(m, &chosen.model))
+        {
+            Some((_, host)) => host.clone(),
+            None => {
+                let host = crate::schema_select::host_model(chosen.model.clone(), discovery);
+                self.hosts.push((chosen.model, host.clone()));
+                host
+            }
+        };
+        Ok(Some(Chosen {
+            model,
+            explicit: chosen.explicit,
+        }))
     }
 
     /// The schema for a document whose root element is `root`. `Ok(None)`: no schema applies
