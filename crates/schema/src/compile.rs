@@ -440,7 +440,7 @@ impl Compiler<'_> {
         let mut seen = 0;
         for child in &e.children {
             let XChild::Elem(child) = child else { continue };
-            if child.ns == ANNOTATIONS_NS && child.local == "documentation" {
+            if *child.ns == *ANNOTATIONS_NS && child.local == "documentation" {
                 if let Some(v) = last_value.take() {
                     let doc = crate::docs::clean(&child.text());
                     if let Some(def) = self.cat.values.get_mut(v.0 as usize) {
@@ -449,7 +449,7 @@ impl Compiler<'_> {
                 }
                 continue;
             }
-            if child.ns != RNG_NS {
+            if *child.ns != *RNG_NS {
                 continue;
             }
             seen += 1;
@@ -484,7 +484,7 @@ impl Compiler<'_> {
     }
 
     fn pattern(&mut self, e: &Rc<XElem>, ctx: &Ctx) -> Pat {
-        if e.ns != RNG_NS {
+        if *e.ns != *RNG_NS {
             return Pat::EMPTY;
         }
         let ctx = self.enter(e, ctx);

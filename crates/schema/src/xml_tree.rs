@@ -5,6 +5,7 @@
 use std::rc::Rc;
 
 use crate::doc_walk::{GElem, Item, parts_of};
+use crate::validate::is_xmlns;
 
 pub const RNG_NS: &str = "http://relaxng.org/ns/structure/1.0";
 pub const ANNOTATIONS_NS: &str = "http://relaxng.org/ns/compatibility/annotations/1.0";
@@ -12,14 +13,15 @@ pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 
 #[derive(Debug)]
 pub struct XElem {
-    pub ns: String,
+    /// Shared with the declaration in scope (no copy of the namespace per element).
+    pub ns: Rc<str>,
     pub local: String,
     pub attrs: Vec<XAttr>,
     pub children: Vec<XChild>,
     /// 1-based line of the start tag.
     pub line: u32,
     /// Namespace declarations in scope (prefix, uri), innermost last; "" prefix = default.
-    pub scope: Rc<Vec<(String, String)>>,
+    pub scope: Rc<Vec<(String, Rc<str>)>>,
 }
 
 #[derive(Debug)]
@@ -37,7 +39,7 @@ pub enum XChild {
 
 impl XElem {
     pub fn is_rng(&self, local: &str) -> bool {
-        self.ns == RNG_NS && self.local == local
+        *self.ns == *RNG_NS && self.local == local
     }
 
     /// An unqualified attribute.
@@ -58,7 +60,7 @@ impl XElem {
     /// RELAX NG child elements (annotations and foreign elements skipped).
     pub fn rng_children(&self) -> impl Iterator<Item = &Rc<XElem>> {
         self.children.iter().filter_map(|c| match c {
-            XChild::Elem(e) if e.ns == RNG_NS => Some(e),
+            XChild::Elem(e) if *e.ns == *RNG_NS => Some(e),
             _ => None,
         })
     }
@@ -83,13 +85,13 @@ impl XElem {
             .iter()
             .rev()
             .find(|(p, _)| p == prefix)
-            .map(|(_, u)| u.as_str())
+            .map(|(_, u)| &**u)
     }
 
     /// The first `a:documentation` child, trimmed.
     pub fn documentation(&self) -> Option<String> {
         self.children.iter().find_map(|c| match c {
-            XChild::Elem(e) if e.ns == ANNOTATIONS_NS && e.local == "documentation" => {
+            XChild::Elem(e) if *e.ns == *ANNOTATIONS_NS && e.local == "documentation" => {
                 Some(crate::docs::clean(&e.text()))
             }
             _ => None,
@@ -133,29 +135,24 @@ fn line_of(text: &str, offset: usize) -> u32 {
 
 fn convert(
     elem: GElem<'_>,
-    parent_scope: &Rc<Vec<(String, String)>>,
+    parent_scope: &Rc<Vec<(String, Rc<str>)>>,
     lines: &LineStarts,
 ) -> Result<Rc<XElem>, (u32, String)> {
     let parts = parts_of(elem, true);
     let name = parts.name.ok_or((1, "element without a name".to_owned()))?;
     let line = lines.line(u32::from(name.range().start()) as usize);
     let mut scope = parent_scope.clone();
-    let mut raw_attrs = Vec::new();
     for attr in &parts.attrs {
-        let an = attr.name;
-        let value = attr.text().into_owned();
-        let qname = an.text();
+        let qname = attr.name.text();
         if qname == "xmlns" {
-            Rc::make_mut(&mut scope).push((String::new(), value));
+            Rc::make_mut(&mut scope).push((String::new(), Rc::from(&*attr.text())));
         } else if let Some(p) = qname.strip_prefix("xmlns:") {
-            Rc::make_mut(&mut scope).push((p.to_owned(), value));
-        } else {
-            raw_attrs.push((an.prefix().map(str::to_owned), an.local().to_owned(), value));
+            Rc::make_mut(&mut scope).push((p.to_owned(), Rc::from(&*attr.text())));
         }
     }
-    let lookup = |prefix: &str| -> Option<String> {
+    let lookup = |prefix: &str| -> Option<Rc<str>> {
         if prefix == "xml" {
-            return Some(XML_NS.to_owned());
+            return Some(Rc::from(XML_NS));
         }
         scope
             .iter()
@@ -165,15 +162,25 @@ fn convert(
     };
     let ns = match name.prefix() {
         Some(p) => lookup(p).ok_or((line, format!("undeclared namespace prefix '{p}'")))?,
-        None => lookup("").unwrap_or_default(),
+        None => lookup("").unwrap_or_else(|| Rc::from("")),
     };
-    let mut attrs = Vec::with_capacity(raw_attrs.len());
-    for (prefix, local, value) in raw_attrs {
-        let ns = match prefix {
-            Some(p) => lookup(&p).ok_or((line, format!("undeclared namespace prefix '{p}'")))?,
+    let mut attrs = Vec::with_capacity(parts.attrs.len());
+    for attr in &parts.attrs {
+        let an = attr.name;
+        if is_xmlns(an.text()) {
+            continue;
+        }
+        let ns = match an.prefix() {
+            Some(p) => lookup(p)
+                .ok_or((line, format!("undeclared namespace prefix '{p}'")))?
+                .to_string(),
             None => String::new(),
         };
-        attrs.push(XAttr { ns, local, value });
+        attrs.push(XAttr {
+            ns,
+            local: an.local().to_owned(),
+            value: attr.text().into_owned(),
+        });
     }
     // Whitespace next to child elements means nothing in a schema (RELAX NG 4.2); text of
     // elements without children (value, param, name, documentation) is kept whole.
