@@ -220,6 +220,20 @@ impl<'c> Session<'c> {
         if let Some(r) = self.st.open.get(&(pat, name)) {
             return *r;
         }
+        // Leaves that cannot open the element are answered without a memo entry: a miss on
+        // a big choice then inserts entries for its branches only, not for each of its leaves.
+        match self.node(pat) {
+            Node::Element(id) if !self.matches(self.cat.element(id).name, name) => {
+                return Pat::NOT_ALLOWED;
+            }
+            Node::Element(_)
+            | Node::Choice(..)
+            | Node::Interleave(..)
+            | Node::OneOrMore(_)
+            | Node::Group(..)
+            | Node::After(..) => {}
+            _ => return Pat::NOT_ALLOWED,
+        }
         let r = match self.node(pat) {
             Node::Element(id) => {
                 let def = self.cat.element(id);
