@@ -149,18 +149,66 @@ struct Run<'g> {
     blank: bool,
 }
 
+/// Emptied `Parts` vectors kept for the next element: a walk reads every element of a document
+/// and would otherwise allocate two vectors for each.
+#[derive(Default)]
+pub(crate) struct PartsPool {
+    free: Vec<(Vec<Attr<'static>>, Vec<Item<'static>>)>,
+}
+
+/// Empty vectors of another lifetime reusing the allocations of `attrs` and `items` (the
+/// standard library collects a mapped `vec::IntoIter` in place when the layouts agree).
+fn recycle<'b>(
+    mut attrs: Vec<Attr<'_>>,
+    mut items: Vec<Item<'_>>,
+) -> (Vec<Attr<'b>>, Vec<Item<'b>>) {
+    attrs.clear();
+    items.clear();
+    (
+        attrs
+            .into_iter()
+            .map(|_| -> Attr<'b> { unreachable!("the vector is empty") })
+            .collect(),
+        items
+            .into_iter()
+            .map(|_| -> Item<'b> { unreachable!("the vector is empty") })
+            .collect(),
+    )
+}
+
+impl PartsPool {
+    /// `parts_of`, with vectors from the pool.
+    pub fn parts_of<'g>(&mut self, e: GElem<'g>, content: bool) -> Parts<'g> {
+        let (attrs, items) = self.free.pop().unwrap_or_default();
+        let (attrs, items) = recycle(attrs, items);
+        read_parts(e, content, attrs, items)
+    }
+
+    /// Gives `parts`' vectors back for the next element.
+    pub fn put(&mut self, parts: Parts<'_>) {
+        self.free.push(recycle(parts.attrs, parts.items));
+    }
+}
+
 /// Reads the start tag (name and attributes) of `e` and, when `content`, its content.
 pub(crate) fn parts_of(e: GElem<'_>, content: bool) -> Parts<'_> {
-    // At most one item per child but the tags (whitespace between child elements included):
-    // one allocation instead of a growing vector.
-    let items = if content {
-        Vec::with_capacity(e.green.children().len().saturating_sub(2))
-    } else {
-        Vec::new()
-    };
+    read_parts(e, content, Vec::new(), Vec::new())
+}
+
+fn read_parts<'g>(
+    e: GElem<'g>,
+    content: bool,
+    attrs: Vec<Attr<'g>>,
+    mut items: Vec<Item<'g>>,
+) -> Parts<'g> {
+    if content {
+        // At most one item per child but the tags (whitespace between child elements
+        // included): one allocation instead of a growing vector.
+        items.reserve(e.green.children().len().saturating_sub(2));
+    }
     let mut parts = Parts {
         name: None,
-        attrs: Vec::new(),
+        attrs,
         items,
     };
     let mut run: Option<Run<'_>> = None;

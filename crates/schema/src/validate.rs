@@ -7,7 +7,7 @@ use domxml_syntax::{TextRange, ast};
 use crate::catalogue::Catalogue;
 use crate::derive::{NameKey, Session, is_whitespace};
 use crate::diagnostic::{Diagnostic, codes, one_of};
-use crate::doc_walk::{Attr, GElem, Item, Name, Parts, attribute_pairs, parts_of};
+use crate::doc_walk::{Attr, GElem, Item, Name, Parts, PartsPool, attribute_pairs, parts_of};
 use crate::explain::{self, Expected};
 use crate::pattern::{self as p, ElemId, Node, Pat, Store};
 use crate::suggest::did_you_mean;
@@ -107,6 +107,7 @@ impl<'c> Validator<'c> {
             ns: NsScope::default(),
             depth: 0,
             too_deep_reported: false,
+            pool: PartsPool::default(),
         };
         if let Some(root) = doc.root() {
             let start = walk.s.cat.start();
@@ -131,6 +132,7 @@ struct Walk<'a, 'c> {
     ns: NsScope,
     depth: usize,
     too_deep_reported: bool,
+    pool: PartsPool,
 }
 
 /// Deeper documents are not validated below this depth: the walk is recursive and a hostile
@@ -196,7 +198,19 @@ impl Walk<'_, '_> {
 
     /// Validates `e` in state `pat`; returns the state after it.
     fn element(&mut self, pat: Pat, e: GElem<'_>, place: Place<'_, '_>) -> Pat {
-        let parts = parts_of(e, self.depth < MAX_DEPTH);
+        let parts = self.pool.parts_of(e, self.depth < MAX_DEPTH);
+        let result = self.element_parts(pat, e, &parts, place);
+        self.pool.put(parts);
+        result
+    }
+
+    fn element_parts(
+        &mut self,
+        pat: Pat,
+        e: GElem<'_>,
+        parts: &Parts<'_>,
+        place: Place<'_, '_>,
+    ) -> Pat {
         let Some(name) = parts.name else {
             return pat;
         };
@@ -213,7 +227,7 @@ impl Walk<'_, '_> {
         }
         let pushed = self.ns.enter_attrs(&parts.attrs);
         self.depth += 1;
-        let result = self.element_in_scope(pat, e, &parts, &name, place);
+        let result = self.element_in_scope(pat, e, parts, &name, place);
         self.depth -= 1;
         self.ns.leave(pushed);
         result
