@@ -26,14 +26,21 @@ enum Command {
     /// Check XML files and print their problems.
     Check(check::CheckArgs),
     /// Run the language server on standard input/output.
-    Lsp,
+    Lsp(LspArgs),
+}
+
+#[derive(clap::Args)]
+struct LspArgs {
+    /// Accepted for clients that always pass it: stdio is the only transport.
+    #[arg(long)]
+    stdio: bool,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check::run(args),
-        Command::Lsp => {
+        Command::Lsp(_) => {
             lsp::quiet_panics();
             lsp::run()
         }
