@@ -771,8 +771,14 @@ impl Walk<'_, '_> {
 
 /// Expected values in words, and the enumerated values themselves.
 pub(crate) fn describe_expected(cat: &Catalogue, expected: &Expected) -> (String, Vec<String>) {
+    // Ids were assigned when the schema was compiled, so sorting by them gives schema order:
+    // the same whatever derivatives this session built before (their order is not).
+    let mut value_ids = expected.values.clone();
+    value_ids.sort_unstable();
+    let mut datatype_ids = expected.datatypes.clone();
+    datatype_ids.sort_unstable();
     let mut values: Vec<String> = Vec::new();
-    for v in &expected.values {
+    for v in &value_ids {
         let raw = cat.value(*v).normalized.clone();
         if !values.contains(&raw) {
             values.push(raw);
@@ -789,7 +795,7 @@ pub(crate) fn describe_expected(cat: &Catalogue, expected: &Expected) -> (String
     }
     // Datatypes of one named type ("a PCI slot") are described together.
     let mut groups: Vec<(Option<String>, Vec<String>)> = Vec::new();
-    for d in &expected.datatypes {
+    for d in &datatype_ids {
         let dt = cat.datatype(*d);
         let (label, words) = (dt.label_words(), dt.describe_plain());
         match groups.iter_mut().find(|(l, _)| *l == label) {
@@ -821,4 +827,34 @@ pub(crate) fn describe_expected(cat: &Catalogue, expected: &Expected) -> (String
         parts.push("nothing (no value is allowed here)".to_owned());
     }
     (parts.join(" or "), values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pattern::ValueId;
+    use crate::{MemoryFiles, compile};
+
+    /// The order in which a session's derivatives list expected values depends on what it
+    /// validated before; the words must not.
+    #[test]
+    fn expected_values_are_described_in_schema_order_whatever_their_arrival_order() {
+        let schema = r#"<element name="a" xmlns="http://relaxng.org/ns/structure/1.0"><attribute name="arch"><choice>
+            <value>x86_64</value><value>aarch64</value><value>ppc64</value><value>s390x</value>
+            </choice></attribute></element>"#;
+        let cat = compile(&MemoryFiles(vec![("s.rng".into(), schema.into())]), "s.rng")
+            .expect("compiles");
+        let ids = |order: &[u32]| Expected {
+            values: order.iter().map(|&i| ValueId(i)).collect(),
+            ..Expected::default()
+        };
+        let (words, values) = describe_expected(&cat, &ids(&[0, 1, 2, 3]));
+        assert_eq!(values, ["x86_64", "aarch64", "ppc64", "s390x"]);
+        for shuffled in [[3, 1, 0, 2], [2, 3, 1, 0], [1, 0, 3, 2]] {
+            assert_eq!(
+                describe_expected(&cat, &ids(&shuffled)),
+                (words.clone(), values.clone())
+            );
+        }
+    }
 }
