@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use domxml_syntax::{SyntaxKind, TextRange, TextSize, ast};
+use domxml_syntax::{SyntaxKind, TextRange, TextSize, ast, decode_references};
 
 /// Rowan's green node type (named through `GreenNode`'s `Deref`, so this crate needs no
 /// direct dependency on rowan).
@@ -82,7 +82,7 @@ impl<'g> Attr<'g> {
     /// The value with references decoded ("" when missing).
     pub fn text(&self) -> Cow<'g, str> {
         match self.value {
-            Some((raw, _)) => decode(&raw[inner(raw)]),
+            Some((raw, _)) => decode_references(&raw[inner(raw)]),
             None => Cow::Borrowed(""),
         }
     }
@@ -353,7 +353,7 @@ fn decode_run(e: GElem<'_>, run: &Run<'_>) -> String {
                 let body = text.strip_prefix("<![CDATA[").unwrap_or(text);
                 s.push_str(body.strip_suffix("]]>").unwrap_or(body));
             }
-            ENTITY_REF | CHAR_REF | TEXT => s.push_str(&decode(text)),
+            ENTITY_REF | CHAR_REF | TEXT => s.push_str(&decode_references(text)),
             WHITESPACE => s.push_str(text),
             _ => {}
         }
@@ -361,55 +361,9 @@ fn decode_run(e: GElem<'_>, run: &Run<'_>) -> String {
     s
 }
 
-/// Decodes the predefined entities and character references; unknown ones stay as written.
-pub(crate) fn decode(s: &str) -> Cow<'_, str> {
-    if !s.contains('&') {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i..];
-        let Some(end) = tail.find(';') else {
-            out.push_str(tail);
-            return Cow::Owned(out);
-        };
-        let name = &tail[1..end];
-        let decoded = match name {
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "amp" => Some('&'),
-            "apos" => Some('\''),
-            "quot" => Some('"'),
-            _ => name
-                .strip_prefix("#x")
-                .and_then(|h| u32::from_str_radix(h, 16).ok())
-                .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
-                .and_then(char::from_u32),
-        };
-        match decoded {
-            Some(c) => out.push(c),
-            None => out.push_str(&tail[..=end]),
-        }
-        rest = &tail[end + 1..];
-    }
-    out.push_str(rest);
-    Cow::Owned(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn decodes_references() {
-        assert_eq!(
-            decode("a &lt;b&gt; &amp; &#65;&#x42; &unknown;"),
-            "a <b> & AB &unknown;"
-        );
-        assert_eq!(decode("plain"), "plain");
-    }
 
     #[test]
     fn content_runs() {

@@ -18,6 +18,7 @@ use std::sync::Arc;
 pub use error::SyntaxError;
 pub use kind::{SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken, XmlLanguage};
 pub use line_index::{LineCol, LineIndex, PositionEncoding};
+pub use refs::decode as decode_references;
 pub use rowan::{GreenNode, TextRange, TextSize};
 
 /// The result of parsing: a tree and its errors (sorted by position). Cheap to clone.

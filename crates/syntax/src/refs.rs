@@ -152,7 +152,7 @@ pub(crate) fn is_name_char(c: char) -> bool {
 }
 
 /// Decodes the references in `raw` (text or an unquoted attribute value). Bad references stay as written.
-pub(crate) fn decode(raw: &str) -> Cow<'_, str> {
+pub fn decode(raw: &str) -> Cow<'_, str> {
     if !raw.contains('&') {
         return Cow::Borrowed(raw);
     }
