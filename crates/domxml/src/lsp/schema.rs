@@ -37,17 +37,6 @@ fn describe_errors(what: &str, errors: &[domxml_schema::SchemaError]) -> String 
     format!("cannot compile {what}: {}", first.join("; "))
 }
 
-/// `libvirt-11.3.0/schemas/domain.rng` -> `11.3.0`.
-fn version_in_path(path: &str) -> Option<String> {
-    let at = path.find("libvirt-")? + "libvirt-".len();
-    let v: String = path[at..]
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == '.')
-        .collect();
-    let v = v.trim_end_matches('.').to_string();
-    (!v.is_empty()).then_some(v)
-}
-
 /// A configured path: an `.rng` entry file, or a directory holding libvirt's `domain.rng`.
 fn entry_file(path: &str) -> String {
     let p = std::path::Path::new(path);
@@ -77,8 +66,7 @@ pub fn status(path: Option<&str>, error: Option<String>) -> super::SchemaStatus 
         },
         Some(p) => super::SchemaStatus {
             kind: "path".into(),
-            libvirt_version: crate::schema_select::configured_version(p)
-                .or_else(|| version_in_path(p)),
+            libvirt_version: crate::schema_select::configured_version(p),
             path: Some(entry_file(p)),
             error,
         },
@@ -95,17 +83,5 @@ pub fn load(path: Option<&str>) -> Result<Option<Arc<dyn SchemaModel>>, String> 
         },
         // A directory or `.rng` file, with version detection, drift warnings and docs.
         Some(p) => crate::schema_select::server_configured(p).map(Some),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn versions_from_paths() {
-        assert_eq!(
-            super::version_in_path("/w/libvirt-11.3.0/schemas/domain.rng").as_deref(),
-            Some("11.3.0")
-        );
-        assert_eq!(super::version_in_path("/etc/domain.rng"), None);
     }
 }
