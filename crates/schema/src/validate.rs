@@ -509,11 +509,22 @@ impl Walk<'_, '_> {
             }
         }
         let (words, values) = describe_expected(self.cat(), &expected);
-        let suggestion = did_you_mean(text, values.iter().map(String::as_str)).map(str::to_owned);
-        let mut message = format!(
+        let message = format!(
             "invalid value '{text}' for attribute '{shown_name}' of <{}>: expected {words}",
             elem_name.text()
         );
+        self.push_invalid_value(range, text, message, values);
+    }
+
+    /// An invalid-value diagnostic: `message`, then a did-you-mean for `typed` among `values`.
+    fn push_invalid_value(
+        &mut self,
+        range: TextRange,
+        typed: &str,
+        mut message: String,
+        values: Vec<String>,
+    ) {
+        let suggestion = did_you_mean(typed, values.iter().map(String::as_str)).map(str::to_owned);
         if let Some(s) = &suggestion {
             message.push_str(&format!("; did you mean '{s}'?"));
         }
@@ -676,9 +687,7 @@ impl Walk<'_, '_> {
         if wants_value {
             let (words, values) = describe_expected(self.cat(), &expected);
             let shown = text.trim();
-            let suggestion =
-                did_you_mean(shown, values.iter().map(String::as_str)).map(str::to_owned);
-            let mut message = if shown.is_empty() {
+            let message = if shown.is_empty() {
                 format!("<{}> needs a value: expected {words}", name.text())
             } else {
                 format!(
@@ -686,13 +695,7 @@ impl Walk<'_, '_> {
                     name.text()
                 )
             };
-            if let Some(s) = &suggestion {
-                message.push_str(&format!("; did you mean '{s}'?"));
-            }
-            let mut d = Diagnostic::new(range, codes::INVALID_VALUE, message);
-            d.suggestion = suggestion;
-            d.expected = values;
-            self.push(d);
+            self.push_invalid_value(range, shown, message, values);
             let forgiven = self.s.text_forgiving(state);
             return if forgiven == Pat::NOT_ALLOWED {
                 state
