@@ -7,87 +7,77 @@ use std::collections::HashSet;
 use crate::name_class::NcId;
 use crate::pattern::{AttrId, DtId, ElemId, Node, Pat, Store, ValueId};
 
-/// Elements that may start next in state `p` (first set), in schema order, deduplicated.
-pub fn first_elements<S: Store + ?Sized>(s: &S, p: Pat) -> Vec<ElemId> {
-    let mut out = Vec::new();
-    let mut seen = HashSet::new();
-    first_elements_into(s, p, &mut out, &mut seen);
-    out
+/// How a [`walk`] goes through a group: into both halves, or (for what may come *next*) into
+/// the second half only where the first can be empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    Anywhere,
+    Next,
 }
 
-fn first_elements_into<S: Store + ?Sized>(
-    s: &S,
-    p: Pat,
-    out: &mut Vec<ElemId>,
-    seen: &mut HashSet<Pat>,
-) {
-    if !seen.insert(p) {
-        return;
-    }
-    match s.node(p) {
-        Node::Element(id)
-            if !out.contains(&id) && s.element_content(id) != Some(Pat::NOT_ALLOWED) =>
-        {
-            out.push(id);
-        }
-        Node::Choice(a, b) | Node::Interleave(a, b) => {
-            first_elements_into(s, a, out, seen);
-            first_elements_into(s, b, out, seen);
-        }
-        Node::Group(a, b) => {
-            first_elements_into(s, a, out, seen);
-            if s.nullable(a) {
-                first_elements_into(s, b, out, seen);
-            }
-        }
-        Node::OneOrMore(a) | Node::After(a, _) => first_elements_into(s, a, out, seen),
-        _ => {}
-    }
-}
-
-/// Every element that occurs anywhere in `p` without entering another element.
-pub fn all_elements<S: Store + ?Sized>(s: &S, p: Pat) -> Vec<ElemId> {
-    let mut out = Vec::new();
+/// Calls `visit` once on every pattern reachable from `p` through choices, groups,
+/// interleaves, repetitions and lists, in schema order; never into elements or attributes.
+pub fn walk<S: Store + ?Sized>(s: &S, p: Pat, reach: Reach, mut visit: impl FnMut(Node)) {
     let mut seen = HashSet::new();
     let mut stack = vec![p];
     while let Some(p) = stack.pop() {
         if !seen.insert(p) {
             continue;
         }
-        match s.node(p) {
-            Node::Element(id) if !out.contains(&id) => {
-                out.push(id);
-            }
-            Node::Choice(a, b) | Node::Interleave(a, b) | Node::Group(a, b) => {
+        let node = s.node(p);
+        visit(node);
+        match node {
+            Node::Choice(a, b) | Node::Interleave(a, b) => {
                 stack.push(b);
                 stack.push(a);
             }
-            Node::OneOrMore(a) | Node::After(a, _) => stack.push(a),
+            Node::Group(a, b) => {
+                if reach == Reach::Anywhere || s.nullable(a) {
+                    stack.push(b);
+                }
+                stack.push(a);
+            }
+            Node::OneOrMore(a) | Node::List(a) | Node::After(a, _) => stack.push(a),
             _ => {}
         }
     }
+}
+
+/// Elements that may start next in state `p` (first set), in schema order, deduplicated.
+pub fn first_elements<S: Store + ?Sized>(s: &S, p: Pat) -> Vec<ElemId> {
+    let mut out = Vec::new();
+    walk(s, p, Reach::Next, |node| {
+        if let Node::Element(id) = node
+            && !out.contains(&id)
+            && s.element_content(id) != Some(Pat::NOT_ALLOWED)
+        {
+            out.push(id);
+        }
+    });
+    out
+}
+
+/// Every element that occurs anywhere in `p` without entering another element.
+pub fn all_elements<S: Store + ?Sized>(s: &S, p: Pat) -> Vec<ElemId> {
+    let mut out = Vec::new();
+    walk(s, p, Reach::Anywhere, |node| {
+        if let Node::Element(id) = node
+            && !out.contains(&id)
+        {
+            out.push(id);
+        }
+    });
     out
 }
 
 /// Attributes that occur in `p` (not inside elements): (name class, content, definition).
 pub fn attributes<S: Store + ?Sized>(s: &S, p: Pat) -> Vec<(NcId, Pat, AttrId)> {
     let mut out = Vec::new();
-    let mut seen = HashSet::new();
-    let mut stack = vec![p];
-    while let Some(p) = stack.pop() {
-        if !seen.insert(p) {
-            continue;
+    walk(s, p, Reach::Anywhere, |node| {
+        if let Node::Attribute(nc, content, id) = node {
+            out.push((nc, content, id));
         }
-        match s.node(p) {
-            Node::Attribute(nc, content, id) => out.push((nc, content, id)),
-            Node::Choice(a, b) | Node::Interleave(a, b) | Node::Group(a, b) => {
-                stack.push(b);
-                stack.push(a);
-            }
-            Node::OneOrMore(a) | Node::After(a, _) => stack.push(a),
-            _ => {}
-        }
-    }
+    });
     out
 }
 
@@ -164,33 +154,12 @@ pub struct Expected {
 /// The values, datatypes and free text that `p` accepts as its next text.
 pub fn expected_text<S: Store + ?Sized>(s: &S, p: Pat) -> Expected {
     let mut out = Expected::default();
-    let mut seen = HashSet::new();
-    let mut stack = vec![p];
-    while let Some(p) = stack.pop() {
-        if !seen.insert(p) {
-            continue;
-        }
-        match s.node(p) {
-            Node::Value(v) => out.values.push(v),
-            Node::Data(d) | Node::DataExcept(d, _) => out.datatypes.push(d),
-            Node::Text => out.text = true,
-            Node::List(a) => {
-                out.list = true;
-                stack.push(a);
-            }
-            Node::Choice(a, b) | Node::Interleave(a, b) => {
-                stack.push(b);
-                stack.push(a);
-            }
-            Node::Group(a, b) => {
-                if s.nullable(a) {
-                    stack.push(b);
-                }
-                stack.push(a);
-            }
-            Node::OneOrMore(a) | Node::After(a, _) => stack.push(a),
-            _ => {}
-        }
-    }
+    walk(s, p, Reach::Next, |node| match node {
+        Node::Value(v) => out.values.push(v),
+        Node::Data(d) | Node::DataExcept(d, _) => out.datatypes.push(d),
+        Node::Text => out.text = true,
+        Node::List(_) => out.list = true,
+        _ => {}
+    });
     out
 }

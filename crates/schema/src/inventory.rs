@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use crate::catalogue::{Catalogue, Location};
 use crate::explain;
 use crate::name_class::NcId;
-use crate::pattern::{ElemId, Node, Pat, Store};
+use crate::pattern::{ElemId, Node, Pat};
 
 /// A qualified name: namespace URI ("" for libvirt's own names) and local name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -83,26 +83,12 @@ fn qnames(cat: &Catalogue, nc: NcId) -> Vec<QName> {
 /// Enumerated values directly in `p` (not inside elements or attributes).
 fn values_in(cat: &Catalogue, p: Pat) -> Vec<(String, bool)> {
     let mut out = Vec::new();
-    let mut seen = HashSet::new();
-    let mut stack = vec![p];
-    while let Some(p) = stack.pop() {
-        if !seen.insert(p) {
-            continue;
+    explain::walk(cat, p, explain::Reach::Anywhere, |node| {
+        if let Node::Value(v) = node {
+            let def = cat.value(v);
+            out.push((def.raw.clone(), def.doc.is_some()));
         }
-        match cat.node(p) {
-            Node::Value(v) => {
-                let def = cat.value(v);
-                out.push((def.raw.clone(), def.doc.is_some()));
-            }
-            Node::Choice(a, b) | Node::Interleave(a, b) | Node::Group(a, b) => {
-                stack.push(b);
-                stack.push(a);
-            }
-            Node::OneOrMore(a) | Node::List(a) | Node::After(a, _) => stack.push(a),
-            Node::DataExcept(..) => {}
-            _ => {}
-        }
-    }
+    });
     out
 }
 
