@@ -1,0 +1,163 @@
+//! The domain as rules see it: its driver, architecture and machine, and small readers for
+//! elements, attributes and libvirt's number syntaxes.
+
+use domxml_syntax::TextRange;
+use domxml_syntax::ast::{Attribute, Document, Element};
+
+/// The hypervisor driver named by `<domain type>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Driver {
+    /// `kvm`, `qemu` (and `kqemu`): the QEMU driver's own checks apply.
+    Qemu,
+    Other,
+}
+
+pub struct Domain {
+    pub root: Element,
+    pub driver: Driver,
+    /// `<os><type arch>`, when given.
+    pub arch: Option<String>,
+    /// `<os><type machine>`, when given.
+    pub machine: Option<String>,
+}
+
+impl Domain {
+    /// `None` unless the document's root is `<domain>`.
+    pub fn new(document: &Document) -> Option<Domain> {
+        let root = document.root()?;
+        if root.name()?.text() != "domain" {
+            return None;
+        }
+        let driver = match root.attribute_value("type").as_deref() {
+            Some("kvm" | "qemu" | "kqemu") => Driver::Qemu,
+            _ => Driver::Other,
+        };
+        let os_type = child(&root, "os").and_then(|os| child(&os, "type"));
+        let arch = os_type.as_ref().and_then(|t| t.attribute_value("arch"));
+        let machine = os_type.as_ref().and_then(|t| t.attribute_value("machine"));
+        Some(Domain {
+            root,
+            driver,
+            arch,
+            machine,
+        })
+    }
+
+    /// `<devices>`'s children (all of them, in document order).
+    pub fn devices(&self) -> impl Iterator<Item = Element> + use<> {
+        child(&self.root, "devices")
+            .into_iter()
+            .flat_map(|d| d.children())
+    }
+
+    /// `<devices>`'s children named `name`.
+    pub fn devices_named(&self, name: &'static str) -> impl Iterator<Item = Element> + use<> {
+        self.devices().filter(move |e| is(e, name))
+    }
+
+    /// The element at `path` below the root (`["cpu", "numa"]`), first match at each step.
+    pub fn at(&self, path: &[&str]) -> Option<Element> {
+        let mut e = self.root.clone();
+        for name in path {
+            e = child(&e, name)?;
+        }
+        Some(e)
+    }
+}
+
+/// Whether `e` is named `name` (unprefixed).
+pub fn is(e: &Element, name: &str) -> bool {
+    e.name().is_some_and(|n| n.text() == name)
+}
+
+/// The first child named `name`.
+pub fn child(e: &Element, name: &str) -> Option<Element> {
+    e.children().find(|c| is(c, name))
+}
+
+/// The children named `name`.
+pub fn children<'a>(e: &Element, name: &'a str) -> impl Iterator<Item = Element> + use<'a> {
+    e.children().filter(move |c| is(c, name))
+}
+
+/// An attribute's decoded value and the range of the value (inside the quotes).
+pub fn attr(e: &Element, name: &str) -> Option<(String, TextRange)> {
+    let a: Attribute = e.attribute(name)?;
+    let v = a.value()?;
+    Some((v.unquoted(), v.value_range()))
+}
+
+/// The range to report an element at: its name in the start tag.
+pub fn name_range(e: &Element) -> TextRange {
+    e.name().map_or(e.range(), |n| n.range())
+}
+
+/// The range of attribute `name`'s value, else the element's name.
+pub fn attr_or_name_range(e: &Element, name: &str) -> TextRange {
+    attr(e, name).map_or_else(|| name_range(e), |(_, r)| r)
+}
+
+/// A number as C's `strtoul(s, _, 0)` reads it, as libvirt does for PCI address parts:
+/// `0x1f` hex, `010` octal, `10` decimal. `None` for anything else.
+pub fn parse_c_number(s: &str) -> Option<u64> {
+    let s = s.trim();
+    if let Some(hex) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        u64::from_str_radix(hex, 16).ok()
+    } else if s.len() > 1 && s.starts_with('0') {
+        u64::from_str_radix(&s[1..], 8).ok()
+    } else {
+        s.parse().ok()
+    }
+}
+
+/// A plain decimal number.
+pub fn parse_decimal(s: &str) -> Option<u64> {
+    s.trim().parse().ok()
+}
+
+/// A libvirt bitmap/range list such as `0-3,^2,8`, as a sorted set; `None` when malformed.
+pub fn parse_cpu_set(s: &str) -> Option<Vec<u32>> {
+    let mut set = std::collections::BTreeSet::new();
+    let mut excluded = Vec::new();
+    for part in s.split(',') {
+        let part = part.trim();
+        if let Some(neg) = part.strip_prefix('^') {
+            excluded.push(neg.parse::<u32>().ok()?);
+        } else if let Some((a, b)) = part.split_once('-') {
+            let (a, b): (u32, u32) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+            if a > b || b - a > 1 << 16 {
+                return None;
+            }
+            set.extend(a..=b);
+        } else {
+            set.insert(part.parse::<u32>().ok()?);
+        }
+    }
+    for x in excluded {
+        set.remove(&x);
+    }
+    Some(set.into_iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn c_numbers() {
+        assert_eq!(parse_c_number("0x1f"), Some(31));
+        assert_eq!(parse_c_number("010"), Some(8));
+        assert_eq!(parse_c_number("0"), Some(0));
+        assert_eq!(parse_c_number("10"), Some(10));
+        assert_eq!(parse_c_number("09"), None);
+        assert_eq!(parse_c_number("x"), None);
+    }
+
+    #[test]
+    fn cpu_sets() {
+        assert_eq!(parse_cpu_set("0-3,^2,8"), Some(vec![0, 1, 3, 8]));
+        assert_eq!(parse_cpu_set("5"), Some(vec![5]));
+        assert_eq!(parse_cpu_set("a"), None);
+        assert_eq!(parse_cpu_set("3-1"), None);
+    }
+}

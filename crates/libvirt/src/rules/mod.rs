@@ -1,0 +1,125 @@
+//! libvirt's rules beyond the schema: what `virsh define` refuses (or silently rewrites) in a
+//! document that its RELAX NG schema accepts.
+//!
+//! One file per area; each area has a `check(&Domain, &mut Findings)` that reports with a
+//! [`RuleCode`]. A code's metadata (name, driver scope, severity, summary) lives in one list,
+//! `codes.rs`; `docs/rules.md` documents every code with an example that a test runs.
+//!
+//! Rules read the typed tree only and must never panic on any document, valid or not: a value
+//! that does not parse is the schema's business, and the rule stays silent.
+
+mod codes;
+mod domain;
+pub mod machine;
+
+use domxml_syntax::TextRange;
+use domxml_syntax::ast::Document;
+
+pub use codes::{RuleCode, Scope};
+pub use domain::{Domain, Driver};
+
+use crate::{Fix, Related, Severity};
+
+/// One broken rule, on the element or attribute that causes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub range: TextRange,
+    pub severity: Severity,
+    pub code: RuleCode,
+    /// Our words, then libvirt's own short error text in quotes so users recognise it.
+    pub message: String,
+    pub related: Vec<Related>,
+    pub fixes: Vec<Fix>,
+}
+
+impl Finding {
+    pub fn related(mut self, range: TextRange, message: impl Into<String>) -> Finding {
+        self.related.push(Related {
+            range,
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn fix(mut self, fix: Fix) -> Finding {
+        self.fixes.push(fix);
+        self
+    }
+}
+
+/// Which rules run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleOptions {
+    pub disabled: Vec<RuleCode>,
+}
+
+/// Where the areas put what they find: skips disabled rules and rules of another driver.
+pub struct Findings {
+    driver: Driver,
+    disabled: Vec<RuleCode>,
+    found: Vec<Finding>,
+}
+
+impl Findings {
+    /// Whether `code` would be kept: lets an area skip work for a rule that is off.
+    pub fn wants(&self, code: RuleCode) -> bool {
+        !self.disabled.contains(&code)
+            && match code.scope() {
+                Scope::Generic => true,
+                Scope::Qemu => self.driver == Driver::Qemu,
+            }
+    }
+
+    /// Reports `code` at `range` with its default severity.
+    pub fn push(&mut self, code: RuleCode, range: TextRange, message: impl Into<String>) {
+        self.push_finding(Finding {
+            range,
+            severity: code.severity(),
+            code,
+            message: message.into(),
+            related: Vec::new(),
+            fixes: Vec::new(),
+        });
+    }
+
+    /// Reports a finding built with related places and fixes.
+    pub fn push_finding(&mut self, finding: Finding) {
+        if self.wants(finding.code) {
+            self.found.push(finding);
+        }
+    }
+}
+
+/// A finding for `code` with its default severity, to add related places and fixes to.
+pub fn finding(code: RuleCode, range: TextRange, message: impl Into<String>) -> Finding {
+    Finding {
+        range,
+        severity: code.severity(),
+        code,
+        message: message.into(),
+        related: Vec::new(),
+        fixes: Vec::new(),
+    }
+}
+
+/// Every rule the document breaks, sorted by position. Documents whose root is not
+/// `<domain>` have none.
+pub fn check(document: &Document, options: &RuleOptions) -> Vec<Finding> {
+    let Some(domain) = Domain::new(document) else {
+        return Vec::new();
+    };
+    let mut out = Findings {
+        driver: domain.driver,
+        disabled: options.disabled.clone(),
+        found: Vec::new(),
+    };
+    for area in AREAS {
+        area(&domain, &mut out);
+    }
+    let mut found = out.found;
+    found.sort_by_key(|f| (f.range.start(), f.range.end(), f.code));
+    found
+}
+
+/// Every area's check, in no particular order.
+const AREAS: &[fn(&Domain, &mut Findings)] = &[];
