@@ -1,10 +1,7 @@
 //! domxml: the command-line entry point (`domxml check`, `domxml lsp`).
 
-mod check;
-mod check_schema;
+mod cli;
 mod lsp;
-mod schema_by_root;
-mod schema_select;
 
 use std::process::ExitCode;
 
@@ -24,7 +21,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check XML files and print their problems.
-    Check(check::CheckArgs),
+    Check(cli::check::CheckArgs),
     /// Run the language server on standard input/output.
     Lsp(LspArgs),
 }
@@ -39,7 +36,7 @@ struct LspArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check(args) => check::run(args),
+        Command::Check(args) => cli::check::run(args),
         Command::Lsp(_) => {
             lsp::quiet_panics();
             lsp::run()

@@ -87,9 +87,7 @@ const KINDS: &[Kind] = &[
 ];
 
 fn schemas() -> Option<PathBuf> {
-    let dir =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/libvirt-11.3.0/schemas");
-    dir.join("domain.rng").is_file().then_some(dir)
+    domxml_testdata::libvirt11().map(|d| d.join("schemas"))
 }
 
 /// The schema file `domxml check --print-schema` says the document's root selects.

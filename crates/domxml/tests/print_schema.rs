@@ -7,12 +7,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn libvirt9() -> Option<PathBuf> {
-    let dir = match std::env::var_os("DOMXML_LIBVIRT9_SCHEMAS") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../target/libvirt-9.0/usr/share/libvirt/schemas"),
-    };
-    dir.join("domain.rng").is_file().then_some(dir)
+    domxml_testdata::libvirt9_schemas()
 }
 
 fn domxml(env: Option<&PathBuf>, args: &[&str]) -> Output {

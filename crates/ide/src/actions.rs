@@ -1,21 +1,23 @@
 //! Quick fixes for the problems under the cursor: did-you-mean replacements, missing required
 //! attributes and children, duplicate attributes, unclosed elements and tags.
 
+use domxml_libvirt::kinds::DocumentKind;
+use domxml_libvirt::model::{SchemaModel, SchemaProblem};
+use domxml_libvirt::rules::{self, RuleOptions};
+use domxml_schema::Code as SchemaCode;
 use domxml_syntax::ast::Element;
-use domxml_syntax::{Parse, SyntaxKind::*, SyntaxNode, TextRange, TextSize};
+use domxml_syntax::{ErrorCode, Parse, SyntaxKind::*, SyntaxNode, TextRange, TextSize};
 
 use crate::completion::preferred_quote;
 use crate::diagnostics::schema_problems;
-use crate::kinds::DocumentKind;
-use crate::schema::{SchemaModel, SchemaProblem};
-use crate::{Severity, TextEdit};
+use crate::{Code, Severity, TextEdit};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CodeAction {
     pub title: String,
     pub edits: Vec<TextEdit>,
     /// The problem this fixes (its range and code identify the published diagnostic).
-    pub fixes: Option<(TextRange, String)>,
+    pub fixes: Option<(TextRange, Code)>,
     pub preferred: bool,
 }
 
@@ -29,6 +31,7 @@ pub fn code_actions(
     range: TextRange,
     kind: DocumentKind,
     schema: Option<&dyn SchemaModel>,
+    rule_options: &RuleOptions,
 ) -> Vec<CodeAction> {
     let mut problems: Vec<SchemaProblem> = parse
         .errors()
@@ -37,7 +40,7 @@ pub fn code_actions(
         .map(|e| SchemaProblem {
             range: e.range,
             severity: Severity::Error,
-            code: e.code.to_string(),
+            code: Code::Syntax(e.code),
             message: e.message.clone(),
             suggestion: None,
             expected: vec![],
@@ -52,8 +55,25 @@ pub fn code_actions(
     }
     let quote = preferred_quote(parse);
     let mut out = Vec::new();
+    if let (DocumentKind::Libvirt, Some(_)) = (kind, schema) {
+        // libvirt's rules carry their own repairs.
+        for f in rules::check(&parse.document(), rule_options) {
+            if !touches(f.range, range) {
+                continue;
+            }
+            let only_one = f.fixes.len() == 1;
+            for fix in f.fixes {
+                out.push(CodeAction {
+                    title: fix.title,
+                    edits: fix.edits,
+                    fixes: Some((f.range, Code::Rule(f.code))),
+                    preferred: only_one,
+                });
+            }
+        }
+    }
     for p in &problems {
-        let fixes = Some((p.range, p.code.clone()));
+        let fixes = Some((p.range, p.code));
         let slice = text
             .get(usize::from(p.range.start())..usize::from(p.range.end()))
             .unwrap_or("");
@@ -65,8 +85,8 @@ pub fn code_actions(
                 preferred: true,
             });
         }
-        match p.code.as_str() {
-            "missing-attribute" => {
+        match p.code {
+            Code::Schema(SchemaCode::MissingAttribute) => {
                 if let Some(element) = element_named_at(parse, p.range) {
                     let at = tag_insert_point(&element);
                     for name in p.expected.iter().take(4) {
@@ -82,7 +102,7 @@ pub fn code_actions(
                     }
                 }
             }
-            "missing-element" => {
+            Code::Schema(SchemaCode::MissingElement) => {
                 if let Some(element) = element_named_at(parse, p.range) {
                     for name in p.expected.iter().take(4) {
                         let required = schema
@@ -108,7 +128,8 @@ pub fn code_actions(
                     }
                 }
             }
-            "duplicate-attribute" | "unknown-attribute" | "attribute-not-allowed" => {
+            Code::Syntax(ErrorCode::DuplicateAttribute)
+            | Code::Schema(SchemaCode::UnknownAttribute | SchemaCode::AttributeNotAllowed) => {
                 if let Some(attr) = attribute_at(parse, p.range.start()) {
                     let name = attr
                         .first_token()
@@ -121,7 +142,7 @@ pub fn code_actions(
                     {
                         r = r.cover(ws.text_range());
                     }
-                    let duplicate = p.code == "duplicate-attribute";
+                    let duplicate = p.code == Code::Syntax(ErrorCode::DuplicateAttribute);
                     out.push(CodeAction {
                         title: if duplicate {
                             "Remove the duplicate attribute".into()
@@ -135,7 +156,7 @@ pub fn code_actions(
                     });
                 }
             }
-            "unclosed-element" => {
+            Code::Syntax(ErrorCode::UnclosedElement) => {
                 if let Some(element) = element_named_at(parse, p.range)
                     && let Some(name) = element.name()
                 {
@@ -151,7 +172,7 @@ pub fn code_actions(
                     });
                 }
             }
-            "unclosed-tag" => {
+            Code::Syntax(ErrorCode::UnclosedTag) => {
                 if let Some(element) = element_named_at(parse, p.range) {
                     let at = tag_insert_point(&element);
                     out.push(CodeAction {
@@ -273,29 +294,39 @@ mod tests {
     use super::*;
     use crate::apply_edits;
 
-    fn fix(text: &str, code: &str) -> Vec<String> {
+    fn fix(text: &str, code: ErrorCode) -> Vec<String> {
         let parse = domxml_syntax::parse(text);
         let e = parse
             .errors()
             .iter()
             .find(|e| e.code == code)
             .expect("the error exists");
-        code_actions(&parse, text, e.range, DocumentKind::OtherXml, None)
-            .into_iter()
-            .filter(|a| a.fixes.as_ref().is_some_and(|f| f.1 == code))
-            .map(|a| apply_edits(text, &a.edits))
-            .collect()
+        code_actions(
+            &parse,
+            text,
+            e.range,
+            DocumentKind::OtherXml,
+            None,
+            &RuleOptions::default(),
+        )
+        .into_iter()
+        .filter(|a| a.fixes.as_ref().is_some_and(|f| f.1 == Code::Syntax(code)))
+        .map(|a| apply_edits(text, &a.edits))
+        .collect()
     }
 
     #[test]
     fn syntax_fixes() {
         assert_eq!(
-            fix("<a x='1' x='2'/>", "duplicate-attribute"),
+            fix("<a x='1' x='2'/>", ErrorCode::DuplicateAttribute),
             ["<a x='1'/>"]
         );
-        assert_eq!(fix("<d><w></d>", "unclosed-element"), ["<d><w></w></d>"]);
         assert_eq!(
-            fix("<d><w a='1' </d>", "unclosed-tag"),
+            fix("<d><w></d>", ErrorCode::UnclosedElement),
+            ["<d><w></w></d>"]
+        );
+        assert_eq!(
+            fix("<d><w a='1' </d>", ErrorCode::UnclosedTag),
             ["<d><w a='1'> </d>", "<d><w a='1'/> </d>"]
         );
     }

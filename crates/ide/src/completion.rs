@@ -5,7 +5,7 @@
 use domxml_syntax::{Parse, SyntaxKind::*, TextRange, TextSize};
 
 use crate::context::{CursorContext, cursor_context, element_to_close};
-use crate::schema::{AttributeInfo, ElementInfo, SchemaModel, ValueInfo};
+use domxml_libvirt::model::{AttributeInfo, ElementInfo, SchemaModel, ValueInfo};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CompletionKind {
@@ -228,8 +228,8 @@ pub fn completions(
             ..
         } => {
             let Some(schema) = schema else { return vec![] };
-            let default =
-                crate::schema::find_attribute(schema, &element, &name).and_then(|a| a.default);
+            let default = domxml_libvirt::model::find_attribute(schema, &element, &name)
+                .and_then(|a| a.default);
             let (values, _) = schema.attribute_values(&element, &name);
             let mut items = value_items(&values, default.as_deref(), replace, options);
             if let Some(q) = missing_quote {

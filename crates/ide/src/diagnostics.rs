@@ -1,25 +1,11 @@
 //! Diagnostics as editors and the CLI show them: one type for every source of problems.
 
+use domxml_libvirt::kinds::DocumentKind;
+use domxml_libvirt::rules::{self, RuleOptions};
+use domxml_libvirt::{Code, Related, Severity};
 use domxml_syntax::{Parse, TextRange};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    Error,
-    Warning,
-    Information,
-    Hint,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Information => "information",
-            Severity::Hint => "hint",
-        }
-    }
-}
+use crate::SchemaModel;
 
 /// Which layer found the problem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -44,8 +30,10 @@ pub struct Diagnostic {
     pub range: TextRange,
     pub severity: Severity,
     pub source: Source,
-    pub code: String,
+    pub code: Code,
     pub message: String,
+    /// Other places that take part (the first of two duplicates...).
+    pub related: Vec<Related>,
 }
 
 /// The well-formedness problems of a parse.
@@ -57,20 +45,22 @@ pub fn syntax_diagnostics(parse: &Parse) -> Vec<Diagnostic> {
             range: e.range,
             severity: Severity::Error,
             source: Source::Syntax,
-            code: e.code.to_string(),
+            code: Code::Syntax(e.code),
             message: e.message.clone(),
+            related: Vec::new(),
         })
         .collect()
 }
 
-/// Limits that keep huge documents responsive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Limits that keep huge documents responsive, and which of libvirt's rules run.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiagnosticsOptions {
     /// Documents larger than this (bytes) get syntax diagnostics only, plus an information
     /// diagnostic saying so.
     pub schema_size_limit: usize,
     /// At most this many diagnostics are reported.
     pub max_diagnostics: usize,
+    pub rules: RuleOptions,
 }
 
 impl Default for DiagnosticsOptions {
@@ -78,23 +68,27 @@ impl Default for DiagnosticsOptions {
         DiagnosticsOptions {
             schema_size_limit: 8 << 20,
             max_diagnostics: 2000,
+            rules: RuleOptions::default(),
         }
     }
 }
 
-pub const CODE_ANALYSIS_LIMITED: &str = "analysis-limited";
-
-/// Every diagnostic of a document: syntax, then schema problems when it is a libvirt document
-/// with a schema. The one way `domxml check` and the language server compute problems.
+/// Every diagnostic of a document: syntax, then, when it is a libvirt document with a schema,
+/// schema problems and libvirt's rules. The one way `domxml check` and the language server
+/// compute problems.
 pub fn diagnostics(
     parse: &Parse,
     text: &str,
-    kind: crate::kinds::DocumentKind,
-    schema: Option<&dyn crate::SchemaModel>,
+    kind: DocumentKind,
+    schema: Option<&dyn SchemaModel>,
     options: &DiagnosticsOptions,
 ) -> Vec<Diagnostic> {
     let mut out = syntax_diagnostics(parse);
-    if let (crate::kinds::DocumentKind::Libvirt, Some(schema)) = (kind, schema) {
+    let kind = match schema {
+        Some(s) if s.applies_to_any_document() => DocumentKind::Libvirt,
+        _ => kind,
+    };
+    if let (DocumentKind::Libvirt, Some(schema)) = (kind, schema) {
         if text.len() > options.schema_size_limit {
             let range = parse
                 .document()
@@ -105,12 +99,13 @@ pub fn diagnostics(
                 range,
                 severity: Severity::Information,
                 source: Source::Schema,
-                code: CODE_ANALYSIS_LIMITED.to_string(),
+                code: Code::AnalysisLimited,
                 message: format!(
                     "this document is {:.1} MB: schema validation is skipped above {} MB (well-formedness is still checked)",
                     text.len() as f64 / (1 << 20) as f64,
                     options.schema_size_limit >> 20
                 ),
+                related: Vec::new(),
             });
         } else {
             out.extend(
@@ -122,8 +117,10 @@ pub fn diagnostics(
                         source: Source::Schema,
                         code: p.code,
                         message: p.message,
+                        related: Vec::new(),
                     }),
             );
+            out.extend(semantic_diagnostics(parse, &options.rules));
         }
     }
     out.sort_by_key(|d| (d.range.start(), d.range.end()));
@@ -133,11 +130,23 @@ pub fn diagnostics(
     out
 }
 
+/// libvirt's rules broken by a `<domain>` document.
+pub fn semantic_diagnostics(parse: &Parse, options: &RuleOptions) -> Vec<Diagnostic> {
+    rules::check(&parse.document(), options)
+        .into_iter()
+        .map(|f| Diagnostic {
+            range: f.range,
+            severity: f.severity,
+            source: Source::Semantic,
+            code: Code::Rule(f.code),
+            message: f.message,
+            related: f.related,
+        })
+        .collect()
+}
+
 /// Schema problems of a document whose root the schema is meant for (other roots: none).
-pub fn schema_problems(
-    parse: &Parse,
-    schema: &dyn crate::SchemaModel,
-) -> Vec<crate::SchemaProblem> {
+pub fn schema_problems(parse: &Parse, schema: &dyn SchemaModel) -> Vec<crate::SchemaProblem> {
     let document = parse.document();
     let Some(root) = document.root().and_then(|r| r.name()) else {
         return Vec::new();

@@ -44,7 +44,7 @@ pub fn format(
             let r = expand_to_lines(text, r);
             f.edits
                 .into_iter()
-                .filter(|e| e.range.end() >= r.start() && e.range.start() < r.end())
+                .filter(|e| e.delete.end() >= r.start() && e.delete.start() < r.end())
                 .collect()
         }
     }

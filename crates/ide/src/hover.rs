@@ -7,7 +7,7 @@ use domxml_syntax::{Parse, SyntaxKind::*, SyntaxToken, TextRange, TextSize};
 
 use crate::completion::attribute_doc_markdown;
 use crate::numbers::{describe_int, describe_size};
-use crate::schema::{SchemaModel, find_attribute};
+use domxml_libvirt::model::{SchemaModel, find_attribute};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HoverResult {

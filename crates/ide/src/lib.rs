@@ -6,16 +6,14 @@
 //! as well, so both compute problems in exactly one way.
 
 pub mod actions;
-pub mod catalogue;
 pub mod completion;
 mod context;
 pub mod diagnostics;
+pub mod document;
 pub mod format;
 pub mod hints;
 pub mod hover;
-pub mod kinds;
 pub mod numbers;
-pub mod schema;
 pub mod structure;
 pub mod tags;
 
@@ -23,38 +21,25 @@ pub mod tags;
 mod fixture;
 
 pub use context::{CursorContext, cursor_context};
-pub use diagnostics::{Diagnostic, Severity, Source};
-pub use schema::{AttributeInfo, ElementInfo, SchemaModel, SchemaProblem, ValueInfo};
-
-use domxml_syntax::TextRange;
-
-/// A replacement of `range` by `text` in the document.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TextEdit {
-    pub range: TextRange,
-    pub text: String,
-}
-
-impl TextEdit {
-    pub fn new(range: TextRange, text: impl Into<String>) -> TextEdit {
-        TextEdit {
-            range,
-            text: text.into(),
-        }
-    }
-}
+pub use diagnostics::{Diagnostic, Source};
+pub use document::Document;
+pub use domxml_libvirt::model::{
+    AttributeInfo, ElementInfo, SchemaModel, SchemaProblem, ValueInfo,
+};
+pub use domxml_libvirt::{Code, Severity};
+pub use domxml_syntax::TextEdit;
 
 /// Applies non-overlapping edits (any order) to `text`.
 pub fn apply_edits(text: &str, edits: &[TextEdit]) -> String {
     let mut sorted: Vec<&TextEdit> = edits.iter().collect();
-    sorted.sort_by_key(|e| (e.range.start(), e.range.end()));
+    sorted.sort_by_key(|e| (e.delete.start(), e.delete.end()));
     let mut out = String::with_capacity(text.len());
     let mut at = 0usize;
     for e in sorted {
-        let s = usize::from(e.range.start()).max(at).min(text.len());
-        let end = usize::from(e.range.end()).max(s).min(text.len());
+        let s = usize::from(e.delete.start()).max(at).min(text.len());
+        let end = usize::from(e.delete.end()).max(s).min(text.len());
         out.push_str(text.get(at..s).unwrap_or(""));
-        out.push_str(&e.text);
+        out.push_str(&e.insert);
         at = end;
     }
     out.push_str(text.get(at..).unwrap_or(""));

@@ -1,25 +1,21 @@
 //! Feature tests against the built-in catalogue, with `$0` marking the cursor.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use domxml_ide::actions::code_actions;
-use domxml_ide::catalogue::CatalogueModel;
 use domxml_ide::completion::{CompletionKind, CompletionOptions, completions};
 use domxml_ide::diagnostics::{DiagnosticsOptions, diagnostics};
 use domxml_ide::hover::hover;
-use domxml_ide::kinds::DocumentKind;
 use domxml_ide::{SchemaModel, apply_edits};
+use domxml_libvirt::kinds::DocumentKind;
+use domxml_libvirt::model::CatalogueModel;
 use domxml_syntax::{TextRange, TextSize};
 
 fn model() -> &'static CatalogueModel {
     static MODEL: OnceLock<CatalogueModel> = OnceLock::new();
     MODEL.get_or_init(|| {
-        let cat = domxml_schema::compile(
-            &domxml_schema::EmbeddedFiles,
-            domxml_schema::EmbeddedFiles::DOMAIN,
-        )
-        .expect("the built-in catalogue compiles");
-        CatalogueModel::new(Arc::new(cat), "built-in catalogue", Some("11.3".into()))
+        let cat = domxml_libvirt::builtin::catalogue().expect("the built-in catalogue compiles");
+        CatalogueModel::new(cat, "built-in catalogue", Some("11.3".into()))
     })
 }
 
@@ -182,6 +178,7 @@ fn vgaa_is_reported_and_fixed() {
         diags[0].range,
         DocumentKind::Libvirt,
         Some(model()),
+        &Default::default(),
     );
     let fix = actions
         .iter()
@@ -203,9 +200,16 @@ fn missing_attribute_fix() {
     );
     let d = diags
         .iter()
-        .find(|d| d.code == "missing-attribute")
+        .find(|d| d.code.as_str() == "missing-attribute")
         .expect("missing model");
-    let actions = code_actions(&parse, &text, d.range, DocumentKind::Libvirt, Some(model()));
+    let actions = code_actions(
+        &parse,
+        &text,
+        d.range,
+        DocumentKind::Libvirt,
+        Some(model()),
+        &Default::default(),
+    );
     let fix = actions
         .iter()
         .find(|a| a.title.contains("'model'"))
@@ -223,7 +227,7 @@ fn large_documents_skip_schema_validation_with_a_note() {
     };
     let diags = diagnostics(&parse, &text, DocumentKind::Libvirt, Some(model()), &opts);
     assert_eq!(diags.len(), 1);
-    assert_eq!(diags[0].code, "analysis-limited");
+    assert_eq!(diags[0].code.as_str(), "analysis-limited");
     assert_eq!(diags[0].severity, domxml_ide::Severity::Information);
 }
 
@@ -313,7 +317,14 @@ fn unknown_attribute_can_be_removed() {
         .iter()
         .find(|d| &text[d.range] == "bogus")
         .expect("bogus is reported");
-    let actions = code_actions(&parse, &text, d.range, DocumentKind::Libvirt, Some(model()));
+    let actions = code_actions(
+        &parse,
+        &text,
+        d.range,
+        DocumentKind::Libvirt,
+        Some(model()),
+        &Default::default(),
+    );
     let fix = actions
         .iter()
         .find(|a| a.title == "Remove attribute 'bogus'")
@@ -326,7 +337,7 @@ fn a_new_file_offers_the_domain_root() {
     let (text, offset) = cursor("<$0");
     let parse = domxml_syntax::parse(&text);
     assert_eq!(
-        domxml_ide::kinds::document_kind(&parse, "/srv/new.xml"),
+        domxml_libvirt::kinds::document_kind(&parse, "/srv/new.xml"),
         DocumentKind::Libvirt
     );
     let items = completions(

@@ -1,14 +1,12 @@
 //! Every feature, at every offset of many randomly damaged documents, returns without panicking
 //! and with ranges inside the text on character boundaries.
 
-use std::sync::Arc;
-
-use domxml_ide::catalogue::CatalogueModel;
 use domxml_ide::completion::{CompletionOptions, completions};
 use domxml_ide::diagnostics::{DiagnosticsOptions, diagnostics};
 use domxml_ide::format::{FormatOptions, format};
-use domxml_ide::kinds::DocumentKind;
 use domxml_ide::{SchemaModel, actions, hover, structure, tags};
+use domxml_libvirt::kinds::DocumentKind;
+use domxml_libvirt::model::CatalogueModel;
 use domxml_syntax::{TextRange, TextSize};
 
 const BASE: &str = "<?xml version='1.0'?>\n<!-- vm -->\n<domain type='kvm'>\n  <name>wé𝄞b</name>\n  <memory unit='KiB'>4194304</memory>\n  <devices>\n    <disk type='file' device='disk'>\n      <driver name='qemu' type='qcow2'/>\n      <target dev='vda' bus='virtio'/>\n    </disk>\n    <video><model type='vga'/></video>\n    <watchdog model='i6300esb' action='reset'/>\n  </devices>\n</domain>\n";
@@ -62,12 +60,8 @@ fn check_range(text: &str, r: TextRange) {
 
 #[test]
 fn features_never_panic_on_damaged_documents() {
-    let cat = domxml_schema::compile(
-        &domxml_schema::EmbeddedFiles,
-        domxml_schema::EmbeddedFiles::DOMAIN,
-    )
-    .expect("the built-in catalogue compiles");
-    let model = CatalogueModel::new(Arc::new(cat), "built-in", None);
+    let cat = domxml_libvirt::builtin::catalogue().expect("the built-in catalogue compiles");
+    let model = CatalogueModel::new(cat, "built-in", None);
     let schema: &dyn SchemaModel = &model;
     let mut rng = Lcg(7);
     let mut text = BASE.to_string();
@@ -96,16 +90,23 @@ fn features_never_panic_on_damaged_documents() {
             check_range(&text, d.range);
         }
         for e in format(&parse, &text, &FormatOptions::default(), None) {
-            check_range(&text, e.range);
+            check_range(&text, e.delete);
         }
         for s in structure::document_symbols(&parse, 1000) {
             check_range(&text, s.range);
         }
         let _ = structure::folding_ranges(&parse, &text);
         let whole = TextRange::up_to(TextSize::of(text.as_str()));
-        for a in actions::code_actions(&parse, &text, whole, DocumentKind::Libvirt, Some(schema)) {
+        for a in actions::code_actions(
+            &parse,
+            &text,
+            whole,
+            DocumentKind::Libvirt,
+            Some(schema),
+            &Default::default(),
+        ) {
             for e in a.edits {
-                check_range(&text, e.range);
+                check_range(&text, e.delete);
             }
         }
         for (offset, _) in text

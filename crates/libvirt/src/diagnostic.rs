@@ -44,3 +44,37 @@ impl Fix {
         }
     }
 }
+
+/// Every diagnostic code domxml reports: one vocabulary for syntax, schema, libvirt's rules
+/// and the notes domxml adds itself. Fixes match on these, never on strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    Syntax(domxml_syntax::ErrorCode),
+    Schema(domxml_schema::Code),
+    Rule(crate::rules::RuleCode),
+    /// The host's older libvirt rejects what the built-in catalogue (newer) accepts.
+    VersionDrift,
+    /// Part of the analysis was skipped (size limit, deadline).
+    AnalysisLimited,
+    /// The schema for this document could not be compiled.
+    SchemaUnavailable,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Syntax(c) => c.as_str(),
+            Code::Schema(c) => c.as_str(),
+            Code::Rule(c) => c.as_str(),
+            Code::VersionDrift => "version-drift",
+            Code::AnalysisLimited => "analysis-limited",
+            Code::SchemaUnavailable => "schema-unavailable",
+        }
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -3,27 +3,52 @@
 
 use domxml_syntax::TextRange;
 
-/// Stable diagnostic codes.
-pub mod codes {
-    pub const UNKNOWN_ELEMENT: &str = "unknown-element";
-    pub const ELEMENT_NOT_ALLOWED: &str = "element-not-allowed";
-    pub const UNKNOWN_ATTRIBUTE: &str = "unknown-attribute";
-    pub const ATTRIBUTE_NOT_ALLOWED: &str = "attribute-not-allowed";
-    pub const INVALID_VALUE: &str = "invalid-value";
-    pub const MISSING_ATTRIBUTE: &str = "missing-attribute";
-    pub const MISSING_ELEMENT: &str = "missing-element";
-    pub const UNEXPECTED_TEXT: &str = "unexpected-text";
-    pub const UNDECLARED_PREFIX: &str = "undeclared-prefix";
-    pub const WRONG_ROOT: &str = "wrong-root";
-    pub const WRONG_NAMESPACE: &str = "wrong-namespace";
-    pub const TOO_DEEP: &str = "too-deep";
+macro_rules! schema_codes {
+    ($($variant:ident = $name:literal,)*) => {
+        /// The kind of a validation problem: a stable code shown to users.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $($variant,)*
+        }
+
+        impl Code {
+            pub const ALL: &[Code] = &[$(Code::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+schema_codes! {
+    UnknownElement = "unknown-element",
+    ElementNotAllowed = "element-not-allowed",
+    UnknownAttribute = "unknown-attribute",
+    AttributeNotAllowed = "attribute-not-allowed",
+    InvalidValue = "invalid-value",
+    MissingAttribute = "missing-attribute",
+    MissingElement = "missing-element",
+    UnexpectedText = "unexpected-text",
+    UndeclaredPrefix = "undeclared-prefix",
+    WrongRoot = "wrong-root",
+    WrongNamespace = "wrong-namespace",
+    TooDeep = "too-deep",
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     /// The offending element name, attribute name or value; never the parent.
     pub range: TextRange,
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     /// A replacement for `range` (did-you-mean).
     pub suggestion: Option<String>,
@@ -32,7 +57,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(range: TextRange, code: &'static str, message: String) -> Diagnostic {
+    pub fn new(range: TextRange, code: Code, message: String) -> Diagnostic {
         Diagnostic {
             range,
             code,

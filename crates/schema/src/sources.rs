@@ -1,4 +1,4 @@
-//! Where schema files come from: the file system or the catalogue embedded in the binary.
+//! Where schema files come from: the file system or memory.
 //! `include`/`externalRef` hrefs resolve relative to the including file; nothing is ever
 //! fetched over the network.
 
@@ -16,33 +16,6 @@ pub struct DiskFiles;
 impl SchemaFiles for DiskFiles {
     fn read(&self, path: &str) -> Result<String, String> {
         std::fs::read_to_string(path).map_err(|e| format!("cannot read '{path}': {e}"))
-    }
-}
-
-mod generated {
-    include!(concat!(env!("OUT_DIR"), "/embedded_catalogue.rs"));
-}
-
-/// The catalogue embedded at build time from `crates/schema/catalogue/**.rng`.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct EmbeddedFiles;
-
-impl EmbeddedFiles {
-    /// The entry file of the embedded domain schema.
-    pub const DOMAIN: &'static str = "domain.rng";
-
-    pub fn list() -> impl Iterator<Item = &'static str> {
-        generated::FILES.iter().map(|(p, _)| *p)
-    }
-}
-
-impl SchemaFiles for EmbeddedFiles {
-    fn read(&self, path: &str) -> Result<String, String> {
-        generated::FILES
-            .iter()
-            .find(|(p, _)| *p == path)
-            .map(|(_, text)| (*text).to_owned())
-            .ok_or_else(|| format!("no embedded schema file '{path}'"))
     }
 }
 
@@ -118,12 +91,5 @@ mod tests {
             "/a/b/x.rng"
         );
         assert!(resolve_href("a.rng", "http://example.com/x.rng").is_err());
-    }
-
-    #[test]
-    fn embedded_catalogue_is_listed() {
-        assert!(EmbeddedFiles::list().any(|p| p == "domain.rng"));
-        assert!(EmbeddedFiles::list().any(|p| p == "devices/devices.rng"));
-        assert!(EmbeddedFiles.read("domain.rng").is_ok());
     }
 }

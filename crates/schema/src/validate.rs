@@ -6,7 +6,7 @@ use domxml_syntax::{TextRange, ast};
 
 use crate::catalogue::Catalogue;
 use crate::derive::{NameKey, Session, is_whitespace};
-use crate::diagnostic::{Diagnostic, codes, one_of};
+use crate::diagnostic::{Code, Diagnostic, one_of};
 use crate::doc_walk::{Attr, GElem, Item, Name, Parts, PartsPool, attribute_pairs, parts_of};
 use crate::explain::{self, Expected};
 use crate::pattern::{self as p, ElemId, Node, Pat, Store};
@@ -219,7 +219,7 @@ impl Walk<'_, '_> {
                 self.too_deep_reported = true;
                 self.push(Diagnostic::new(
                     name.range(),
-                    codes::TOO_DEEP,
+                    Code::TooDeep,
                     format!("elements nested deeper than {MAX_DEPTH} levels are not validated"),
                 ));
             }
@@ -243,7 +243,7 @@ impl Walk<'_, '_> {
                 let prefix = name.prefix().unwrap_or_default().to_owned();
                 self.push(Diagnostic::new(
                     name.range(),
-                    codes::UNDECLARED_PREFIX,
+                    Code::UndeclaredPrefix,
                     format!("namespace prefix '{prefix}' is not declared"),
                 ));
                 String::new()
@@ -335,7 +335,7 @@ impl Walk<'_, '_> {
                     one_of(&allowed_names, 8)
                 ),
             };
-            let mut d = Diagnostic::new(name.range(), codes::WRONG_ROOT, message);
+            let mut d = Diagnostic::new(name.range(), Code::WrongRoot, message);
             d.suggestion =
                 did_you_mean(&local, allowed_names.iter().map(String::as_str)).map(str::to_owned);
             d.expected = allowed_names;
@@ -360,7 +360,7 @@ impl Walk<'_, '_> {
             if let Some(wanted) = self.other_namespace(&everywhere, &ns, &local) {
                 let mut d = Diagnostic::new(
                     name.range(),
-                    codes::WRONG_NAMESPACE,
+                    Code::WrongNamespace,
                     format!(
                         "<{}> in <{}> must be in namespace '{wanted}' (declare a prefix for it, e.g. xmlns:p=\"{wanted}\", and write <p:{local}>)",
                         name.text(),
@@ -390,7 +390,7 @@ impl Walk<'_, '_> {
                 }
                 None => message.push_str(&format!("; allowed: {}{others}", one_of(&all_names, 12))),
             }
-            let mut d = Diagnostic::new(name.range(), codes::UNKNOWN_ELEMENT, message);
+            let mut d = Diagnostic::new(name.range(), Code::UnknownElement, message);
             d.suggestion = suggestion;
             d.expected = all_names;
             self.push(d);
@@ -428,7 +428,7 @@ impl Walk<'_, '_> {
                 )
             )
         };
-        let mut d = Diagnostic::new(name.range(), codes::ELEMENT_NOT_ALLOWED, message);
+        let mut d = Diagnostic::new(name.range(), Code::ElementNotAllowed, message);
         d.expected = allowed_names;
         self.push(d);
         // Still check the element's own content against its definition(s).
@@ -457,7 +457,7 @@ impl Walk<'_, '_> {
                     None => {
                         self.push(Diagnostic::new(
                             aname.range(),
-                            codes::UNDECLARED_PREFIX,
+                            Code::UndeclaredPrefix,
                             format!(
                                 "namespace prefix '{}' is not declared",
                                 aname.prefix().unwrap_or_default()
@@ -528,7 +528,7 @@ impl Walk<'_, '_> {
         if let Some(s) = &suggestion {
             message.push_str(&format!("; did you mean '{s}'?"));
         }
-        let mut d = Diagnostic::new(range, codes::INVALID_VALUE, message);
+        let mut d = Diagnostic::new(range, Code::InvalidValue, message);
         d.suggestion = suggestion;
         d.expected = values;
         self.push(d);
@@ -549,7 +549,7 @@ impl Walk<'_, '_> {
         if exists {
             let d = Diagnostic::new(
                 aname.range(),
-                codes::ATTRIBUTE_NOT_ALLOWED,
+                Code::AttributeNotAllowed,
                 format!(
                     "attribute '{}' is not allowed on <{}> together with the other attributes",
                     aname.text(),
@@ -573,7 +573,7 @@ impl Walk<'_, '_> {
             }
             None => message.push_str(&format!("; allowed: {}", one_of(&names, 12))),
         }
-        let mut d = Diagnostic::new(aname.range(), codes::UNKNOWN_ATTRIBUTE, message);
+        let mut d = Diagnostic::new(aname.range(), Code::UnknownAttribute, message);
         d.suggestion = suggestion;
         d.expected = names;
         self.push(d);
@@ -625,7 +625,7 @@ impl Walk<'_, '_> {
                 missing.join(", ")
             )
         };
-        let mut d = Diagnostic::new(name.range(), codes::MISSING_ATTRIBUTE, message);
+        let mut d = Diagnostic::new(name.range(), Code::MissingAttribute, message);
         d.expected = missing;
         self.push(d);
     }
@@ -706,7 +706,7 @@ impl Walk<'_, '_> {
         if !is_whitespace(text) {
             let d = Diagnostic::new(
                 range,
-                codes::UNEXPECTED_TEXT,
+                Code::UnexpectedText,
                 format!("text is not allowed in <{}>", name.text()),
             );
             self.push(d);
@@ -766,7 +766,7 @@ impl Walk<'_, '_> {
                     .join(", ")
             )
         };
-        let mut d = Diagnostic::new(name.range(), codes::MISSING_ELEMENT, message);
+        let mut d = Diagnostic::new(name.range(), Code::MissingElement, message);
         d.expected = missing;
         self.push(d);
     }

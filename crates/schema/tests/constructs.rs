@@ -360,26 +360,6 @@ fn network_hrefs_are_refused() {
 }
 
 #[test]
-fn embedded_catalogue_compiles_and_validates() {
-    let cat = domxml_schema::compile(
-        &domxml_schema::EmbeddedFiles,
-        domxml_schema::EmbeddedFiles::DOMAIN,
-    )
-    .unwrap_or_else(|e| panic!("embedded catalogue: {}", errors(e)));
-    let doc = "<domain type='kvm'><name>vm</name><memory unit='KiB'>1024</memory><os><type>hvm</type></os></domain>";
-    let parse = domxml_syntax::parse(doc);
-    let diagnostics = domxml_schema::validate(&cat, &parse.document());
-    assert!(diagnostics.is_empty(), "{diagnostics:?}");
-    let parse = domxml_syntax::parse("<domain type='kvmm'><name>vm</name></domain>");
-    let diagnostics = domxml_schema::validate(&cat, &parse.document());
-    assert!(
-        diagnostics
-            .iter()
-            .any(|d| d.code == "invalid-value" && d.suggestion.as_deref() == Some("kvm"))
-    );
-}
-
-#[test]
 fn named_types_are_described_by_their_define() {
     let cat = schema(
         r#"<start><element name="address"><attribute name="slot"><ref name="types.pci.slot"/></attribute><attribute name="uuid"><ref name="UUID"/></attribute></element></start>

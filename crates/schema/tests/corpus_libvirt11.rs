@@ -4,8 +4,7 @@
 use std::path::PathBuf;
 
 fn shared() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/libvirt-11.3.0");
-    dir.is_dir().then_some(dir)
+    domxml_testdata::libvirt11()
 }
 
 #[test]

@@ -15,7 +15,7 @@ mod reparse;
 
 use std::sync::Arc;
 
-pub use error::SyntaxError;
+pub use error::{ErrorCode, SyntaxError};
 pub use kind::{SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken, XmlLanguage};
 pub use line_index::{LineCol, LineIndex, PositionEncoding};
 pub use refs::decode as decode_references;

@@ -4,6 +4,7 @@
 //! restarted with `Tokenizer::from_fragment` at the next safe point, so one typo costs one error.
 //! Nesting is ours too: end tags are matched against a stack of open elements.
 
+use crate::error::ErrorCode;
 use rowan::{GreenNode, TextRange};
 use xmlparser::{ElementEnd, Token, Tokenizer};
 
@@ -192,7 +193,7 @@ impl<'t> Parser<'t> {
                     Token::Cdata { span, .. } => {
                         if self.stack.is_empty() && self.at_top_level() {
                             self.error(
-                                "text-outside-root",
+                                ErrorCode::TextOutsideRoot,
                                 span.start()..span.end(),
                                 "CDATA section outside the root element",
                             );
@@ -261,18 +262,18 @@ impl<'t> Parser<'t> {
                     if let Some(j) = body.find("--") {
                         let at = start + 4 + j;
                         self.error(
-                            "double-hyphen-in-comment",
+                            ErrorCode::DoubleHyphenInComment,
                             at..at + 2,
                             "'--' is not allowed inside a comment",
                         );
                     } else {
-                        self.error("invalid-comment", start..end, "malformed comment");
+                        self.error(ErrorCode::InvalidComment, start..end, "malformed comment");
                     }
                     self.markup(COMMENT, start, end);
                 }
                 None => {
                     self.error(
-                        "unclosed-comment",
+                        ErrorCode::UnclosedComment,
                         start..start + 4,
                         "unclosed comment: missing '-->'",
                     );
@@ -284,7 +285,7 @@ impl<'t> Parser<'t> {
                 Some(i) => self.markup(CDATA, start, start + i + 3),
                 None => {
                     self.error(
-                        "unclosed-cdata",
+                        ErrorCode::UnclosedCdata,
                         start..start + 9,
                         "unclosed CDATA section: missing ']]>'",
                     );
@@ -300,7 +301,7 @@ impl<'t> Parser<'t> {
                 Some(i) => start + i + 2,
                 None => {
                     self.error(
-                        "unclosed-pi",
+                        ErrorCode::UnclosedPi,
                         start..start + 2,
                         "unclosed processing instruction: missing '?>'",
                     );
@@ -308,7 +309,11 @@ impl<'t> Parser<'t> {
                 }
             };
             if end != self.text.len() {
-                self.error("invalid-pi", start..end, "malformed processing instruction");
+                self.error(
+                    ErrorCode::InvalidPi,
+                    start..end,
+                    "malformed processing instruction",
+                );
             }
             self.markup(PI, start, end);
         } else if rest.starts_with("</") {
@@ -320,7 +325,7 @@ impl<'t> Parser<'t> {
                 None => self.text.len(),
             };
             self.error(
-                "unknown-markup",
+                ErrorCode::UnknownMarkup,
                 start..end,
                 "unknown markup: expected '<!--', '<![CDATA[' or '<!DOCTYPE'",
             );
@@ -333,7 +338,7 @@ impl<'t> Parser<'t> {
                 }
                 _ => {
                     self.error(
-                        "lt-in-text",
+                        ErrorCode::LtInText,
                         start..start + 1,
                         "'<' must start a tag: write &lt; for a literal '<'",
                     );
@@ -360,7 +365,7 @@ impl<'t> Parser<'t> {
             self.roots += 1;
             if self.roots > 1 {
                 self.error_at(
-                    "content-after-root",
+                    ErrorCode::ContentAfterRoot,
                     name_range,
                     format!("element <{name}> after the root element: a document has exactly one root element"),
                 );
@@ -401,7 +406,7 @@ impl<'t> Parser<'t> {
             } else {
                 let len = c.len_utf8();
                 self.error(
-                    "unexpected-in-tag",
+                    ErrorCode::UnexpectedInTag,
                     self.pos..self.pos + len,
                     format!("unexpected '{c}' in tag <{}>", tag.name),
                 );
@@ -413,7 +418,7 @@ impl<'t> Parser<'t> {
     fn unterminated_tag(&mut self, tag: OpenTag<'t>, before: &str) {
         self.attribute_names.truncate(tag.attributes);
         self.error_at(
-            "unclosed-tag",
+            ErrorCode::UnclosedTag,
             tag.name_range,
             format!(
                 "start tag <{}> is not closed: expected '>' or '/>' before {before}",
@@ -455,7 +460,7 @@ impl<'t> Parser<'t> {
         let start = self.pos;
         if tag.after_value == Some(start) {
             self.error(
-                "missing-whitespace",
+                ErrorCode::MissingWhitespace,
                 start..start,
                 "missing whitespace between attributes",
             );
@@ -465,7 +470,7 @@ impl<'t> Parser<'t> {
         let name_range = start..name_end;
         if self.attribute_names[tag.attributes..].contains(&name) {
             self.error(
-                "duplicate-attribute",
+                ErrorCode::DuplicateAttribute,
                 name_range.clone(),
                 format!("duplicate attribute '{name}' on <{}>", tag.name),
             );
@@ -522,7 +527,7 @@ impl<'t> Parser<'t> {
                     };
                     let r = self.pos..self.pos + len;
                     self.error(
-                        "unquoted-value",
+                        ErrorCode::UnquotedValue,
                         r.clone(),
                         format!("the value of attribute '{name}' must be in quotes"),
                     );
@@ -532,7 +537,7 @@ impl<'t> Parser<'t> {
                 }
                 _ => {
                     self.error(
-                        "missing-value",
+                        ErrorCode::MissingValue,
                         eq..eq + 1,
                         format!(
                             "attribute '{name}' has no value: expected a quoted value after '='"
@@ -542,7 +547,7 @@ impl<'t> Parser<'t> {
             }
         } else {
             self.error(
-                "missing-eq",
+                ErrorCode::MissingEq,
                 name_range,
                 format!("attribute '{name}' has no value: expected '=' and a quoted value"),
             );
@@ -578,7 +583,7 @@ impl<'t> Parser<'t> {
                 });
                 if looks_like_tag || between.contains(['>', '\n']) {
                     self.error(
-                        "unclosed-value",
+                        ErrorCode::UnclosedValue,
                         start..start + 1,
                         format!("the value of attribute '{name}' is not closed: missing {quote}"),
                     );
@@ -586,7 +591,7 @@ impl<'t> Parser<'t> {
                 } else {
                     let at = start + 1 + l;
                     self.error(
-                        "lt-in-value",
+                        ErrorCode::LtInValue,
                         at..at + 1,
                         "'<' is not allowed in attribute values: write &lt;",
                     );
@@ -596,7 +601,7 @@ impl<'t> Parser<'t> {
             (Some(c), _) => start + 1 + c + 1,
             (None, Some(l)) => {
                 self.error(
-                    "unclosed-value",
+                    ErrorCode::UnclosedValue,
                     start..start + 1,
                     format!("the value of attribute '{name}' is not closed: missing {quote}"),
                 );
@@ -604,7 +609,7 @@ impl<'t> Parser<'t> {
             }
             (None, None) => {
                 self.error(
-                    "unclosed-value",
+                    ErrorCode::UnclosedValue,
                     start..start + 1,
                     format!("the value of attribute '{name}' is not closed: missing {quote}"),
                 );
@@ -654,13 +659,13 @@ impl<'t> Parser<'t> {
         let end = if closed { after + 1 } else { name_end };
         if name_end == start + 2 {
             self.error(
-                "missing-end-tag-name",
+                ErrorCode::MissingEndTagName,
                 start..start + 2,
                 "end tag without a name",
             );
         } else if !closed {
             self.error(
-                "unclosed-end-tag",
+                ErrorCode::UnclosedEndTag,
                 start + 2..name_end,
                 format!(
                     "end tag </{}> is not closed: missing '>'",
@@ -689,7 +694,7 @@ impl<'t> Parser<'t> {
                 while self.stack.len() > depth + 1 {
                     if let Some(inner) = self.stack.pop() {
                         self.error_at(
-                            "unclosed-element",
+                            ErrorCode::UnclosedElement,
                             inner.name_range,
                             format!(
                                 "element <{}> is not closed: expected </{}> before </{name}>",
@@ -718,7 +723,7 @@ impl<'t> Parser<'t> {
                     }
                     None => format!("end tag </{name}> has no matching start tag"),
                 };
-                self.error_at("mismatched-end-tag", name_range, message);
+                self.error_at(ErrorCode::MismatchedEndTag, name_range, message);
                 self.builder.start_node(ERROR);
                 self.emit_end_tag(start, name_end, end, closed);
                 self.builder.finish_node();
@@ -763,7 +768,7 @@ impl<'t> Parser<'t> {
                     .trim_end_matches([' ', '\t', '\n', '\r'])
                     .len();
             self.error(
-                "text-outside-root",
+                ErrorCode::TextOutsideRoot,
                 trimmed_start..trimmed_end,
                 "text outside the root element",
             );
@@ -802,7 +807,7 @@ impl<'t> Parser<'t> {
             .filter(|(_, c)| !plain_ascii && !refs::is_xml_char(*c))
         {
             self.error(
-                "invalid-char",
+                ErrorCode::InvalidChar,
                 start + i..start + i + c.len_utf8(),
                 format!("character U+{:04X} is not allowed in XML", c as u32),
             );
@@ -810,7 +815,7 @@ impl<'t> Parser<'t> {
         if chunk.contains(']') {
             for (i, _) in chunk.match_indices("]]>") {
                 self.error(
-                    "cdata-end-in-text",
+                    ErrorCode::CdataEndInText,
                     start + i..start + i + 3,
                     "']]>' is not allowed in text",
                 );
@@ -867,7 +872,7 @@ impl<'t> Parser<'t> {
                 Some(c) => {
                     let len = c.len_utf8();
                     self.error(
-                        "bad-xml-declaration",
+                        ErrorCode::BadXmlDeclaration,
                         self.pos..self.pos + len,
                         format!("unexpected '{c}' in the XML declaration"),
                     );
@@ -880,14 +885,14 @@ impl<'t> Parser<'t> {
         let whole = text_range(start..self.pos);
         if misplaced {
             self.error_at(
-                "misplaced-xml-declaration",
+                ErrorCode::MisplacedXmlDeclaration,
                 whole,
                 "the XML declaration must be the very first thing in the document",
             );
         }
         if !closed {
             self.error(
-                "bad-xml-declaration",
+                ErrorCode::BadXmlDeclaration,
                 start..start + 5,
                 "unclosed XML declaration: missing '?>'",
             );
@@ -931,7 +936,7 @@ impl<'t> Parser<'t> {
         }
         let end = end.unwrap_or_else(|| {
             self.error(
-                "unclosed-doctype",
+                ErrorCode::UnclosedDoctype,
                 start..start + 9,
                 "unclosed DOCTYPE: missing '>'",
             );
@@ -939,7 +944,7 @@ impl<'t> Parser<'t> {
         });
         if self.roots > 0 || !self.stack.is_empty() || self.mode != Mode::Document {
             self.error(
-                "misplaced-doctype",
+                ErrorCode::MisplacedDoctype,
                 start..start + 9,
                 "DOCTYPE is only allowed before the root element",
             );
@@ -958,7 +963,7 @@ impl<'t> Parser<'t> {
                 return;
             }
             self.error_at(
-                "unclosed-element",
+                ErrorCode::UnclosedElement,
                 open.name_range,
                 format!(
                     "element <{}> is not closed: missing </{}>",
@@ -969,7 +974,11 @@ impl<'t> Parser<'t> {
         }
         if self.mode == Mode::Document && self.roots == 0 {
             let end = self.text.len();
-            self.error("missing-root", end..end, "the document has no root element");
+            self.error(
+                ErrorCode::MissingRoot,
+                end..end,
+                "the document has no root element",
+            );
         }
     }
 
@@ -984,7 +993,7 @@ impl<'t> Parser<'t> {
 
     fn error(
         &mut self,
-        code: &'static str,
+        code: ErrorCode,
         range: std::ops::Range<usize>,
         message: impl Into<String>,
     ) {
@@ -992,7 +1001,7 @@ impl<'t> Parser<'t> {
             .push(SyntaxError::new(code, text_range(range), message));
     }
 
-    fn error_at(&mut self, code: &'static str, range: TextRange, message: impl Into<String>) {
+    fn error_at(&mut self, code: ErrorCode, range: TextRange, message: impl Into<String>) {
         self.errors.push(SyntaxError::new(code, range, message));
     }
 }
@@ -1011,7 +1020,7 @@ fn check_declaration(
     for (name, value, range) in attrs {
         let Some(rank) = order.iter().position(|o| o == name) else {
             errors.push(SyntaxError::new(
-                "bad-xml-declaration",
+                ErrorCode::BadXmlDeclaration,
                 *range,
                 format!("unknown '{name}' in the XML declaration: only version, encoding and standalone are allowed"),
             ));
@@ -1019,7 +1028,7 @@ fn check_declaration(
         };
         if last.is_some_and(|l| rank <= l) {
             errors.push(SyntaxError::new(
-                "bad-xml-declaration",
+                ErrorCode::BadXmlDeclaration,
                 *range,
                 "the XML declaration must list version, encoding, standalone in that order",
             ));
@@ -1043,7 +1052,7 @@ fn check_declaration(
                 "\"yes\" or \"no\"",
             ][rank];
             errors.push(SyntaxError::new(
-                "bad-xml-declaration",
+                ErrorCode::BadXmlDeclaration,
                 *range,
                 format!("bad {name} '{value}' in the XML declaration: expected {expected}"),
             ));
@@ -1051,7 +1060,7 @@ fn check_declaration(
     }
     if !attrs.iter().any(|(n, _, _)| n == "version") {
         errors.push(SyntaxError::new(
-            "bad-xml-declaration",
+            ErrorCode::BadXmlDeclaration,
             whole,
             "the XML declaration must start with version=\"1.0\"",
         ));

@@ -1,6 +1,7 @@
 //! Entity and character references inside text and attribute values: finding, checking, decoding.
 //! Only the five predefined entities exist; nothing is ever expanded from a DTD.
 
+use crate::error::ErrorCode;
 use std::borrow::Cow;
 use std::ops::Range;
 
@@ -47,7 +48,7 @@ pub(crate) fn scan(
                 if bytes[amp + 1] == b'#' {
                     if let Err(msg) = char_ref_value(&text[r.clone()]) {
                         errors.push(SyntaxError::new(
-                            "invalid-char-ref",
+                            ErrorCode::InvalidCharRef,
                             text_range(r.clone()),
                             msg,
                         ));
@@ -57,7 +58,7 @@ pub(crate) fn scan(
                     let name = &text[amp + 1..amp + len - 1];
                     if !PREDEFINED.iter().any(|(n, _)| *n == name) {
                         errors.push(SyntaxError::new(
-                            "unknown-entity",
+                            ErrorCode::UnknownEntity,
                             text_range(r.clone()),
                             format!(
                                 "unknown entity '&{name};': only &lt; &gt; &amp; &apos; &quot; and character references like &#38; are defined"
@@ -71,7 +72,7 @@ pub(crate) fn scan(
             }
             None => {
                 errors.push(SyntaxError::new(
-                    "bare-ampersand",
+                    ErrorCode::BareAmpersand,
                     text_range(amp..amp + 1),
                     "'&' must start an entity or character reference: write &amp; for a literal '&'",
                 ));
@@ -204,9 +205,9 @@ mod tests {
         assert_eq!(
             codes,
             vec![
-                ("unknown-entity", 2),
-                ("bare-ampersand", 10),
-                ("invalid-char-ref", 14)
+                (ErrorCode::UnknownEntity, 2),
+                (ErrorCode::BareAmpersand, 10),
+                (ErrorCode::InvalidCharRef, 14)
             ]
         );
     }

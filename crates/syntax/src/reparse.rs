@@ -3,6 +3,7 @@
 //! tags still balance and splice its green node; else parse everything again. Errors outside the
 //! reparsed stretch keep their meaning and shift with the text.
 
+use crate::error::ErrorCode;
 use rowan::{NodeOrToken, TextRange};
 
 use crate::SyntaxKind::*;
@@ -18,7 +19,11 @@ pub(crate) fn reparse(old: &Parse, edit: &TextEdit, new_text: &str) -> Parse {
 }
 
 /// Error codes a token's own text can produce, so that relexing the token recomputes them all.
-const TOKEN_LOCAL_ERRORS: [&str; 3] = ["unknown-entity", "bare-ampersand", "invalid-char-ref"];
+const TOKEN_LOCAL_ERRORS: [ErrorCode; 3] = [
+    ErrorCode::UnknownEntity,
+    ErrorCode::BareAmpersand,
+    ErrorCode::InvalidCharRef,
+];
 
 fn reparse_token(old: &Parse, edit: &TextEdit, new_text: &str) -> Option<Parse> {
     let root = old.syntax();
@@ -277,7 +282,7 @@ fn merge_errors(
 fn follows_unclosed_end_tag(old: &Parse, token: TextRange) -> bool {
     old.errors()
         .iter()
-        .any(|e| e.code == "unclosed-end-tag" && e.range.end() == token.start())
+        .any(|e| e.code == ErrorCode::UnclosedEndTag && e.range.end() == token.start())
 }
 
 /// An unterminated attribute value decides where it ends by looking arbitrarily far ahead, maybe
@@ -285,7 +290,7 @@ fn follows_unclosed_end_tag(old: &Parse, token: TextRange) -> bool {
 fn looked_ahead_into(old: &Parse, stretch: TextRange) -> bool {
     old.errors()
         .iter()
-        .any(|e| e.code == "unclosed-value" && e.range.start() < stretch.start())
+        .any(|e| e.code == ErrorCode::UnclosedValue && e.range.start() < stretch.start())
 }
 
 /// The root of the tree `node` is in, with `node` replaced by `replacement`: rowan's

@@ -4,8 +4,7 @@
 use std::path::PathBuf;
 
 fn corpus() -> Option<Vec<PathBuf>> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/libvirt-11.3.0/corpus/domain");
+    let dir = domxml_testdata::domain_corpus()?;
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .ok()?
         .filter_map(|e| e.ok().map(|e| e.path()))

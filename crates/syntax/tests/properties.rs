@@ -157,9 +157,7 @@ fn incremental_equals_full_parse_on_corpus_documents() {
 }
 
 fn corpus_dir() -> Option<std::path::PathBuf> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/libvirt-11.3.0/corpus/domain");
-    dir.is_dir().then_some(dir)
+    domxml_testdata::domain_corpus()
 }
 
 /// Found by `incremental_equals_full_parse`: an end tag without '>' looks at the text after its

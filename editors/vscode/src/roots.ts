@@ -2,7 +2,10 @@
 
 export type DocumentFilterMode = 'libvirt' | 'all';
 
-/** Root elements of libvirt's XML formats (libvirt's schemas' start elements). */
+/**
+ * Root elements of libvirt's XML formats: the server's list (crates/libvirt/src/kinds.rs);
+ * crates/libvirt/tests/editor_roots.rs fails when they differ.
+ */
 export const LIBVIRT_ROOTS: ReadonlySet<string> = new Set([
   'domain',
   'network',
@@ -13,6 +16,8 @@ export const LIBVIRT_ROOTS: ReadonlySet<string> = new Set([
   'interface',
   'filter',
   'filterbinding',
+  'nwfilter',
+  'nwfilterbinding',
   'device',
   'capabilities',
   'domainCapabilities',

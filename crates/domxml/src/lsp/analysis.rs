@@ -10,10 +10,11 @@ use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use domxml_ide::diagnostics::DiagnosticsOptions;
-use domxml_ide::kinds::document_kind;
+use domxml_libvirt::kinds::document_kind;
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{
-    Diagnostic as LspDiagnostic, DiagnosticSeverity, NumberOrString, Uri,
+    Diagnostic as LspDiagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
+    NumberOrString, Uri,
 };
 
 use super::State;
@@ -257,14 +258,17 @@ fn compute(state: &State, doc: &super::store::Snapshot, mode: Mode) -> Vec<LspDi
         .read()
         .map(|e| *e)
         .unwrap_or(domxml_syntax::PositionEncoding::Utf16);
-    let kind = document_kind(&doc.parse, &doc.uri);
+    let kind = document_kind(doc.document.parse(), &doc.uri);
     let started = std::time::Instant::now();
     let diagnostics = domxml_ide::diagnostics::diagnostics(
-        &doc.parse,
-        &doc.text,
+        doc.document.parse(),
+        doc.document.text(),
         kind,
         schema.as_deref(),
-        &DiagnosticsOptions::default(),
+        &DiagnosticsOptions {
+            rules: config.rule_options(),
+            ..DiagnosticsOptions::default()
+        },
     );
     tracing::trace!(elapsed = ?started.elapsed(), count = diagnostics.len(), "ide diagnostics");
     let mut diagnostics = diagnostics;
@@ -273,11 +277,12 @@ fn compute(state: &State, doc: &super::store::Snapshot, mode: Mode) -> Vec<LspDi
             range: domxml_syntax::TextRange::empty(0.into()),
             severity: domxml_ide::Severity::Information,
             source: domxml_ide::Source::Schema,
-            code: domxml_ide::diagnostics::CODE_ANALYSIS_LIMITED.into(),
+            code: domxml_ide::Code::AnalysisLimited,
             message: format!(
                 "schema validation did not finish within {} ms: only well-formedness is checked for now",
                 schema_deadline().as_millis()
             ),
+            related: Vec::new(),
         });
     }
     let lines = doc.lines(encoding);
@@ -291,10 +296,31 @@ fn compute(state: &State, doc: &super::store::Snapshot, mode: Mode) -> Vec<LspDi
                 domxml_ide::Severity::Information => DiagnosticSeverity::INFORMATION,
                 domxml_ide::Severity::Hint => DiagnosticSeverity::HINT,
             }),
-            code: Some(NumberOrString::String(d.code)),
+            code: Some(NumberOrString::String(d.code.as_str().into())),
             source: Some(format!("domxml-{}", d.source.as_str())),
             message: d.message,
+            related_information: related_information(&d.related, &lines, &doc.uri),
             ..Default::default()
         })
         .collect()
+}
+
+/// The other places of a diagnostic, in the same document.
+fn related_information(
+    related: &[domxml_libvirt::Related],
+    lines: &super::convert::Lines<'_>,
+    uri: &str,
+) -> Option<Vec<DiagnosticRelatedInformation>> {
+    let uri: tower_lsp_server::ls_types::Uri = uri.parse().ok()?;
+    let out: Vec<_> = related
+        .iter()
+        .map(|r| DiagnosticRelatedInformation {
+            location: Location {
+                uri: uri.clone(),
+                range: lines.range(r.range),
+            },
+            message: r.message.clone(),
+        })
+        .collect();
+    (!out.is_empty()).then_some(out)
 }

@@ -3,12 +3,16 @@
 //! (`{"domxml.schema.path": ...}`).
 
 use domxml_ide::format::FormatOptions;
+use domxml_libvirt::rules::{RuleCode, RuleOptions};
 use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
-    /// `None` or `"builtin"`: the embedded catalogue; else a path to a `.rng` entry file.
+    /// `None`: discovery (environment, host schemas, else built-in); `"builtin"`: the
+    /// embedded catalogue; else a libvirt schema directory or an `.rng` entry file.
     pub schema_path: Option<String>,
+    /// libvirt rules switched off (`domxml.rules.disabled`); unknown names are ignored.
+    pub rules_disabled: Vec<RuleCode>,
     pub diagnostics_enable: bool,
     pub format_enable: bool,
     pub format: FormatOptions,
@@ -18,6 +22,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             schema_path: None,
+            rules_disabled: Vec::new(),
             diagnostics_enable: true,
             format_enable: true,
             format: FormatOptions::default(),
@@ -58,14 +63,27 @@ fn lookup<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
 }
 
 impl Config {
+    pub fn rule_options(&self) -> RuleOptions {
+        RuleOptions {
+            disabled: self.rules_disabled.clone(),
+        }
+    }
+
     /// Applies the settings present in `v`; absent ones keep their current value.
     pub fn update(&mut self, v: &Value) {
         if let Some(p) = lookup(v, &["schema", "path"]) {
             self.schema_path = p
                 .as_str()
                 .map(str::trim)
-                .filter(|s| !s.is_empty() && *s != "builtin")
+                .filter(|s| !s.is_empty())
                 .map(String::from);
+        }
+        if let Some(list) = lookup(v, &["rules", "disabled"]).and_then(Value::as_array) {
+            self.rules_disabled = list
+                .iter()
+                .filter_map(Value::as_str)
+                .filter_map(RuleCode::from_name)
+                .collect();
         }
         if let Some(b) = lookup(v, &["diagnostics", "enable"]).and_then(Value::as_bool) {
             self.diagnostics_enable = b;
@@ -100,7 +118,10 @@ mod tests {
         assert_eq!(c.format.indent_width, 4);
         c.update(&json!({"domxml.diagnostics.enable": false}));
         assert!(!c.diagnostics_enable);
+        // "builtin" is a choice of its own: host schemas must not override it.
         c.update(&json!({"schema": {"path": "builtin"}}));
+        assert_eq!(c.schema_path.as_deref(), Some("builtin"));
+        c.update(&json!({"schema": {"path": ""}}));
         assert_eq!(c.schema_path, None);
         c.update(&json!({"domxml": {"format.useTabs": true}}));
         assert!(c.format.use_tabs);

@@ -4,16 +4,18 @@
 use std::sync::Arc;
 
 use domxml_ide::completion::{CompletionKind, CompletionOptions as IdeCompletionOptions};
-use domxml_ide::kinds::{DocumentKind, document_kind};
+use domxml_libvirt::kinds::{DocumentKind, document_kind};
 use domxml_syntax::PositionEncoding;
 use serde_json::Value;
 use tower_lsp_server::LanguageServer;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 
+use domxml_libvirt::select;
+
 use super::analysis::Job;
 use super::store::{Doc, Snapshot};
-use super::{Backend, guard};
+use super::{Backend, SchemaStatus, guard};
 
 const MAX_SYMBOLS: usize = 20_000;
 
@@ -44,7 +46,7 @@ impl Backend {
 
     /// The schema for a document that is libvirt XML, else None.
     fn schema_for(&self, doc: &Doc) -> Option<Arc<dyn domxml_ide::SchemaModel>> {
-        match document_kind(&doc.parse, &doc.uri) {
+        match document_kind(doc.document.parse(), &doc.uri) {
             DocumentKind::Libvirt => self.schema(),
             DocumentKind::OtherXml => None,
         }
@@ -72,15 +74,18 @@ impl Backend {
             .ok()
             .and_then(|c| c.schema_path.clone());
         let started = std::time::Instant::now();
-        let (schema, status, problem) = match super::schema::load(path.as_deref()) {
-            Ok(schema) => (schema, super::schema::status(path.as_deref(), None), None),
+        let discovery = select::discover(path.as_deref(), "setting domxml.schema.path");
+        let (schema, status, problem) = match select::open(&discovery) {
+            Ok(schema) => (
+                Some(schema),
+                SchemaStatus::from(select::status(&discovery)),
+                None,
+            ),
             Err(e) => {
-                let builtin = super::schema::load(None).ok().flatten();
-                (
-                    builtin,
-                    super::schema::status(None, Some(e.clone())),
-                    Some(e),
-                )
+                let fallback = select::discover(Some("builtin"), "fallback");
+                let mut status = SchemaStatus::from(select::status(&fallback));
+                status.error = Some(e.clone());
+                (select::open(&fallback).ok(), status, Some(e))
             }
         };
         tracing::debug!(?path, elapsed = ?started.elapsed(), "schema loaded");
@@ -365,8 +370,8 @@ impl LanguageServer for Backend {
             let lines = doc.lines(encoding);
             let offset = lines.offset(pos.position);
             let items = domxml_ide::completion::completions(
-                &doc.parse,
-                &doc.text,
+                doc.document.parse(),
+                doc.document.text(),
                 offset,
                 schema.as_deref(),
                 &IdeCompletionOptions { snippets, trigger },
@@ -418,7 +423,7 @@ impl LanguageServer for Backend {
         guard("hover", || {
             let lines = doc.lines(encoding);
             let h = domxml_ide::hover::hover(
-                &doc.parse,
+                doc.document.parse(),
                 lines.offset(pos.position),
                 schema.as_deref(),
             )?;
@@ -439,16 +444,23 @@ impl LanguageServer for Backend {
         let schema = self.schema_for(&doc);
         let encoding = self.encoding();
         let uri = params.text_document.uri.clone();
+        let rule_options = self
+            .state
+            .config
+            .read()
+            .map(|c| c.rule_options())
+            .unwrap_or_default();
         guard("code actions", || {
             let lines = doc.lines(encoding);
             let range = lines.text_range(params.range);
-            let kind = document_kind(&doc.parse, &doc.uri);
+            let kind = document_kind(doc.document.parse(), &doc.uri);
             let actions = domxml_ide::actions::code_actions(
-                &doc.parse,
-                &doc.text,
+                doc.document.parse(),
+                doc.document.text(),
                 range,
                 kind,
                 schema.as_deref(),
+                &rule_options,
             );
             let out: Vec<CodeActionOrCommand> = actions
                 .into_iter()
@@ -457,8 +469,8 @@ impl LanguageServer for Backend {
                         .edits
                         .iter()
                         .map(|e| TextEdit {
-                            range: lines.range(e.range),
-                            new_text: e.text.clone(),
+                            range: lines.range(e.delete),
+                            new_text: e.insert.clone(),
                         })
                         .collect();
                     let diagnostics = a.fixes.as_ref().map(|(r, code)| {
@@ -469,7 +481,7 @@ impl LanguageServer for Backend {
                             .iter()
                             .filter(|d| {
                                 d.range == lsp_range
-                                    && d.code == Some(NumberOrString::String(code.clone()))
+                                    && d.code == Some(NumberOrString::String(code.as_str().into()))
                             })
                             .cloned()
                             .collect::<Vec<_>>()
@@ -525,7 +537,8 @@ impl LanguageServer for Backend {
                     children: Some(s.children.into_iter().map(|c| convert(c, lines)).collect()),
                 }
             }
-            let symbols = domxml_ide::structure::document_symbols(&doc.parse, MAX_SYMBOLS);
+            let symbols =
+                domxml_ide::structure::document_symbols(doc.document.parse(), MAX_SYMBOLS);
             Some(DocumentSymbolResponse::Nested(
                 symbols.into_iter().map(|s| convert(s, &lines)).collect(),
             ))
@@ -539,7 +552,8 @@ impl LanguageServer for Backend {
         let encoding = self.encoding();
         guard("folding ranges", || {
             let lines = doc.lines(encoding);
-            let folds = domxml_ide::structure::folding_ranges(&doc.parse, &doc.text);
+            let folds =
+                domxml_ide::structure::folding_ranges(doc.document.parse(), doc.document.text());
             let out: Vec<FoldingRange> = folds
                 .into_iter()
                 .filter_map(|f| {
@@ -578,7 +592,8 @@ impl LanguageServer for Backend {
                 .iter()
                 .map(|p| {
                     let offset = lines.offset(*p);
-                    let ranges = domxml_ide::structure::selection_ranges(&doc.parse, offset);
+                    let ranges =
+                        domxml_ide::structure::selection_ranges(doc.document.parse(), offset);
                     let mut sel: Option<SelectionRange> = None;
                     for r in ranges.into_iter().rev() {
                         sel = Some(SelectionRange {
@@ -608,8 +623,8 @@ impl LanguageServer for Backend {
         guard("linked editing", || {
             let lines = doc.lines(encoding);
             let ranges = domxml_ide::tags::linked_editing_ranges(
-                &doc.parse,
-                &doc.text,
+                doc.document.parse(),
+                doc.document.text(),
                 lines.offset(pos.position),
             )?;
             Some(LinkedEditingRanges {
@@ -630,7 +645,8 @@ impl LanguageServer for Backend {
         let encoding = self.encoding();
         guard("document highlight", || {
             let lines = doc.lines(encoding);
-            let ranges = domxml_ide::tags::highlights(&doc.parse, lines.offset(pos.position));
+            let ranges =
+                domxml_ide::tags::highlights(doc.document.parse(), lines.offset(pos.position));
             (!ranges.is_empty()).then(|| {
                 ranges
                     .into_iter()
@@ -651,7 +667,7 @@ impl LanguageServer for Backend {
         guard("inlay hints", || {
             let lines = doc.lines(encoding);
             let range = lines.text_range(params.range);
-            let hints = domxml_ide::hints::inlay_hints(&doc.parse, range, MAX_SYMBOLS);
+            let hints = domxml_ide::hints::inlay_hints(doc.document.parse(), range, MAX_SYMBOLS);
             Some(
                 hints
                     .into_iter()
@@ -709,13 +725,18 @@ impl Backend {
         guard("formatting", || {
             let lines = doc.lines(encoding);
             let range = range.map(|r| lines.text_range(r));
-            let edits = domxml_ide::format::format(&doc.parse, &doc.text, &config.format, range);
+            let edits = domxml_ide::format::format(
+                doc.document.parse(),
+                doc.document.text(),
+                &config.format,
+                range,
+            );
             Some(
                 edits
                     .into_iter()
                     .map(|e| TextEdit {
-                        range: lines.range(e.range),
-                        new_text: e.text,
+                        range: lines.range(e.delete),
+                        new_text: e.insert,
                     })
                     .collect(),
             )

@@ -7,7 +7,6 @@ mod analysis;
 mod config;
 mod convert;
 mod handlers;
-pub mod schema;
 mod store;
 
 use std::sync::{Arc, Mutex, RwLock};
@@ -45,6 +44,17 @@ pub struct SchemaStatus {
     /// Why the configured schema could not be used (the built-in one is used instead).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+impl From<domxml_libvirt::select::Status> for SchemaStatus {
+    fn from(s: domxml_libvirt::select::Status) -> SchemaStatus {
+        SchemaStatus {
+            kind: s.kind.to_owned(),
+            libvirt_version: s.libvirt_version,
+            path: s.path,
+            error: None,
+        }
+    }
 }
 
 pub struct Backend {

@@ -1,11 +1,11 @@
-//! Open documents: text, incremental tree, line index and version. Edits are applied
-//! synchronously in the notification handlers, before any `.await`, so they happen in the order
-//! the client sent them.
+//! Open documents: an ide [`Document`] (text, incremental tree, line index) with its URI and
+//! version. Edits are applied synchronously in the notification handlers, before any `.await`,
+//! so they happen in the order the client sent them.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
-use domxml_syntax::{LineIndex, Parse, PositionEncoding, TextEdit, TextRange};
+use domxml_ide::Document;
+use domxml_syntax::{PositionEncoding, TextEdit, TextRange};
 use tower_lsp_server::ls_types::TextDocumentContentChangeEvent;
 
 use super::convert::Lines;
@@ -13,9 +13,7 @@ use super::convert::Lines;
 #[derive(Clone)]
 pub struct Doc {
     pub uri: String,
-    pub text: Arc<String>,
-    pub parse: Parse,
-    pub index: Arc<LineIndex>,
+    pub document: Document,
     pub version: i32,
 }
 
@@ -24,21 +22,17 @@ pub type Snapshot = Doc;
 
 impl Doc {
     pub fn new(uri: String, text: String, version: i32) -> Doc {
-        let parse = domxml_syntax::parse(&text);
-        let index = LineIndex::new(&text);
         Doc {
             uri,
-            text: Arc::new(text),
-            parse,
-            index: Arc::new(index),
+            document: Document::new(text),
             version,
         }
     }
 
     pub fn lines(&self, encoding: PositionEncoding) -> Lines<'_> {
         Lines {
-            text: &self.text,
-            index: &self.index,
+            text: self.document.text(),
+            index: self.document.line_index(),
             encoding,
         }
     }
@@ -52,16 +46,11 @@ impl Doc {
     ) {
         for change in changes {
             match change.range {
-                None => {
-                    *self = Doc::new(std::mem::take(&mut self.uri), change.text, version);
-                }
+                None => self.document.replace_all(change.text),
                 Some(range) => {
                     let delete: TextRange = self.lines(encoding).text_range(range);
-                    let edit = TextEdit::new(delete, change.text);
-                    let text = Arc::make_mut(&mut self.text);
-                    edit.apply(text);
-                    self.parse = self.parse.reparse(&edit, text);
-                    Arc::make_mut(&mut self.index).apply_edit(&edit, text);
+                    self.document
+                        .apply_edit(&TextEdit::new(delete, change.text));
                 }
             }
         }

@@ -5,10 +5,11 @@
 -- Neovim 0.10: `require('domxml').setup(opts)`.
 local M = {}
 
---- Root elements of libvirt's XML formats.
+--- Root elements of libvirt's XML formats: the server's list (crates/libvirt/src/kinds.rs);
+--- crates/libvirt/tests/editor_roots.rs fails when they differ.
 M.roots = {
   'domain', 'network', 'networkport', 'pool', 'volume', 'secret', 'interface',
-  'filter', 'filterbinding', 'device', 'capabilities', 'domainCapabilities',
+  'filter', 'filterbinding', 'nwfilter', 'nwfilterbinding', 'device', 'capabilities', 'domainCapabilities',
   'storagepoolCapabilities', 'domainsnapshot', 'domaincheckpoint', 'domainbackup',
 }
 local root_set = {}

@@ -7,15 +7,14 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use domxml_schema::{EmbeddedFiles, Validator, compile};
+use domxml_libvirt::builtin::EmbeddedFiles;
+use domxml_schema::{Validator, compile};
 
 /// Invalid corpus documents (per xmllint) on which the built-in catalogue reports nothing.
 const MISSED: &[&str] = &[];
 
 fn corpus() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/libvirt-11.3.0/corpus/domain");
-    dir.join("LABELS.tsv").is_file().then_some(dir)
+    domxml_testdata::domain_corpus()
 }
 
 #[test]

@@ -4,14 +4,16 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, TryLockError};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use clap::{Args, ValueEnum};
-use domxml_ide::{Diagnostic, Severity};
+use domxml_ide::diagnostics::DiagnosticsOptions;
+use domxml_ide::{Diagnostic, SchemaModel, Severity};
+use domxml_libvirt::kinds::document_kind;
+use domxml_libvirt::rules::{RuleCode, RuleOptions};
+use domxml_libvirt::{report, select};
 use domxml_syntax::{LineIndex, PositionEncoding};
-
-use crate::check_schema::{Chosen, Schemas};
 
 #[derive(Args)]
 pub struct CheckArgs {
@@ -29,6 +31,9 @@ pub struct CheckArgs {
     /// schema file its root element selects; check nothing.
     #[arg(long)]
     print_schema: bool,
+    /// Turn off one of libvirt's rules (repeatable): `--disable boot-order-duplicate`.
+    #[arg(long, value_name = "RULE", value_parser = parse_rule)]
+    disable: Vec<RuleCode>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -45,6 +50,19 @@ enum Format {
     Json,
 }
 
+fn parse_rule(name: &str) -> Result<RuleCode, String> {
+    RuleCode::from_name(name)
+        .ok_or_else(|| format!("no rule named '{name}' (docs/rules.md lists them)"))
+}
+
+impl CheckArgs {
+    fn rule_options(&self) -> RuleOptions {
+        RuleOptions {
+            disabled: self.disable.clone(),
+        }
+    }
+}
+
 /// What checking one file produced; printed in the order of the command line.
 #[derive(Default)]
 struct FileOutcome {
@@ -55,20 +73,20 @@ struct FileOutcome {
 }
 
 pub fn run(args: CheckArgs) -> ExitCode {
-    let discovery = crate::schema_select::discover(args.schema.as_deref(), "--schema");
+    let discovery = select::discover(args.schema.as_deref(), "--schema");
     if args.print_schema {
-        return crate::schema_select::print(&discovery, &args.files);
+        print!("{}", report::report(&discovery, &args.files));
+        return ExitCode::SUCCESS;
     }
-    let schemas = Mutex::new(Schemas::new(crate::schema_select::schema_arg(&discovery)));
-    // Files are independent: check them on every core, each schema compiled once and shared.
+    // Compiled by the first worker that needs it; the others parse the next files meanwhile.
+    let model: OnceLock<Result<Arc<dyn SchemaModel>, String>> = OnceLock::new();
+    let compiling = AtomicBool::new(false);
+    let open = || model.get_or_init(|| select::open(&discovery));
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(args.files.len())
         .max(1);
     let next = AtomicUsize::new(0);
-    // Files parsed while another worker holds the schema cache (compiling a schema, which
-    // takes as long as validating hundreds of files) wait here instead of blocking the worker:
-    // parsing the next files overlaps the compile, and every worker drains this queue at the end.
     let waiting: Mutex<Vec<(usize, Prepared)>> = Mutex::new(Vec::new());
     let mut outcomes: Vec<(usize, FileOutcome)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
@@ -78,21 +96,23 @@ pub fn run(args: CheckArgs) -> ExitCode {
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         if let Some(file) = args.files.get(i) {
-                            match prepare(file, &args) {
+                            match prepare(file) {
                                 Err(outcome) => done.push((i, outcome)),
-                                Ok(prepared) => match schemas.try_lock() {
-                                    Ok(mut cache) => {
-                                        let chosen = prepared.choose(&mut cache, &discovery);
-                                        drop(cache);
-                                        done.push((i, finish(file, prepared, chosen, &args)));
+                                Ok(prepared) if args.syntax_only => {
+                                    done.push((i, finish(file, prepared, None, &args)));
+                                }
+                                Ok(prepared) => match model.get() {
+                                    Some(m) => {
+                                        done.push((i, finish(file, prepared, Some(m), &args)))
                                     }
-                                    Err(TryLockError::WouldBlock) => {
+                                    None if !compiling.swap(true, Ordering::AcqRel) => {
+                                        let m = open();
+                                        done.push((i, finish(file, prepared, Some(m), &args)));
+                                    }
+                                    None => {
                                         if let Ok(mut w) = waiting.lock() {
                                             w.push((i, prepared));
                                         }
-                                    }
-                                    Err(TryLockError::Poisoned(_)) => {
-                                        done.push((i, finish(file, prepared, Ok(None), &args)));
                                     }
                                 },
                             }
@@ -100,12 +120,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
                         }
                         let item = waiting.lock().ok().and_then(|mut w| w.pop());
                         let Some((i, prepared)) = item else { break };
-                        let chosen = match schemas.lock() {
-                            Ok(mut cache) => prepared.choose(&mut cache, &discovery),
-                            Err(_) => Ok(None),
-                        };
-                        let file = &args.files[i];
-                        done.push((i, finish(file, prepared, chosen, &args)));
+                        done.push((i, finish(&args.files[i], prepared, Some(open()), &args)));
                     }
                     done
                 })
@@ -117,12 +132,16 @@ pub fn run(args: CheckArgs) -> ExitCode {
             .collect()
     });
     outcomes.sort_by_key(|(i, _)| *i);
-    // The compiled schemas and their memo tables are freed by the process's exit: dropping
-    // them piece by piece only costs time at the end of the run.
-    std::mem::forget(schemas);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let (mut any_error, mut io_error) = (false, false);
+    if let Some(Err(message)) = model.get() {
+        eprintln!("error: {message}");
+        io_error = true;
+    }
+    // The compiled schemas and their memo tables are freed by the process's exit: dropping
+    // them piece by piece only costs time at the end of the run.
+    std::mem::forget(model);
     for (_, outcome) in outcomes {
         if !outcome.stderr.is_empty() {
             // Messages about a file come after the diagnostics of the files before it.
@@ -156,27 +175,10 @@ pub fn run(args: CheckArgs) -> ExitCode {
 struct Prepared {
     text: String,
     parse: domxml_syntax::Parse,
-    /// The root element's name; `None` with `--syntax-only` (no schema is looked up).
-    root: Option<Option<String>>,
-}
-
-impl Prepared {
-    /// The schema for this file from the run's cache (compiled on first use).
-    fn choose(
-        &self,
-        schemas: &mut Schemas,
-        discovery: &domxml_schema::discovery::Discovery,
-    ) -> Result<Option<Chosen>, String> {
-        match &self.root {
-            None => Ok(None),
-            // Host or given libvirt schemas: version drift and the catalogue's documentation.
-            Some(root) => schemas.for_root_host(root.as_deref(), discovery),
-        }
-    }
 }
 
 /// Reads and parses `file`; an outcome already when it cannot be read.
-fn prepare(file: &Path, args: &CheckArgs) -> Result<Prepared, FileOutcome> {
+fn prepare(file: &Path) -> Result<Prepared, FileOutcome> {
     let mut outcome = FileOutcome::default();
     let text = match std::fs::read(file) {
         Ok(bytes) => match String::from_utf8(bytes) {
@@ -198,37 +200,27 @@ fn prepare(file: &Path, args: &CheckArgs) -> Result<Prepared, FileOutcome> {
         }
     };
     let parse = domxml_syntax::parse(&text);
-    let root = (!args.syntax_only).then(|| domxml_ide::kinds::root_name(&parse));
-    Ok(Prepared { text, parse, root })
+    Ok(Prepared { text, parse })
 }
 
-/// Validates a parsed file with its schema (`chosen`) and formats its diagnostics.
+/// Validates a parsed file with the run's schema (`None`: syntax only; `Some(Err)`: it did not
+/// compile, reported once by the caller) and formats its diagnostics.
 fn finish(
     file: &Path,
     prepared: Prepared,
-    chosen: Result<Option<Chosen>, String>,
+    model: Option<&Result<Arc<dyn SchemaModel>, String>>,
     args: &CheckArgs,
 ) -> FileOutcome {
     let mut outcome = FileOutcome::default();
-    let Prepared { text, parse, .. } = prepared;
+    let Prepared { text, parse } = prepared;
     // The same computation as the language server's (one path for both).
-    let mut kind = domxml_ide::kinds::document_kind(&parse, &file.to_string_lossy());
-    let chosen = match chosen {
-        Ok(chosen) => chosen,
-        Err(message) => {
-            outcome.stderr = format!("error: {message}\n");
-            outcome.io_error = true;
-            None
-        }
+    let kind = document_kind(&parse, &file.to_string_lossy());
+    let model = model.and_then(|m| m.as_ref().ok()).map(|m| m.as_ref());
+    let options = DiagnosticsOptions {
+        rules: args.rule_options(),
+        ..DiagnosticsOptions::default()
     };
-    if chosen.as_ref().is_some_and(|c| c.explicit) {
-        // A schema named on the command line applies whatever the document looks like.
-        kind = domxml_ide::kinds::DocumentKind::Libvirt;
-    }
-    let model = chosen.map(|c| c.model);
-    let model = model.as_deref();
-    let diagnostics =
-        domxml_ide::diagnostics::diagnostics(&parse, &text, kind, model, &Default::default());
+    let diagnostics = domxml_ide::diagnostics::diagnostics(&parse, &text, kind, model, &options);
     outcome.error = diagnostics.iter().any(|d| d.severity == Severity::Error);
     // Positions are only computed for diagnostics: most files have none, so no line index.
     let index = if diagnostics.is_empty() {
@@ -290,7 +282,7 @@ fn write_json(
                 "range": { "start": position(d.range.start()), "end": position(d.range.end()) },
                 "severity": d.severity.as_str(),
                 "source": d.source.as_str(),
-                "code": d.code,
+                "code": d.code.as_str(),
                 "message": d.message,
             })
         })

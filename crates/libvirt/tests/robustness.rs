@@ -4,7 +4,8 @@
 
 use std::path::PathBuf;
 
-use domxml_schema::{Catalogue, DiskFiles, EmbeddedFiles, compile, query, validate};
+use domxml_libvirt::builtin::EmbeddedFiles;
+use domxml_schema::{Catalogue, DiskFiles, compile, query, validate};
 use domxml_syntax::{TextSize, ast};
 
 fn exercise(cat: &Catalogue, text: &str) {
@@ -86,7 +87,9 @@ fn very_deep_documents_are_cut_off_not_overflowed() {
     let parse = domxml_syntax::parse(&text);
     let diagnostics = validate(&cat, &parse.document());
     assert!(
-        diagnostics.iter().any(|d| d.code == "too-deep"),
+        diagnostics
+            .iter()
+            .any(|d| d.code == domxml_schema::Code::TooDeep),
         "{diagnostics:?}"
     );
 }

@@ -1,11 +1,23 @@
-//! What the editor features need from a schema, in plain terms. The language server and
-//! `domxml check` plug the compiled RELAX NG catalogue of `domxml-schema` in through this trait
-//! (see `catalogue.rs`); features never look at patterns themselves.
+//! The schema as editor features and the CLI see it, in plain terms: [`SchemaModel`], and the
+//! models behind it: a compiled catalogue (`catalogue.rs`), a host's libvirt schema with drift
+//! warnings and the built-in catalogue's documentation (`host.rs`), a libvirt schema directory
+//! choosing the file by root element (`by_root.rs`), and an explicitly named file that applies
+//! to every document (`any_root.rs`). Features never look at patterns themselves.
+
+mod any_root;
+mod by_root;
+pub mod catalogue;
+mod host;
+
+pub use any_root::AnyRoot;
+pub use by_root::ByRoot;
+pub use catalogue::CatalogueModel;
+pub use host::HostModel;
 
 use domxml_syntax::ast::{Document, Element};
 use domxml_syntax::{TextRange, TextSize};
 
-use crate::Severity;
+use crate::{Code, Severity};
 
 /// An element the schema allows at some place.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -46,7 +58,7 @@ pub struct ValueInfo {
 pub struct SchemaProblem {
     pub range: TextRange,
     pub severity: Severity,
-    pub code: String,
+    pub code: Code,
     pub message: String,
     /// A did-you-mean replacement for `range`.
     pub suggestion: Option<String>,
@@ -60,6 +72,10 @@ pub trait SchemaModel: Send + Sync {
     fn label(&self) -> String;
     /// Whether documents with this root element are meant for this schema.
     fn accepts_root(&self, name: &str) -> bool;
+    /// Named explicitly as one file: it applies to every document, libvirt's or not.
+    fn applies_to_any_document(&self) -> bool {
+        false
+    }
     /// Elements allowed as the document's root.
     fn root_elements(&self) -> Vec<ElementInfo>;
     /// Every problem of the document against the schema.

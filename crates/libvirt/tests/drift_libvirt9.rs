@@ -3,20 +3,13 @@
 //! (`discard_no_unref`, 9.5) and a value (watchdog model `itco`, 9.1) newer than 9.0 gets one
 //! drift warning for each, while its plain mistakes stay errors.
 
-use std::path::PathBuf;
+use std::sync::Arc;
 
-use domxml_schema::discovery::detect_version;
-use domxml_schema::drift;
-use domxml_schema::{DiskFiles, EmbeddedFiles, compile};
-
-fn libvirt9_schemas() -> Option<PathBuf> {
-    let dir = match std::env::var_os("DOMXML_LIBVIRT9_SCHEMAS") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../target/libvirt-9.0/usr/share/libvirt/schemas"),
-    };
-    dir.join("domain.rng").is_file().then_some(dir)
-}
+use domxml_libvirt::Code;
+use domxml_libvirt::discovery::detect_version;
+use domxml_libvirt::model::{CatalogueModel, HostModel, SchemaModel, SchemaProblem};
+use domxml_schema::{DiskFiles, compile};
+use domxml_testdata::libvirt9_schemas;
 
 const DOC: &str = r#"<domain type="kvm">
   <name>drift</name>
@@ -51,8 +44,6 @@ fn newer_constructs_are_drift_warnings_on_libvirt_9_0() {
     };
     let host = compile(&DiskFiles, &dir.join("domain.rng").to_string_lossy())
         .unwrap_or_else(|e| panic!("libvirt 9.0 schemas do not compile: {e:?}"));
-    let newer = compile(&EmbeddedFiles, EmbeddedFiles::DOMAIN)
-        .unwrap_or_else(|e| panic!("the catalogue does not compile: {e:?}"));
     let version = detect_version(&dir).expect("the 9.0 package's version");
     let label = format!("libvirt {}", version.short());
     assert_eq!(label, "libvirt 9.0");
@@ -64,29 +55,33 @@ fn newer_constructs_are_drift_warnings_on_libvirt_9_0() {
     let plain = domxml_schema::validate(&host, &doc);
     assert!(plain.len() >= 4, "{plain:#?}");
 
-    let checked = drift::check(&host, &newer, &label, &doc);
+    let checked = checked(host, &label, &doc);
     for c in &checked {
         println!(
             "{} {:?} {}",
-            if c.drift { "warning" } else { "error" },
-            &DOC[c.diagnostic.range],
-            c.diagnostic.message
+            if c.code == Code::VersionDrift {
+                "warning"
+            } else {
+                "error"
+            },
+            &DOC[c.range],
+            c.message
         );
     }
     let drift_on = |covered: &str| {
         checked
             .iter()
-            .find(|c| &DOC[c.diagnostic.range] == covered)
+            .find(|c| &DOC[c.range] == covered)
             .unwrap_or_else(|| panic!("no diagnostic on {covered:?}: {checked:#?}"))
     };
     let element = drift_on("throttlegroups");
-    assert!(element.drift);
+    assert!((element.code == Code::VersionDrift));
     assert!(
-        element.diagnostic.message.starts_with(
+        element.message.starts_with(
             "<throttlegroups> is not known to libvirt 9.0 (host schema): it would be rejected or silently dropped"
         ),
         "{}",
-        element.diagnostic.message
+        element.message
     );
     // The host schema's own message is attached.
     let host_message = plain
@@ -94,34 +89,36 @@ fn newer_constructs_are_drift_warnings_on_libvirt_9_0() {
         .find(|d| &DOC[d.range] == "throttlegroups")
         .map(|d| d.message.clone())
         .expect("host message");
-    assert!(element.diagnostic.message.ends_with(&host_message));
+    assert!(element.message.ends_with(&host_message));
 
     let attribute = drift_on("discard_no_unref");
-    assert!(attribute.drift);
+    assert!((attribute.code == Code::VersionDrift));
     assert!(
         attribute
-            .diagnostic
             .message
             .starts_with("attribute 'discard_no_unref' of <driver> is not known to libvirt 9.0"),
         "{}",
-        attribute.diagnostic.message
+        attribute.message
     );
 
     let value = drift_on("itco");
-    assert!(value.drift);
+    assert!((value.code == Code::VersionDrift));
     assert!(
-        value.diagnostic.message.starts_with(
+        value.message.starts_with(
             "value 'itco' of attribute 'model' of <watchdog> is not known to libvirt 9.0"
         ),
         "{}",
-        value.diagnostic.message
+        value.message
     );
 
     // A mistake for every libvirt stays an error.
     let bogus = drift_on("bogus");
-    assert!(!bogus.drift, "{bogus:?}");
+    assert!(bogus.code != Code::VersionDrift, "{bogus:?}");
     assert_eq!(
-        checked.iter().filter(|c| c.drift).count(),
+        checked
+            .iter()
+            .filter(|c| c.code == Code::VersionDrift)
+            .count(),
         3,
         "{checked:#?}"
     );
@@ -134,13 +131,9 @@ fn a_document_valid_for_the_host_has_nothing() {
         return;
     };
     let host = compile(&DiskFiles, &dir.join("domain.rng").to_string_lossy()).expect("compiles");
-    let newer = compile(&EmbeddedFiles, EmbeddedFiles::DOMAIN).expect("compiles");
     let text = r#"<domain type="kvm"><name>a</name><memory>1024</memory><os><type>hvm</type></os></domain>"#;
     let parse = domxml_syntax::parse(text);
-    assert_eq!(
-        drift::check(&host, &newer, "libvirt 9.0", &parse.document()),
-        Vec::new()
-    );
+    assert_eq!(checked(host, "libvirt 9.0", &parse.document()), Vec::new());
 }
 
 #[test]
@@ -150,34 +143,42 @@ fn mistakes_inside_an_element_the_host_does_not_know_are_still_errors() {
         return;
     };
     let host = compile(&DiskFiles, &dir.join("domain.rng").to_string_lossy()).expect("compiles");
-    let newer = compile(&EmbeddedFiles, EmbeddedFiles::DOMAIN).expect("compiles");
     let text = r#"<domain type="kvm"><name>a</name><memory>1024</memory><os><type>hvm</type></os>
 <throttlegroups><throttlegroup><total_bytes_sec>many</total_bytes_sec><group_name>g</group_name></throttlegroup></throttlegroups>
 </domain>"#;
     let parse = domxml_syntax::parse(text);
-    let checked = drift::check(&host, &newer, "libvirt 9.0", &parse.document());
+    let checked = checked(host, "libvirt 9.0", &parse.document());
     for c in &checked {
         println!(
             "{} {:?} {}",
-            c.drift, &text[c.diagnostic.range], c.diagnostic.message
+            (c.code == Code::VersionDrift),
+            &text[c.range],
+            c.message
         );
     }
     assert!(
         checked
             .iter()
-            .any(|c| c.drift && &text[c.diagnostic.range] == "throttlegroups")
+            .any(|c| (c.code == Code::VersionDrift) && &text[c.range] == "throttlegroups")
     );
     let inner = checked
         .iter()
-        .find(|c| &text[c.diagnostic.range] == "many")
+        .find(|c| &text[c.range] == "many")
         .expect("the bad value inside <throttlegroups> is reported");
-    assert!(!inner.drift);
+    assert!(inner.code != Code::VersionDrift);
     assert!(
-        inner
-            .diagnostic
-            .message
-            .contains("checked by the built-in catalogue"),
+        inner.message.contains("checked by the built-in catalogue"),
         "{}",
-        inner.diagnostic.message
+        inner.message
     );
+}
+
+/// The production path: the host schema's model wrapped for drift (as `select::open` does).
+fn checked(
+    host: domxml_schema::Catalogue,
+    label: &str,
+    doc: &domxml_syntax::ast::Document,
+) -> Vec<SchemaProblem> {
+    let inner = Arc::new(CatalogueModel::new(Arc::new(host), "host", None));
+    HostModel::new(inner, Some(label.to_owned()), None).validate(doc)
 }

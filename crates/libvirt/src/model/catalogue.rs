@@ -8,8 +8,8 @@ use domxml_schema::query::{self, AttributeChoice, ElementChoice, ValueChoice};
 use domxml_syntax::TextSize;
 use domxml_syntax::ast::{Document, Element};
 
-use crate::Severity;
-use crate::schema::{AttributeInfo, ElementInfo, SchemaModel, SchemaProblem, ValueInfo};
+use super::{AttributeInfo, ElementInfo, SchemaModel, SchemaProblem, ValueInfo};
+use crate::{Code, Severity};
 
 pub struct CatalogueModel {
     catalogue: Arc<Catalogue>,
@@ -98,7 +98,7 @@ impl SchemaModel for CatalogueModel {
             .map(|d| SchemaProblem {
                 range: d.range,
                 severity: Severity::Error,
-                code: d.code.to_string(),
+                code: Code::Schema(d.code),
                 message: d.message,
                 suggestion: d.suggestion,
                 expected: d.expected,

@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use domxml_schema::{DiskFiles, EmbeddedFiles, Validator, compile};
+use domxml_libvirt::builtin::EmbeddedFiles;
+use domxml_schema::{DiskFiles, Validator, compile};
 
 fn libvirt_schemas() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/libvirt-11.3.0");

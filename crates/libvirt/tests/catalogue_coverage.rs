@@ -7,13 +7,12 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use domxml_libvirt::builtin::EmbeddedFiles;
 use domxml_schema::inventory::{Inventory, QName, inventory};
-use domxml_schema::{DiskFiles, EmbeddedFiles, compile};
+use domxml_schema::{DiskFiles, compile};
 
 fn libvirt_domain_rng() -> Option<PathBuf> {
-    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/libvirt-11.3.0/schemas/domain.rng");
-    file.is_file().then_some(file)
+    domxml_testdata::libvirt11().map(|d| d.join("schemas/domain.rng"))
 }
 
 fn ours() -> Inventory {

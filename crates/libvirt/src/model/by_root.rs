@@ -1,32 +1,35 @@
-//! A libvirt schema directory seen by the server as one schema: each document is validated
-//! and completed with the file its root element selects (`<network>` -> `network.rng`), as
-//! `domxml check` does. Files other than `domain.rng` are compiled the first time a document
-//! needs them, and kept.
+//! A libvirt schema directory seen as one schema: each document is validated and completed
+//! with the file its root element selects (`<network>` -> `network.rng`). Files other than
+//! `domain.rng` are compiled the first time a document needs them, and kept; one that does not
+//! compile is reported on the document's root element.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use domxml_ide::{AttributeInfo, ElementInfo, SchemaModel, SchemaProblem, ValueInfo};
 use domxml_syntax::TextSize;
 use domxml_syntax::ast::{Document, Element};
 
-use crate::check_schema::schema_file_for_root;
+use super::{AttributeInfo, ElementInfo, SchemaModel, SchemaProblem, ValueInfo};
+use crate::kinds::schema_file_for_root;
+use crate::{Code, Severity};
+
+type Loaded = Result<Arc<dyn SchemaModel>, String>;
 
 pub struct ByRoot {
     dir: PathBuf,
     domain: Arc<dyn SchemaModel>,
     /// Compiles one schema file of the directory (with version and drift handling).
-    load: Box<dyn Fn(PathBuf) -> Option<Arc<dyn SchemaModel>> + Send + Sync>,
-    /// Other kinds, by schema file; `None` when the file did not compile.
-    others: Mutex<HashMap<&'static str, Option<Arc<dyn SchemaModel>>>>,
+    load: Box<dyn Fn(PathBuf) -> Loaded + Send + Sync>,
+    /// Other kinds, by schema file.
+    others: Mutex<HashMap<&'static str, Loaded>>,
 }
 
 impl ByRoot {
     pub fn new(
         dir: PathBuf,
         domain: Arc<dyn SchemaModel>,
-        load: impl Fn(PathBuf) -> Option<Arc<dyn SchemaModel>> + Send + Sync + 'static,
+        load: impl Fn(PathBuf) -> Loaded + Send + Sync + 'static,
     ) -> ByRoot {
         ByRoot {
             dir,
@@ -36,16 +39,22 @@ impl ByRoot {
         }
     }
 
-    fn for_root(&self, root: &str) -> Option<Arc<dyn SchemaModel>> {
+    fn loaded(&self, root: &str) -> Option<Loaded> {
         let file = schema_file_for_root(root)?;
         if file == "domain.rng" {
-            return Some(self.domain.clone());
+            return Some(Ok(self.domain.clone()));
         }
         let mut others = self.others.lock().ok()?;
-        others
-            .entry(file)
-            .or_insert_with(|| (self.load)(self.dir.join(file)))
-            .clone()
+        Some(
+            others
+                .entry(file)
+                .or_insert_with(|| (self.load)(self.dir.join(file)))
+                .clone(),
+        )
+    }
+
+    fn for_root(&self, root: &str) -> Option<Arc<dyn SchemaModel>> {
+        self.loaded(root)?.ok()
     }
 
     fn for_element(&self, element: &Element) -> Option<Arc<dyn SchemaModel>> {
@@ -71,8 +80,19 @@ impl SchemaModel for ByRoot {
     }
 
     fn validate(&self, document: &Document) -> Vec<SchemaProblem> {
-        match document.root().and_then(|r| self.for_element(&r)) {
-            Some(model) => model.validate(document),
+        let Some(name) = document.root().and_then(|r| r.name()) else {
+            return Vec::new();
+        };
+        match self.loaded(name.text()) {
+            Some(Ok(model)) => model.validate(document),
+            Some(Err(message)) => vec![SchemaProblem {
+                range: name.range(),
+                severity: Severity::Error,
+                code: Code::SchemaUnavailable,
+                message: format!("not validated: {message}"),
+                suggestion: None,
+                expected: Vec::new(),
+            }],
             None => Vec::new(),
         }
     }

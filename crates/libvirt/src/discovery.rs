@@ -13,14 +13,14 @@ use std::path::{Path, PathBuf};
 /// The environment variable naming a schema (directory, `.rng` file or `builtin`).
 pub const ENV_SCHEMA_PATH: &str = "DOMXML_SCHEMA_PATH";
 
+/// Replaces the host directories discovery looks in (`:`-separated; empty: none).
+pub const ENV_HOST_SCHEMA_DIRS: &str = "DOMXML_HOST_SCHEMA_DIRS";
+
 /// Where distributions install libvirt's schemas, in the order they are tried.
 pub const HOST_SCHEMA_DIRS: &[&str] = &[
     "/usr/share/libvirt/schemas",
     "/usr/local/share/libvirt/schemas",
 ];
-
-/// The libvirt release the built-in catalogue follows.
-pub const BUILTIN_LIBVIRT_VERSION: &str = "11.3";
 
 /// What validates documents.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,8 +161,20 @@ impl Inputs {
             env: std::env::var(ENV_SCHEMA_PATH)
                 .ok()
                 .filter(|s| !s.trim().is_empty()),
-            host_dirs: HOST_SCHEMA_DIRS.iter().map(PathBuf::from).collect(),
+            host_dirs: host_dirs_from(std::env::var_os(ENV_HOST_SCHEMA_DIRS)),
         }
+    }
+}
+
+/// The host directories to look in: [`HOST_SCHEMA_DIRS`], or the `:`-separated list in
+/// `DOMXML_HOST_SCHEMA_DIRS` when set (empty: none), so tests and packagers can say which host
+/// they mean instead of whatever this machine has installed.
+fn host_dirs_from(var: Option<std::ffi::OsString>) -> Vec<PathBuf> {
+    match var {
+        Some(list) => std::env::split_paths(&list)
+            .filter(|p| !p.as_os_str().is_empty())
+            .collect(),
+        None => HOST_SCHEMA_DIRS.iter().map(PathBuf::from).collect(),
     }
 }
 
@@ -225,7 +237,7 @@ fn finish(
 ) -> Discovery {
     let version = match &choice {
         SchemaChoice::Builtin => Some(DetectedVersion {
-            version: BUILTIN_LIBVIRT_VERSION.to_owned(),
+            version: crate::builtin::LIBVIRT_VERSION.to_owned(),
             at_least: false,
             how: "the release the built-in catalogue follows".to_owned(),
         }),
@@ -556,7 +568,7 @@ mod tests {
         );
         assert_eq!(
             d.version.map(|v| v.version),
-            Some(BUILTIN_LIBVIRT_VERSION.to_owned())
+            Some(crate::builtin::LIBVIRT_VERSION.to_owned())
         );
     }
 
@@ -636,14 +648,17 @@ mod tests {
 
     #[test]
     fn embedded_catalogue_fingerprint_matches_its_release() {
-        let texts: Vec<String> = crate::EmbeddedFiles::list()
-            .filter_map(|p| crate::SchemaFiles::read(&crate::EmbeddedFiles, p).ok())
+        let texts: Vec<String> = crate::builtin::EmbeddedFiles::list()
+            .filter_map(|p| {
+                domxml_schema::SchemaFiles::read(&crate::builtin::EmbeddedFiles, p).ok()
+            })
             .collect();
         let v = fingerprint_version(&texts).expect("the catalogue has fingerprints");
         let parse = |s: &str| -> Vec<u32> { s.split('.').filter_map(|p| p.parse().ok()).collect() };
         assert!(
-            parse(&v.version)[..2] <= parse(BUILTIN_LIBVIRT_VERSION)[..2],
-            "catalogue content looks newer ({v}) than {BUILTIN_LIBVIRT_VERSION}"
+            parse(&v.version)[..2] <= parse(crate::builtin::LIBVIRT_VERSION)[..2],
+            "catalogue content looks newer ({v}) than {}",
+            crate::builtin::LIBVIRT_VERSION
         );
         assert!(
             parse(&v.version)[..2] >= [11, 2][..],

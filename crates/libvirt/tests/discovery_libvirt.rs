@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use domxml_schema::discovery::{
+use domxml_libvirt::discovery::{
     Inputs, Origin, SchemaChoice, detect_version, detect_versions, discover,
 };
 
@@ -12,11 +12,7 @@ fn root() -> PathBuf {
 }
 
 fn libvirt9_schemas() -> Option<PathBuf> {
-    let dir = match std::env::var_os("DOMXML_LIBVIRT9_SCHEMAS") {
-        Some(dir) => PathBuf::from(dir),
-        None => root().join("target/libvirt-9.0/usr/share/libvirt/schemas"),
-    };
-    dir.join("domain.rng").is_file().then_some(dir)
+    domxml_testdata::libvirt9_schemas()
 }
 
 #[test]
@@ -58,7 +54,9 @@ fn libvirt_9_0_package_is_detected_as_9_0() {
 
 #[test]
 fn libvirt_11_3_reference_schemas() {
-    let dir = root().join("../shared/libvirt-11.3.0/schemas");
+    let Some(dir) = domxml_testdata::libvirt11().map(|d| d.join("schemas")) else {
+        return;
+    };
     if !dir.join("domain.rng").is_file() {
         println!("SKIPPED: ../shared/libvirt-11.3.0 is absent");
         return;

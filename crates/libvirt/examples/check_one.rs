@@ -9,8 +9,8 @@ fn main() {
     let started = std::time::Instant::now();
     let compiled = if schema == "builtin" {
         domxml_schema::compile(
-            &domxml_schema::EmbeddedFiles,
-            domxml_schema::EmbeddedFiles::DOMAIN,
+            &domxml_libvirt::builtin::EmbeddedFiles,
+            domxml_libvirt::builtin::EmbeddedFiles::DOMAIN,
         )
     } else {
         domxml_schema::compile(&domxml_schema::DiskFiles, &schema)

@@ -1,0 +1,3 @@
+//! The command-line front ends: `domxml check`.
+
+pub mod check;

@@ -1,0 +1,78 @@
+//! The built-in catalogue: our own documented RELAX NG of libvirt 11.3's domain XML
+//! (`crates/libvirt/catalogue/**.rng`), embedded at build time and compiled once per process.
+
+use std::sync::{Arc, OnceLock};
+
+use domxml_schema::{Catalogue, SchemaError, SchemaFiles, compile};
+
+use crate::model::{CatalogueModel, SchemaModel};
+
+/// The libvirt release the built-in catalogue follows.
+pub const LIBVIRT_VERSION: &str = "11.3";
+
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/embedded_catalogue.rs"));
+}
+
+/// The catalogue's files, as embedded at build time.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct EmbeddedFiles;
+
+impl EmbeddedFiles {
+    /// The entry file of the embedded domain schema.
+    pub const DOMAIN: &'static str = "domain.rng";
+
+    pub fn list() -> impl Iterator<Item = &'static str> {
+        generated::FILES.iter().map(|(p, _)| *p)
+    }
+}
+
+impl SchemaFiles for EmbeddedFiles {
+    fn read(&self, path: &str) -> Result<String, String> {
+        generated::FILES
+            .iter()
+            .find(|(p, _)| *p == path)
+            .map(|(_, text)| (*text).to_owned())
+            .ok_or_else(|| format!("no embedded schema file '{path}'"))
+    }
+}
+
+/// The built-in catalogue, compiled on first use and kept for the process.
+pub fn catalogue() -> Result<Arc<Catalogue>, &'static [SchemaError]> {
+    static CAT: OnceLock<Result<Arc<Catalogue>, Vec<SchemaError>>> = OnceLock::new();
+    match CAT.get_or_init(|| compile(&EmbeddedFiles, EmbeddedFiles::DOMAIN).map(Arc::new)) {
+        Ok(cat) => Ok(cat.clone()),
+        Err(errors) => Err(errors),
+    }
+}
+
+/// The built-in catalogue's model (label and version for hovers), made once.
+pub fn model() -> Result<Arc<dyn SchemaModel>, String> {
+    static MODEL: OnceLock<Result<Arc<dyn SchemaModel>, String>> = OnceLock::new();
+    MODEL
+        .get_or_init(|| match catalogue() {
+            Ok(cat) => Ok(Arc::new(CatalogueModel::new(
+                cat,
+                "built-in domxml catalogue",
+                Some(LIBVIRT_VERSION.to_owned()),
+            )) as Arc<dyn SchemaModel>),
+            Err(errors) => Err(crate::select::describe_compile_errors(
+                "the built-in catalogue",
+                errors,
+            )),
+        })
+        .clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_catalogue_is_listed_and_compiles() {
+        assert!(EmbeddedFiles::list().any(|p| p == "domain.rng"));
+        assert!(EmbeddedFiles::list().any(|p| p == "devices/devices.rng"));
+        assert!(EmbeddedFiles.read("domain.rng").is_ok());
+        assert!(catalogue().is_ok());
+    }
+}

@@ -1,0 +1,157 @@
+//! Version drift: the host's libvirt schema is older than the built-in catalogue. When the host
+//! schema rejects an element, attribute or value that the (newer) catalogue accepts, the user
+//! most likely wrote XML for a newer libvirt: that is reported as drift (a warning naming the
+//! host's libvirt version, with the host schema's own message attached) instead of a bare error.
+//! Everything else the host schema says stays as it is: the host decides what is valid.
+//!
+//! Inside an element the host does not know, the host checks nothing; the catalogue's problems
+//! there are added (they are mistakes for any libvirt that knows the element).
+
+use domxml_syntax::TextRange;
+use domxml_syntax::ast;
+
+use domxml_schema::{Diagnostic, validate};
+
+use crate::model::SchemaProblem;
+use crate::{Code, Severity};
+
+/// Codes that name one element, attribute or value (what drift can be about).
+fn is_name_or_value_code(code: domxml_schema::Code) -> bool {
+    use domxml_schema::Code::*;
+    matches!(
+        code,
+        UnknownElement | ElementNotAllowed | UnknownAttribute | AttributeNotAllowed | InvalidValue
+    )
+}
+
+/// What a diagnostic's range covers in the document.
+enum Subject {
+    Element(ast::Element),
+    Attribute(ast::Element, ast::Attribute),
+    AttributeValue(ast::Element, ast::Attribute),
+    Text(ast::Element),
+}
+
+fn subject_at(doc: &ast::Document, range: TextRange) -> Option<Subject> {
+    let root = doc.root()?;
+    let mut stack = vec![root];
+    while let Some(e) = stack.pop() {
+        if !e.range().contains_range(range) {
+            continue;
+        }
+        if e.name().is_some_and(|n| n.range() == range) {
+            return Some(Subject::Element(e));
+        }
+        for a in e.attributes() {
+            if a.name().is_some_and(|n| n.range() == range) {
+                return Some(Subject::Attribute(e, a));
+            }
+            if let Some(v) = a.value()
+                && (v.value_range() == range || v.range() == range)
+            {
+                return Some(Subject::AttributeValue(e, a));
+            }
+        }
+        let children: Vec<ast::Element> = e.children().collect();
+        if let Some(child) = children.iter().find(|c| c.range().contains_range(range)) {
+            stack.push(child.clone());
+        } else {
+            return Some(Subject::Text(e));
+        }
+    }
+    None
+}
+
+fn element_name(e: &ast::Element) -> String {
+    e.name().map(|n| n.text().to_owned()).unwrap_or_default()
+}
+
+/// The drift message: what is unknown to which libvirt, and the host schema's own words.
+fn drift_message(subject: &Subject, host: &str, host_message: &str) -> String {
+    let what = match subject {
+        Subject::Element(e) => format!("<{}>", element_name(e)),
+        Subject::Attribute(e, a) => format!(
+            "attribute '{}' of <{}>",
+            a.name().map(|n| n.text().to_owned()).unwrap_or_default(),
+            element_name(e)
+        ),
+        Subject::AttributeValue(e, a) => format!(
+            "value '{}' of attribute '{}' of <{}>",
+            a.value().map(|v| v.unquoted()).unwrap_or_default(),
+            a.name().map(|n| n.text().to_owned()).unwrap_or_default(),
+            element_name(e)
+        ),
+        Subject::Text(e) => format!("value '{}' of <{}>", e.text().trim(), element_name(e)),
+    };
+    format!(
+        "{what} is not known to {host} (host schema): it would be rejected or silently dropped; the built-in catalogue (a newer libvirt) accepts it. Host schema: {host_message}"
+    )
+}
+
+/// The one drift merge: `problems` are the host schema's verdict on `doc`; those about an
+/// element, attribute or value the built-in catalogue (newer) accepts become version-drift
+/// warnings (`host` names the host's libvirt, e.g. `libvirt 9.0`), and the catalogue's problems
+/// inside elements the host does not know are added. Only `<domain>` documents drift (the
+/// catalogue describes only them).
+pub fn apply(doc: &ast::Document, problems: Vec<SchemaProblem>, host: &str) -> Vec<SchemaProblem> {
+    let is_domain = doc
+        .root()
+        .and_then(|r| r.name())
+        .is_some_and(|n| n.local() == "domain");
+    if problems.is_empty() || !is_domain {
+        return problems;
+    }
+    // The catalogue is compiled only now that a problem may need reclassifying.
+    let Ok(newer) = crate::builtin::catalogue() else {
+        return problems;
+    };
+    merge(doc, problems, &validate(&newer, doc), host)
+}
+
+/// [`apply`] with the catalogue's diagnostics of the same document given.
+pub fn merge(
+    doc: &ast::Document,
+    mut problems: Vec<SchemaProblem>,
+    newer: &[Diagnostic],
+    host: &str,
+) -> Vec<SchemaProblem> {
+    let mut unknown = Vec::new();
+    for p in &mut problems {
+        let Code::Schema(code) = p.code else { continue };
+        if !is_name_or_value_code(code) || newer.iter().any(|d| d.range == p.range) {
+            continue;
+        }
+        let Some(subject) = subject_at(doc, p.range) else {
+            continue;
+        };
+        if let Subject::Element(e) = &subject {
+            unknown.push(e.range());
+        }
+        p.message = drift_message(&subject, host, &p.message);
+        p.severity = Severity::Warning;
+        p.code = Code::VersionDrift;
+        p.suggestion = None;
+    }
+    // An element's name starts right after its `<`: problems there are the element's own.
+    let name_start = |whole: &TextRange| whole.start() + domxml_syntax::TextSize::from(1);
+    for d in newer {
+        let inside = unknown
+            .iter()
+            .any(|whole| whole.contains_range(d.range) && name_start(whole) != d.range.start());
+        if inside && !problems.iter().any(|p| p.range == d.range) {
+            problems.push(SchemaProblem {
+                range: d.range,
+                severity: Severity::Error,
+                code: Code::Schema(d.code),
+                message: format!(
+                    "{} (checked by the built-in catalogue: {host} does not know the enclosing element)",
+                    d.message
+                ),
+                suggestion: d.suggestion.clone(),
+                expected: d.expected.clone(),
+            });
+        }
+    }
+    problems.sort_by_key(|p| (p.range.start(), p.range.end()));
+    problems
+}
