@@ -455,5 +455,5 @@ fn integrated_devices(d: &Domain, out: &mut Findings) {
     }
 }
 
-mod drive;
+pub(super) mod drive;
 mod usb;
