@@ -102,9 +102,8 @@ fn ports(d: &Domain, out: &mut Findings) {
         .filter(|p| p.is_hub)
         .chain(placed.iter().filter(|p| !p.is_hub));
     for p in order {
-        let Some(root) = roots.get(&p.bus).copied().flatten() else {
-            continue;
-        };
+        // Hubs are judged on every bus; root ports only where the controller model is known.
+        let root = roots.get(&p.bus).copied().flatten().unwrap_or(u64::MAX);
         let mut ok = true;
         for depth in 1..p.path.len() {
             let prefix = &p.path[..depth];
