@@ -53,7 +53,14 @@ pub(super) fn pci_address(device: &Element) -> Option<(Element, PciAddr)> {
         slot: num("slot")?,
         function: num("function")?,
     };
-    (addr != PciAddr { domain: 0, bus: 0, slot: 0, function: 0 }).then_some((a, addr))
+    (addr
+        != PciAddr {
+            domain: 0,
+            bus: 0,
+            slot: 0,
+            function: 0,
+        })
+    .then_some((a, addr))
 }
 
 /// The controller index as written; `None` when absent or malformed (libvirt assigns one).
@@ -198,7 +205,15 @@ fn pci(d: &Domain, family: MachineFamily, out: &mut Findings) {
         }
         let key = (addr.bus, addr.slot, addr.function);
         if let Some(Holder::Device { device, range }) = held.get(&key) {
-            report_in_use(a, addr, device_label(device), Some(*range), &held, &buses, out);
+            report_in_use(
+                a,
+                addr,
+                device_label(device),
+                Some(*range),
+                &held,
+                &buses,
+                out,
+            );
             continue;
         }
         held.insert(
@@ -212,10 +227,10 @@ fn pci(d: &Domain, family: MachineFamily, out: &mut Findings) {
     chipset_addresses(family, &controllers, out);
     for imp in family.implicit_pci_devices(cx) {
         let key = (0, u64::from(imp.slot), u64::from(imp.function));
-        if let Some(Holder::Device { device, .. }) = held.get(&key) {
-            if let Some((_, a, addr)) = placed.iter().find(|(dev, _, _)| dev == device) {
-                report_in_use(a, addr, imp.what.to_owned(), None, &held, &buses, out);
-            }
+        if let Some(Holder::Device { device, .. }) = held.get(&key)
+            && let Some((_, a, addr)) = placed.iter().find(|(dev, _, _)| dev == device)
+        {
+            report_in_use(a, addr, imp.what.to_owned(), None, &held, &buses, out);
         }
         held.insert(key, Holder::Chipset);
     }
@@ -224,7 +239,10 @@ fn pci(d: &Domain, family: MachineFamily, out: &mut Findings) {
 
 fn device_label(dev: &Element) -> String {
     let name = dev.name().map(|n| n.text().to_owned()).unwrap_or_default();
-    match dev.attribute_value("type").or_else(|| dev.attribute_value("model")) {
+    match dev
+        .attribute_value("type")
+        .or_else(|| dev.attribute_value("model"))
+    {
         Some(t) => format!("the <{name} type='{t}'>"),
         None => format!("the <{name}>"),
     }
@@ -286,8 +304,8 @@ fn check_placement(dev: &Element, a: &Element, addr: &PciAddr, bus: &Bus, out: &
         return;
     };
     // A pci-bridge given an address by hand goes wherever a PCI device may.
-    let fits = accepts.contains(&plug)
-        || (plug == Plug::PciBridge && accepts.contains(&Plug::Endpoint));
+    let fits =
+        accepts.contains(&plug) || (plug == Plug::PciBridge && accepts.contains(&Plug::Endpoint));
     let bus_desc = format!("the {} controller with index='{}'", bus.model, addr.bus);
     if !fits {
         let mut f = finding(
@@ -336,7 +354,9 @@ fn implicit_context(d: &Domain, controllers: &[Element]) -> ImplicitContext {
         .iter()
         .any(|c| controller_type(c).as_deref() == Some("ide") && index0(c))
         || d.devices_named("disk").any(|disk| {
-            child(&disk, "target").and_then(|t| t.attribute_value("bus")).as_deref()
+            child(&disk, "target")
+                .and_then(|t| t.attribute_value("bus"))
+                .as_deref()
                 == Some("ide")
         });
     let usb: Vec<&Element> = controllers
@@ -392,11 +412,17 @@ fn chipset_addresses(family: MachineFamily, controllers: &[Element], out: &mut F
             (MachineFamily::I440fx, Some("usb"))
                 if matches!(model.as_deref(), None | Some("piix3-uhci")) =>
             {
-                (1, 2, "PIIX3 USB controller at index 0 must have PCI address 0:0:1.2")
+                (
+                    1,
+                    2,
+                    "PIIX3 USB controller at index 0 must have PCI address 0:0:1.2",
+                )
             }
-            (MachineFamily::Q35, Some("sata")) => {
-                (0x1f, 2, "Primary SATA controller must have PCI address 0:0:1f.2")
-            }
+            (MachineFamily::Q35, Some("sata")) => (
+                0x1f,
+                2,
+                "Primary SATA controller must have PCI address 0:0:1f.2",
+            ),
             _ => continue,
         };
         let Some((a, addr)) = pci_address(c) else {

@@ -45,7 +45,10 @@ fn os_boot_conflict(d: &Domain, device_boots: &[Element], out: &mut Findings) {
     f = f
         .fix(Fix::new(
             "Remove the <os><boot> elements",
-            os_boots.iter().map(|b| TextEdit::new(removal_range(b), "")).collect(),
+            os_boots
+                .iter()
+                .map(|b| TextEdit::new(removal_range(b), ""))
+                .collect(),
         ))
         .fix(Fix::new(
             "Remove the per-device <boot order> elements",

@@ -142,7 +142,9 @@ fn target_name(disk: &Disk, out: &mut Findings) {
         return;
     }
     if target_index(name).is_some() && name.ends_with(|c: char| c.is_ascii_digit()) {
-        let trimmed = name.trim_end_matches(|c: char| c.is_ascii_digit()).to_owned();
+        let trimmed = name
+            .trim_end_matches(|c: char| c.is_ascii_digit())
+            .to_owned();
         out.push_finding(
             finding(
                 RuleCode::DiskTargetPartition,
@@ -229,7 +231,9 @@ fn storage(disk: &Disk, out: &mut Findings) {
         if bad {
             out.push(
                 RuleCode::DiskLunSource,
-                e.attribute("type").and_then(|a| a.value()).map_or(name_range(e), |v| v.value_range()),
+                e.attribute("type")
+                    .and_then(|a| a.value())
+                    .map_or(name_range(e), |v| v.value_range()),
                 "a device='lun' disk passes a whole host SCSI device through. libvirt: \"disk \
                  device='lun' is only valid for block type disk source\"",
             );
@@ -252,10 +256,19 @@ fn storage(disk: &Disk, out: &mut Findings) {
         .chain(source.as_ref().and_then(|s| child(s, "encryption")))
         .collect();
     for (name, found) in [
-        ("auth", (child(e, "auth"), source.as_ref().and_then(|s| child(s, "auth")))),
+        (
+            "auth",
+            (
+                child(e, "auth"),
+                source.as_ref().and_then(|s| child(s, "auth")),
+            ),
+        ),
         (
             "encryption",
-            (child(e, "encryption"), source.as_ref().and_then(|s| child(s, "encryption"))),
+            (
+                child(e, "encryption"),
+                source.as_ref().and_then(|s| child(s, "encryption")),
+            ),
         ),
     ] {
         if let (Some(outer), Some(inner)) = found {
@@ -282,7 +295,10 @@ fn storage(disk: &Disk, out: &mut Findings) {
                     "an ISO image is raw data to QEMU. libvirt: \"storage format 'iso' is not \
                      directly supported by QEMU, use 'raw' instead\"",
                 )
-                .fix(Fix::new("Use type='raw'", vec![TextEdit::new(*range, "raw")])),
+                .fix(Fix::new(
+                    "Use type='raw'",
+                    vec![TextEdit::new(*range, "raw")],
+                )),
             );
         }
         // librbd decrypts by itself, whatever the image format.

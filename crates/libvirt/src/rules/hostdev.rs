@@ -84,7 +84,8 @@ fn duplicates(hostdevs: &[Element], out: &mut Findings) {
         let Some(j) = ids[..i].iter().position(|o| o.as_ref() == Some(id)) else {
             continue;
         };
-        let range = child(&hostdevs[i], "source").map_or(name_range(&hostdevs[i]), |s| name_range(&s));
+        let range =
+            child(&hostdevs[i], "source").map_or(name_range(&hostdevs[i]), |s| name_range(&s));
         out.push_finding(
             finding(
                 RuleCode::HostdevDuplicate,

@@ -15,7 +15,10 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
         if ty == "vhostuser" && backend.as_deref() == Some("passt") && !shared_memory(d) {
             out.push(
                 RuleCode::NetRequiresSharedMemory,
-                iface.attribute("type").and_then(|a| a.value()).map_or(name_range(&iface), |v| v.value_range()),
+                iface
+                    .attribute("type")
+                    .and_then(|a| a.value())
+                    .map_or(name_range(&iface), |v| v.value_range()),
                 "a vhost-user interface reads guest memory directly, so the memory must be \
                  shared (<memoryBacking><access mode='shared'/>). libvirt: \"'interface' requires \
                  shared memory\"",
@@ -83,8 +86,7 @@ fn queue_sizes(iface: &Element, out: &mut Findings) {
 /// Guest memory is shared: `<memoryBacking><access mode='shared'>`, or every NUMA cell
 /// shares its memory.
 fn shared_memory(d: &Domain) -> bool {
-    if d
-        .at(&["memoryBacking", "access"])
+    if d.at(&["memoryBacking", "access"])
         .is_some_and(|a| a.attribute_value("mode").as_deref() == Some("shared"))
     {
         return true;

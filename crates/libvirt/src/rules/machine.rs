@@ -144,13 +144,19 @@ mod tests {
 
     #[test]
     fn families() {
-        assert_eq!(MachineFamily::of(None, Some("pc-q35-9.2")), MachineFamily::Q35);
-        assert_eq!(MachineFamily::of(None, Some("pc-i440fx-2.1")), MachineFamily::I440fx);
-        assert_eq!(MachineFamily::of(Some("aarch64"), None), MachineFamily::Virt);
         assert_eq!(
-            MachineFamily::Q35.pci_root(),
-            Some(PciRootModel::PcieRoot)
+            MachineFamily::of(None, Some("pc-q35-9.2")),
+            MachineFamily::Q35
         );
+        assert_eq!(
+            MachineFamily::of(None, Some("pc-i440fx-2.1")),
+            MachineFamily::I440fx
+        );
+        assert_eq!(
+            MachineFamily::of(Some("aarch64"), None),
+            MachineFamily::Virt
+        );
+        assert_eq!(MachineFamily::Q35.pci_root(), Some(PciRootModel::PcieRoot));
         assert_eq!(MachineFamily::Isapc.pci_root(), None);
     }
 
@@ -158,7 +164,9 @@ mod tests {
     fn implicit_devices_follow_the_document() {
         let bare = MachineFamily::I440fx.implicit_pci_devices(ImplicitContext::default());
         assert_eq!(
-            bare.iter().map(|d| (d.slot, d.function)).collect::<Vec<_>>(),
+            bare.iter()
+                .map(|d| (d.slot, d.function))
+                .collect::<Vec<_>>(),
             [(1, 0), (1, 3)]
         );
         let full = MachineFamily::I440fx.implicit_pci_devices(ImplicitContext {

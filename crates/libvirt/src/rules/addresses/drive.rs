@@ -49,7 +49,10 @@ pub(in super::super) fn target_index(target: &str) -> Option<u64> {
     let rest = ["xvd", "ubd", "hd", "sd", "vd", "fd"]
         .iter()
         .find_map(|p| target.strip_prefix(p))?;
-    let letters: String = rest.chars().take_while(|c| c.is_ascii_lowercase()).collect();
+    let letters: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_lowercase())
+        .collect();
     if letters.is_empty() || letters.len() > 6 {
         return None;
     }
@@ -172,7 +175,10 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
                 .related(name_range(first), "the host device that has this address"),
             );
         }
-        for disk in disks.iter().filter(|p| p.bus == "scsi" && p.drive == *drive) {
+        for disk in disks
+            .iter()
+            .filter(|p| p.bus == "scsi" && p.drive == *drive)
+        {
             let f = match &disk.derived_from {
                 Some(name) => finding(
                     code,

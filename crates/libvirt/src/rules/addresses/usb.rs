@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use domxml_syntax::TextRange;
 use domxml_syntax::ast::Element;
 
+use super::super::domain::is;
 use super::super::domain::{attr, child, name_range, parse_decimal};
 use super::super::{Domain, Findings, RuleCode, finding};
 use super::{controller_index, controller_type};
-use super::super::domain::is;
 
 /// Root ports of a USB controller model; `None` when unknown (no model: libvirt picks one
 /// from the emulator) or a companion that shares its master's ports.
@@ -108,9 +108,7 @@ fn ports(d: &Domain, out: &mut Findings) {
         for depth in 1..p.path.len() {
             let prefix = &p.path[..depth];
             let limit = if depth == 1 { root } else { HUB_PORTS };
-            if prefix[depth - 1] > limit
-                || !hubs.iter().any(|(b, h)| *b == p.bus && h == prefix)
-            {
+            if prefix[depth - 1] > limit || !hubs.iter().any(|(b, h)| *b == p.bus && h == prefix) {
                 out.push(
                     RuleCode::UsbPortMissing,
                     p.range,
@@ -154,7 +152,9 @@ fn ports(d: &Domain, out: &mut Findings) {
             );
             continue;
         }
-        if let Some((_, _, first)) = used.iter().find(|(b, path, _)| *b == p.bus && *path == p.path)
+        if let Some((_, _, first)) = used
+            .iter()
+            .find(|(b, path, _)| *b == p.bus && *path == p.path)
         {
             out.push_finding(
                 finding(
