@@ -56,3 +56,125 @@ impl MachineFamily {
         )
     }
 }
+
+/// The controller model libvirt requires at PCI index 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PciRootModel {
+    PciRoot,
+    PcieRoot,
+}
+
+impl PciRootModel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PciRootModel::PciRoot => "pci-root",
+            PciRootModel::PcieRoot => "pcie-root",
+        }
+    }
+}
+
+/// A device the machine brings by itself on bus 0, and the function it holds there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImplicitPciDevice {
+    pub slot: u8,
+    pub function: u8,
+    pub what: &'static str,
+}
+
+/// What a machine's implicit devices depend on in the document.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImplicitContext {
+    /// An IDE controller with index 0 exists (declared, or implied by an IDE disk).
+    pub ide0: bool,
+    /// USB controller 0 is the PIIX3 UHCI (`piix3-uhci`, or no model given).
+    pub piix3_usb0: bool,
+}
+
+impl MachineFamily {
+    /// The PCI root controller libvirt puts (and requires) at index 0; `None` for machines
+    /// without PCI (isapc, s390-ccw) or that this model does not know.
+    pub fn pci_root(self) -> Option<PciRootModel> {
+        match self {
+            MachineFamily::I440fx | MachineFamily::Pseries => Some(PciRootModel::PciRoot),
+            MachineFamily::Q35 | MachineFamily::Virt => Some(PciRootModel::PcieRoot),
+            MachineFamily::Isapc | MachineFamily::S390Ccw | MachineFamily::Other => None,
+        }
+    }
+
+    /// Whether the machine certainly has no PCI bus at all.
+    pub fn has_no_pci(self) -> bool {
+        self == MachineFamily::Isapc
+    }
+
+    /// The functions of bus 0 that the chipset holds whatever the document says (libvirt's
+    /// qemu_domain_address.c reserves them before any device's explicit address is checked
+    /// against them).
+    pub fn implicit_pci_devices(self, cx: ImplicitContext) -> Vec<ImplicitPciDevice> {
+        let dev = |slot, function, what| ImplicitPciDevice {
+            slot,
+            function,
+            what,
+        };
+        match self {
+            MachineFamily::I440fx => {
+                let mut v = vec![dev(1, 0, "PIIX3 ISA bridge")];
+                if cx.ide0 {
+                    v.push(dev(1, 1, "PIIX3 IDE controller"));
+                }
+                if cx.piix3_usb0 {
+                    v.push(dev(1, 2, "PIIX3 USB controller"));
+                }
+                v.push(dev(1, 3, "PIIX4 ACPI/power management bridge"));
+                v
+            }
+            // The ICH9 SATA controller (00:1f.2) is a declared controller that libvirt
+            // places there when it has no address; it is not reserved beforehand.
+            MachineFamily::Q35 => vec![
+                dev(0x1f, 0, "ICH9 LPC/ISA bridge"),
+                dev(0x1f, 3, "ICH9 SMBus controller"),
+            ],
+            _ => Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn families() {
+        assert_eq!(
+            MachineFamily::of(None, Some("pc-q35-9.2")),
+            MachineFamily::Q35
+        );
+        assert_eq!(
+            MachineFamily::of(None, Some("pc-i440fx-2.1")),
+            MachineFamily::I440fx
+        );
+        assert_eq!(
+            MachineFamily::of(Some("aarch64"), None),
+            MachineFamily::Virt
+        );
+        assert_eq!(MachineFamily::Q35.pci_root(), Some(PciRootModel::PcieRoot));
+        assert_eq!(MachineFamily::Isapc.pci_root(), None);
+    }
+
+    #[test]
+    fn implicit_devices_follow_the_document() {
+        let bare = MachineFamily::I440fx.implicit_pci_devices(ImplicitContext::default());
+        assert_eq!(
+            bare.iter()
+                .map(|d| (d.slot, d.function))
+                .collect::<Vec<_>>(),
+            [(1, 0), (1, 3)]
+        );
+        let full = MachineFamily::I440fx.implicit_pci_devices(ImplicitContext {
+            ide0: true,
+            piix3_usb0: true,
+        });
+        assert_eq!(full.len(), 4);
+        let q35 = MachineFamily::Q35.implicit_pci_devices(ImplicitContext::default());
+        assert!(q35.iter().all(|d| d.slot == 0x1f));
+    }
+}

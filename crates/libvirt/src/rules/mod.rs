@@ -8,8 +8,14 @@
 //! Rules read the typed tree only and must never panic on any document, valid or not: a value
 //! that does not parse is the schema's business, and the rule stays silent.
 
+mod addresses;
+mod boot;
 mod codes;
+mod controllers;
+mod disks;
 mod domain;
+mod hostdev;
+mod interface;
 pub mod machine;
 
 use domxml_syntax::TextRange;
@@ -122,4 +128,11 @@ pub fn check(document: &Document, options: &RuleOptions) -> Vec<Finding> {
 }
 
 /// Every area's check, in no particular order.
-const AREAS: &[fn(&Domain, &mut Findings)] = &[];
+const AREAS: &[fn(&Domain, &mut Findings)] = &[
+    boot::check,
+    addresses::check,
+    controllers::check,
+    disks::check,
+    hostdev::check,
+    interface::check,
+];

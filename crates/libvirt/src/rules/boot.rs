@@ -1,0 +1,99 @@
+//! Boot order: per-device `<boot order>` against `<os><boot dev>`, and unique orders
+//! (libvirt's `virDomainDefBootOrderPostParse`, which runs for HVM domains only).
+
+use domxml_syntax::TextEdit;
+use domxml_syntax::ast::Element;
+
+use super::domain::{attr, child, children, is_hvm, name_range, parse_decimal, removal_range};
+use super::{Domain, Findings, RuleCode, finding};
+use crate::Fix;
+
+pub(super) fn check(d: &Domain, out: &mut Findings) {
+    if !is_hvm(d) {
+        return;
+    }
+    let device_boots: Vec<Element> = d
+        .devices()
+        .filter_map(|dev| child(&dev, "boot"))
+        .filter(|b| b.attribute("order").is_some())
+        .collect();
+    os_boot_conflict(d, &device_boots, out);
+    duplicate_orders(&device_boots, out);
+}
+
+fn os_boot_conflict(d: &Domain, device_boots: &[Element], out: &mut Findings) {
+    let code = RuleCode::BootOrderWithOsBoot;
+    if device_boots.is_empty() || !out.wants(code) {
+        return;
+    }
+    let Some(os) = child(&d.root, "os") else {
+        return;
+    };
+    let os_boots: Vec<Element> = children(&os, "boot").collect();
+    let Some(first) = os_boots.first() else {
+        return;
+    };
+    let mut f = finding(
+        code,
+        name_range(first),
+        "`<os><boot dev>` and per-device `<boot order>` cannot be mixed; keep one of them. \
+         libvirt: \"per-device boot elements cannot be used together with os/boot elements\"",
+    );
+    for b in device_boots {
+        f = f.related(name_range(b), "a per-device boot order");
+    }
+    f = f
+        .fix(Fix::new(
+            "Remove the <os><boot> elements",
+            os_boots
+                .iter()
+                .map(|b| TextEdit::new(removal_range(b), ""))
+                .collect(),
+        ))
+        .fix(Fix::new(
+            "Remove the per-device <boot order> elements",
+            device_boots
+                .iter()
+                .map(|b| TextEdit::new(removal_range(b), ""))
+                .collect(),
+        ));
+    out.push_finding(f);
+}
+
+fn duplicate_orders(device_boots: &[Element], out: &mut Findings) {
+    let code = RuleCode::BootOrderDuplicate;
+    if !out.wants(code) {
+        return;
+    }
+    let orders: Vec<(u64, String, domxml_syntax::TextRange)> = device_boots
+        .iter()
+        .filter_map(|b| {
+            let (text, range) = attr(b, "order")?;
+            Some((parse_decimal(&text)?, text, range))
+        })
+        .collect();
+    for (i, (value, text, range)) in orders.iter().enumerate() {
+        let Some((_, _, first)) = orders[..i].iter().find(|(v, _, _)| v == value) else {
+            continue;
+        };
+        let mut free = value.saturating_add(1);
+        while orders.iter().any(|(v, _, _)| *v == free) {
+            free = free.saturating_add(1);
+        }
+        out.push_finding(
+            finding(
+                code,
+                *range,
+                format!(
+                    "boot order {text} is already given to another device. \
+                     libvirt: \"boot order '{text}' used for more than one device\""
+                ),
+            )
+            .related(*first, "the first device with this order")
+            .fix(Fix::new(
+                format!("Use boot order {free}"),
+                vec![TextEdit::new(*range, free.to_string())],
+            )),
+        );
+    }
+}
