@@ -11,6 +11,18 @@
 mod codes;
 mod domain;
 pub mod machine;
+// rules-b areas
+mod chardev;
+mod clock;
+mod features;
+mod firmware;
+mod identity;
+mod memory;
+mod numa;
+mod values;
+mod vcpu;
+mod video;
+mod watchdog;
 
 use domxml_syntax::TextRange;
 use domxml_syntax::ast::Document;
@@ -122,4 +134,16 @@ pub fn check(document: &Document, options: &RuleOptions) -> Vec<Finding> {
 }
 
 /// Every area's check, in no particular order.
-const AREAS: &[fn(&Domain, &mut Findings)] = &[];
+const AREAS: &[fn(&Domain, &mut Findings)] = &[
+    // rules-b areas
+    vcpu::check,
+    numa::check,
+    memory::check,
+    firmware::check,
+    video::check,
+    watchdog::check,
+    chardev::check,
+    clock::check,
+    features::check,
+    identity::check,
+];
