@@ -140,23 +140,22 @@ pub fn numa_cells(d: &Domain) -> Vec<Cell> {
 
 /// The IOThread ids the domain defines: `<iothreadids>` plus the ids libvirt adds (lowest
 /// free first) until `<iothreads>` is reached. `None` when a count or id is unreadable.
-pub fn iothread_ids(d: &Domain) -> Option<Vec<u64>> {
-    let mut ids: Vec<u64> = Vec::new();
+pub fn iothread_ids(d: &Domain) -> Option<std::collections::BTreeSet<u64>> {
+    let mut ids = std::collections::BTreeSet::new();
     if let Some(list) = child(&d.root, "iothreadids") {
         for t in children(&list, "iothread") {
-            ids.push(parse_decimal(&attr(&t, "id")?.0)?);
+            ids.insert(parse_decimal(&attr(&t, "id")?.0)?);
         }
     }
     let count = match child(&d.root, "iothreads") {
         Some(e) => text_number(&e)?.0,
         None => 0,
     };
+    // Bounded: a count beyond what any host runs is capped to keep this cheap.
+    let count = count.min(1 << 16) as usize;
     let mut next = 1u64;
-    // Bounded: at most `count` additions, and `count` is capped to keep this cheap.
-    while (ids.len() as u64) < count.min(1 << 16) {
-        if !ids.contains(&next) {
-            ids.push(next);
-        }
+    while ids.len() < count {
+        ids.insert(next);
         next += 1;
     }
     Some(ids)
