@@ -10,13 +10,24 @@
 
 mod addresses;
 mod boot;
+mod chardev;
+mod clock;
 mod codes;
 mod controllers;
 mod disks;
 mod domain;
+mod features;
+mod firmware;
 mod hostdev;
+mod identity;
 mod interface;
 pub mod machine;
+mod memory;
+mod numa;
+mod values;
+mod vcpu;
+mod video;
+mod watchdog;
 
 use domxml_syntax::TextRange;
 use domxml_syntax::ast::Document;
@@ -135,4 +146,14 @@ const AREAS: &[fn(&Domain, &mut Findings)] = &[
     disks::check,
     hostdev::check,
     interface::check,
+    vcpu::check,
+    numa::check,
+    memory::check,
+    firmware::check,
+    video::check,
+    watchdog::check,
+    chardev::check,
+    clock::check,
+    features::check,
+    identity::check,
 ];

@@ -1,0 +1,255 @@
+//! Machine-specific features and devices: IOMMU, SMM TSEG, pSeries-only features, i8042,
+//! shmem, TPM and virtio input models (QEMU driver checks, plus libvirt's generic IOMMU and
+//! external-TPM validation).
+
+use super::codes::RuleCode;
+use super::domain::{Domain, attr, attr_or_name_range, child, name_range};
+use super::machine::MachineFamily;
+use super::values::{feature_state, is_arm_virt, scaled_bytes, text_number};
+use super::{Findings, finding};
+
+pub(super) fn check(d: &Domain, out: &mut Findings) {
+    iommu(d, out);
+    tseg(d, out);
+    pseries(d, out);
+    i8042(d, out);
+    shmem(d, out);
+    tpm(d, out);
+    inputs(d, out);
+}
+
+fn iommu(d: &Domain, out: &mut Findings) {
+    let q35 = MachineFamily::of(d.arch.as_deref(), d.machine.as_deref()) == MachineFamily::Q35;
+    for dev in d.devices_named("iommu") {
+        let Some(model) = dev.attribute_value("model") else {
+            continue;
+        };
+        let model_range = attr_or_name_range(&dev, "model");
+        let wrong_machine = match model.as_str() {
+            "intel" => (!q35).then_some("Q35 machines"),
+            "smmuv3" => (!is_arm_virt(d)).then_some("ARM Virt machines"),
+            "virtio" => (!q35 && !is_arm_virt(d)).then_some("Q35 and ARM Virt machines"),
+            _ => None,
+        };
+        if let Some(machines) = wrong_machine {
+            out.push(
+                RuleCode::IommuMachine,
+                model_range,
+                format!("libvirt: \"IOMMU device: '{model}' is only supported with {machines}\""),
+            );
+        }
+        let driver = child(&dev, "driver");
+        if let Some(drv) = driver
+            .as_ref()
+            .filter(|_| model == "virtio" || model == "smmuv3")
+        {
+            for a in [
+                "intremap",
+                "caching_mode",
+                "eim",
+                "iotlb",
+                "aw_bits",
+                "dma_translation",
+            ] {
+                if let Some((_, r)) = attr(drv, a) {
+                    out.push(
+                        RuleCode::IommuExtraAttributes,
+                        r,
+                        format!("{a} is an intel IOMMU setting; libvirt: \"iommu model '{model}' doesn't support additional attributes\""),
+                    );
+                }
+            }
+        }
+        if model == "virtio" {
+            if feature_state(d, "acpi") != Some(true) {
+                out.push(
+                    RuleCode::IommuVirtioAcpi,
+                    model_range,
+                    "the guest finds a virtio IOMMU through ACPI; add <features><acpi/>; libvirt: \"IOMMU device: 'virtio' requires ACPI\"",
+                );
+            }
+            if let Some(address) = child(&dev, "address")
+                && let Some((t, r)) = attr(&address, "type")
+                && t != "pci"
+            {
+                out.push(
+                    RuleCode::IommuVirtioAddress,
+                    r,
+                    "libvirt: \"IOMMU device: 'virtio' needs a PCI address\"",
+                );
+            }
+        }
+        if let Some(drv) = &driver {
+            let intremap_on = drv.attribute_value("intremap").as_deref() == Some("on");
+            if intremap_on
+                && d.at(&["features", "ioapic"])
+                    .and_then(|i| i.attribute_value("driver"))
+                    .as_deref()
+                    != Some("qemu")
+            {
+                out.push(
+                    RuleCode::IommuIntremap,
+                    attr_or_name_range(drv, "intremap"),
+                    "interrupt remapping needs <features><ioapic driver='qemu'/>; libvirt: \"IOMMU interrupt remapping requires split I/O APIC (ioapic driver='qemu')\"",
+                );
+            }
+            if drv.attribute_value("eim").as_deref() == Some("on") && !intremap_on {
+                out.push(
+                    RuleCode::IommuIntremap,
+                    attr_or_name_range(drv, "eim"),
+                    "libvirt: \"IOMMU eim requires interrupt remapping to be enabled\"",
+                );
+            }
+        }
+    }
+}
+
+fn tseg(d: &Domain, out: &mut Findings) {
+    let Some(tseg) = d.at(&["features", "smm", "tseg"]) else {
+        return;
+    };
+    if MachineFamily::of(d.arch.as_deref(), d.machine.as_deref()) != MachineFamily::Q35 {
+        out.push(
+            RuleCode::TsegMachine,
+            name_range(&tseg),
+            "libvirt: \"SMM TSEG is only supported with q35 machine type\"",
+        );
+        return;
+    }
+    let Some((n, r)) = text_number(&tseg) else {
+        return;
+    };
+    let unit = attr(&tseg, "unit").map(|(u, _)| u);
+    if let Some(bytes) = scaled_bytes(n, unit.as_deref(), "MiB")
+        && bytes % (1 << 20) != 0
+    {
+        out.push(
+            RuleCode::TsegMachine,
+            r,
+            "libvirt: \"SMM TSEG size must be divisible by 1 MiB\"",
+        );
+    }
+}
+
+fn pseries(d: &Domain, out: &mut Findings) {
+    if MachineFamily::of(d.arch.as_deref(), d.machine.as_deref()) == MachineFamily::Pseries {
+        return;
+    }
+    let Some(features) = child(&d.root, "features") else {
+        return;
+    };
+    for f in features.children() {
+        let Some(name) = f.name().map(|n| n.text().to_owned()) else {
+            continue;
+        };
+        if matches!(
+            name.as_str(),
+            "hpt" | "htm" | "nested-hv" | "ccf-assist" | "cfpc" | "sbbc" | "ibs"
+        ) {
+            out.push(
+                RuleCode::PseriesOnlyFeature,
+                name_range(&f),
+                format!(
+                    "'{name}' is a pSeries feature; libvirt: \"The '{name}' feature is not supported for architecture '{}' or machine type '{}'\"",
+                    super::values::arch(d),
+                    d.machine.as_deref().unwrap_or("")
+                ),
+            );
+        }
+    }
+}
+
+fn i8042(d: &Domain, out: &mut Findings) {
+    let Some(ps2) = d.at(&["features", "ps2"]) else {
+        return;
+    };
+    if feature_state(d, "ps2") != Some(false) {
+        return;
+    }
+    let off = name_range(&ps2);
+    for input in d.devices_named("input") {
+        if let Some((bus, r)) = attr(&input, "bus")
+            && bus == "ps2"
+        {
+            out.push_finding(
+                finding(
+                    RuleCode::I8042Disabled,
+                    r,
+                    "libvirt: \"ps2 bus inputs require the ps2 feature not to be disabled\"",
+                )
+                .related(off, "the ps2 feature is off"),
+            );
+        }
+    }
+    if let Some(vmport) = d.at(&["features", "vmport"])
+        && feature_state(d, "vmport") == Some(true)
+    {
+        out.push_finding(
+            finding(
+                RuleCode::I8042Disabled,
+                name_range(&vmport),
+                "libvirt: \"vmport feature requires the ps2 feature not to be disabled\"",
+            )
+            .related(off, "the ps2 feature is off"),
+        );
+    }
+}
+
+fn shmem(d: &Domain, out: &mut Findings) {
+    for s in d.devices_named("shmem") {
+        if let Some(size) = child(&s, "size")
+            && let Some((n, r)) = text_number(&size)
+        {
+            let unit = attr(&size, "unit").map(|(u, _)| u);
+            if let Some(bytes) = scaled_bytes(n, unit.as_deref(), "b")
+                && (bytes < (1 << 20) || !bytes.is_power_of_two())
+            {
+                out.push(
+                    RuleCode::ShmemSize,
+                    r,
+                    "libvirt: \"shmem size must be a power of 2 and at least 1 MiB (1024 KiB)\"",
+                );
+            }
+        }
+    }
+}
+
+fn tpm(d: &Domain, out: &mut Findings) {
+    for t in d.devices_named("tpm") {
+        if let Some(backend) = child(&t, "backend")
+            && backend.attribute_value("type").as_deref() == Some("external")
+            && let Some(source) = child(&backend, "source")
+        {
+            let message = if source.attribute_value("type").is_some_and(|s| s != "unix") {
+                Some("libvirt: \"only source type 'unix' is supported for external TPM device\"")
+            } else if source.attribute_value("mode").as_deref() == Some("bind") {
+                Some("libvirt: \"only 'connect' mode is supported for external TPM device\"")
+            } else if source.attribute("path").is_none() {
+                Some("libvirt: \"missing socket path for external TPM device\"")
+            } else {
+                None
+            };
+            if let Some(message) = message {
+                out.push(RuleCode::TpmExternalSource, name_range(&source), message);
+            }
+        }
+    }
+}
+
+fn inputs(d: &Domain, out: &mut Findings) {
+    for input in d.devices_named("input") {
+        if input.attribute_value("bus").as_deref() != Some("virtio") {
+            continue;
+        }
+        if let Some((m, r)) = attr(&input, "model")
+            && (m == "virtio-transitional" || m == "virtio-non-transitional")
+        {
+            let kind = input.attribute_value("type").unwrap_or_default();
+            out.push(
+                RuleCode::InputVirtioTransitional,
+                r,
+                format!("use model='virtio'; libvirt: \"virtio (non-)transitional models are not supported for input type={kind}\""),
+            );
+        }
+    }
+}
