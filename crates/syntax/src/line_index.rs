@@ -66,9 +66,12 @@ impl LineIndex {
         while !text.is_char_boundary(end) {
             end -= 1;
         }
+        let before = &text[start..end];
         let col = match encoding {
             PositionEncoding::Utf8 => end - start,
-            PositionEncoding::Utf16 => text[start..end].chars().map(char::len_utf16).sum(),
+            // ASCII (the common case) is checked fast; one long line is converted many times.
+            PositionEncoding::Utf16 if before.is_ascii() => before.len(),
+            PositionEncoding::Utf16 => before.chars().map(char::len_utf16).sum(),
         };
         LineCol {
             line: line as u32,
@@ -88,6 +91,9 @@ impl LineIndex {
             .get(pos.line as usize + 1)
             .map_or(text.len(), |&s| s as usize);
         let content = text[start..line_end].trim_end_matches(['\n', '\r']);
+        if content.is_ascii() {
+            return ((start + content.len().min(pos.col as usize)) as u32).into();
+        }
         let mut units = 0u32;
         for (i, c) in content.char_indices() {
             if units >= pos.col {
