@@ -68,6 +68,13 @@ struct Formatter<'a> {
     edits: Vec<TextEdit>,
 }
 
+/// What formatting an element's content does, in order; child elements are formatted in turn
+/// from an explicit stack, so that nesting depth never becomes recursion depth.
+enum Step {
+    Replace(TextRange, String),
+    Element(SyntaxNode, usize),
+}
+
 enum Item {
     Whitespace(TextRange),
     Markup(Option<SyntaxNode>, TextRange, SyntaxKind),
@@ -151,6 +158,24 @@ impl Formatter<'_> {
     }
 
     fn element(&mut self, element: &SyntaxNode, depth: usize) {
+        let mut stack = vec![self.element_steps(element, depth).into_iter()];
+        while let Some(steps) = stack.last_mut() {
+            match steps.next() {
+                None => {
+                    stack.pop();
+                }
+                Some(Step::Replace(r, want)) => self.replace(r, &want),
+                Some(Step::Element(child, depth)) => {
+                    let steps = self.element_steps(&child, depth);
+                    stack.push(steps.into_iter());
+                }
+            }
+        }
+    }
+
+    /// Formats an element's tags, and returns what formatting its content takes.
+    fn element_steps(&mut self, element: &SyntaxNode, depth: usize) -> Vec<Step> {
+        let mut steps = Vec::new();
         let items = items(element);
         let mut tag_seen = false;
         let mut mixed = false;
@@ -170,7 +195,7 @@ impl Formatter<'_> {
             }
         }
         if !tag_seen {
-            return;
+            return steps;
         }
         // Token children other than comments and PIs are text: leave the content alone.
         for c in element.children_with_tokens() {
@@ -181,7 +206,7 @@ impl Formatter<'_> {
             }
         }
         if mixed {
-            return;
+            return steps;
         }
         let content: Vec<&Item> = items
             .iter()
@@ -199,9 +224,12 @@ impl Formatter<'_> {
                 Item::Whitespace(r) => pending_ws = Some(*r),
                 Item::Markup(node, r, _) => {
                     let want = self.line_break(pending_ws, depth + 1, !first);
-                    self.replace(pending_ws.unwrap_or(TextRange::empty(r.start())), &want);
+                    steps.push(Step::Replace(
+                        pending_ws.unwrap_or(TextRange::empty(r.start())),
+                        want,
+                    ));
                     if let Some(n) = node.as_ref().filter(|n| n.kind() == ELEMENT) {
-                        self.element(n, depth + 1);
+                        steps.push(Step::Element(n.clone(), depth + 1));
                     }
                     first = false;
                     pending_ws = None;
@@ -211,14 +239,17 @@ impl Formatter<'_> {
         if let Some(end) = end_tag {
             if has_markup {
                 let want = self.line_break(pending_ws, depth, false);
-                self.replace(pending_ws.unwrap_or(TextRange::empty(end.start())), &want);
+                steps.push(Step::Replace(
+                    pending_ws.unwrap_or(TextRange::empty(end.start())),
+                    want,
+                ));
             } else if let Some(ws) = pending_ws
                 && self.slice(ws).contains('\n')
             {
-                let want = format!("\n{}", self.indent(depth));
-                self.replace(ws, &want);
+                steps.push(Step::Replace(ws, format!("\n{}", self.indent(depth))));
             }
         }
+        steps
     }
 
     /// Inside a tag: one space between attributes on a line, nothing before `>` or `/>`; line

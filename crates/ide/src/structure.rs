@@ -18,6 +18,12 @@ pub struct Symbol {
     pub children: Vec<Symbol>,
 }
 
+/// How deep the outline goes. Deeper elements are left out: an outline that deep helps no one,
+/// a bounded tree of symbols is built, converted and dropped without recursion growing with the
+/// document, and its JSON (two levels per symbol) stays within the nesting limit of common JSON
+/// parsers (128 for serde_json, which Rust-based clients use).
+pub const MAX_SYMBOL_DEPTH: usize = 32;
+
 /// The outline of a document, at most `limit` symbols (huge documents stay responsive).
 pub fn document_symbols(parse: &Parse, limit: usize) -> Vec<Symbol> {
     let mut budget = limit;
@@ -25,22 +31,24 @@ pub fn document_symbols(parse: &Parse, limit: usize) -> Vec<Symbol> {
         .syntax()
         .children()
         .filter_map(Element::cast)
-        .filter_map(|e| symbol(&e, &mut budget))
+        .filter_map(|e| symbol(&e, &mut budget, 1))
         .collect()
 }
 
-fn symbol(e: &Element, budget: &mut usize) -> Option<Symbol> {
+fn symbol(e: &Element, budget: &mut usize, depth: usize) -> Option<Symbol> {
     if *budget == 0 {
         return None;
     }
     *budget -= 1;
     let name = e.name()?;
     let mut children = Vec::new();
-    for child in e.children() {
-        match symbol(&child, budget) {
-            Some(s) => children.push(s),
-            None if *budget == 0 => break,
-            None => {}
+    if depth < MAX_SYMBOL_DEPTH {
+        for child in e.children() {
+            match symbol(&child, budget, depth + 1) {
+                Some(s) => children.push(s),
+                None if *budget == 0 => break,
+                None => {}
+            }
         }
     }
     let (label, detail) = describe(e, name.text());
@@ -189,9 +197,14 @@ pub struct Fold {
 /// comments. The caller drops folds that do not span lines.
 pub fn folding_ranges(parse: &Parse, text: &str) -> Vec<Fold> {
     let mut out = Vec::new();
+    // Nested elements would scan the same text once per level.
+    let line_breaks: Vec<TextSize> = text
+        .match_indices('\n')
+        .map(|(i, _)| TextSize::from(i as u32))
+        .collect();
     let spans_lines = |r: TextRange| {
-        text.get(r.start().into()..r.end().into())
-            .is_some_and(|s| s.contains('\n'))
+        let first = line_breaks.partition_point(|&b| b < r.start());
+        line_breaks.get(first).is_some_and(|&b| b < r.end())
     };
     for item in parse.syntax().descendants_with_tokens() {
         if let Some(n) = item.as_node().filter(|n| n.kind() == ELEMENT) {
@@ -259,8 +272,17 @@ pub fn selection_ranges(parse: &Parse, offset: TextSize) -> Vec<TextRange> {
         push(n.text_range());
         node = n.parent();
     }
+    if out.len() > MAX_SELECTION_RANGES {
+        // The protocol nests each range in the next: keep the innermost and the whole document.
+        let whole = out[out.len() - 1];
+        out.truncate(MAX_SELECTION_RANGES - 1);
+        out.push(whole);
+    }
     out
 }
+
+/// At most this many growing selections (see [`MAX_SYMBOL_DEPTH`] for why JSON depth matters).
+pub const MAX_SELECTION_RANGES: usize = 48;
 
 #[cfg(test)]
 mod tests {
@@ -365,5 +387,39 @@ mod tests {
                 "<a><b x='val'/></a>"
             ]
         );
+    }
+
+    fn nested(depth: usize) -> String {
+        format!("{}<x/>{}", "<a>\n".repeat(depth), "</a>".repeat(depth))
+    }
+
+    #[test]
+    fn the_outline_stops_at_its_depth_limit() {
+        fn depth(symbols: &[Symbol]) -> usize {
+            // Iterative on purpose: follows the first child down.
+            let mut d = 0;
+            let mut level = symbols;
+            while let Some(s) = level.first() {
+                d += 1;
+                level = &s.children;
+            }
+            d
+        }
+        let parse = domxml_syntax::parse(&nested(100));
+        assert_eq!(depth(&document_symbols(&parse, 10_000)), MAX_SYMBOL_DEPTH);
+        let parse = domxml_syntax::parse(&nested(10));
+        assert_eq!(depth(&document_symbols(&parse, 10_000)), 11);
+    }
+
+    #[test]
+    fn deep_selections_keep_the_innermost_and_the_document() {
+        let text = nested(100);
+        let parse = domxml_syntax::parse(&text);
+        let offset = TextSize::from(text.find("<x/>").unwrap() as u32 + 1);
+        let ranges = selection_ranges(&parse, offset);
+        assert_eq!(ranges.len(), MAX_SELECTION_RANGES);
+        assert_eq!(&text[ranges[0]], "x");
+        assert_eq!(ranges.last().copied(), Some(parse.syntax().text_range()));
+        assert!(ranges.windows(2).all(|w| w[1].contains_range(w[0])));
     }
 }

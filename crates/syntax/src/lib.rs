@@ -18,8 +18,9 @@ use std::sync::Arc;
 pub use error::{ErrorCode, SyntaxError};
 pub use kind::{SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken, XmlLanguage};
 pub use line_index::{LineCol, LineIndex, PositionEncoding};
+pub use parser::MAX_DEPTH;
 pub use refs::decode as decode_references;
-pub use rowan::{GreenNode, TextRange, TextSize};
+pub use rowan::{GreenNode, TextRange, TextSize, WalkEvent};
 
 /// The result of parsing: a tree and its errors (sorted by position). Cheap to clone.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -18,11 +18,21 @@ pub struct LineCol {
     pub col: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Eq)]
 pub struct LineIndex {
     /// Offset of the first byte of every line; `starts[0] == 0`.
     starts: Vec<u32>,
     len: u32,
+    /// Whether the text is known to be ASCII, where columns in every encoding are byte counts
+    /// (a long line would otherwise be scanned for each position on it).
+    ascii: bool,
+}
+
+/// Equal when they describe the same lines; `ascii` is only a hint.
+impl PartialEq for LineIndex {
+    fn eq(&self, other: &Self) -> bool {
+        self.starts == other.starts && self.len == other.len
+    }
 }
 
 impl LineIndex {
@@ -37,6 +47,7 @@ impl LineIndex {
         LineIndex {
             starts,
             len: text.len() as u32,
+            ascii: text.is_ascii(),
         }
     }
 
@@ -66,9 +77,12 @@ impl LineIndex {
         while !text.is_char_boundary(end) {
             end -= 1;
         }
+        let before = &text[start..end];
         let col = match encoding {
             PositionEncoding::Utf8 => end - start,
-            PositionEncoding::Utf16 => text[start..end].chars().map(char::len_utf16).sum(),
+            // ASCII (the common case) is checked fast; one long line is converted many times.
+            PositionEncoding::Utf16 if self.ascii || before.is_ascii() => before.len(),
+            PositionEncoding::Utf16 => before.chars().map(char::len_utf16).sum(),
         };
         LineCol {
             line: line as u32,
@@ -88,6 +102,9 @@ impl LineIndex {
             .get(pos.line as usize + 1)
             .map_or(text.len(), |&s| s as usize);
         let content = text[start..line_end].trim_end_matches(['\n', '\r']);
+        if self.ascii || content.is_ascii() {
+            return ((start + content.len().min(pos.col as usize)) as u32).into();
+        }
         let mut units = 0u32;
         for (i, c) in content.char_indices() {
             if units >= pos.col {
@@ -126,6 +143,8 @@ impl LineIndex {
         );
         self.starts = starts;
         self.len = new_text.len() as u32;
+        // Deleting the last non-ASCII character leaves this false: only slower, never wrong.
+        self.ascii = self.ascii && edit.insert.is_ascii();
     }
 }
 

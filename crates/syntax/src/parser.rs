@@ -62,9 +62,21 @@ enum Mode {
     },
 }
 
+/// How deep elements nest in the tree. Deeper elements are still read (their tags, and the
+/// matching of end tags), but become flat siblings inside the element at this depth: a tree
+/// that could be nested without bound would be dropped and walked by recursion somewhere
+/// (rowan frees nodes recursively), and a recursion as deep as the input overflows the stack.
+/// libxml2, which libvirt parses with, refuses even less (256 levels; 2048 with
+/// `XML_PARSE_HUGE`), so no document libvirt accepts comes near this.
+pub const MAX_DEPTH: usize = 2048;
+
 struct OpenElement<'t> {
     name: &'t str,
     name_range: TextRange,
+    /// Whether an `ELEMENT` node is open for it (false beyond [`MAX_DEPTH`]).
+    node: bool,
+    /// Whether a child of this element was reported as crossing [`MAX_DEPTH`].
+    reported_too_deep: bool,
 }
 
 /// A start tag being read: its tokens are emitted already, its node kind is decided at its end.
@@ -428,8 +440,46 @@ impl<'t> Parser<'t> {
         // Treated as an element without content: assuming it open would misplace everything after.
         self.builder.start_node_at(tag.checkpoint, START_TAG);
         self.builder.finish_node();
-        self.builder.start_node_at(tag.checkpoint, ELEMENT);
-        self.builder.finish_node();
+        if self.nests(tag.name, tag.name_range) {
+            self.builder.start_node_at(tag.checkpoint, ELEMENT);
+            self.builder.finish_node();
+        }
+    }
+
+    /// Whether an element starting now gets its own node; reports the first element that
+    /// crosses [`MAX_DEPTH`] inside each element at that depth.
+    fn nests(&mut self, name: &str, name_range: TextRange) -> bool {
+        let depth = self.base_depth() + self.stack.len();
+        if depth < MAX_DEPTH {
+            return true;
+        }
+        if let Mode::Content { .. } = self.mode {
+            // A full parse decides which element reports the crossing.
+            self.bailed = true;
+            return false;
+        }
+        if depth == MAX_DEPTH
+            && let Some(parent) = self.stack.last_mut()
+            && !parent.reported_too_deep
+        {
+            parent.reported_too_deep = true;
+            self.error_at(
+                "too-deep",
+                name_range,
+                format!(
+                    "element <{name}> is nested more than {MAX_DEPTH} levels deep: it and everything inside it are not analysed"
+                ),
+            );
+        }
+        false
+    }
+
+    /// Elements enclosing the stretch being parsed.
+    fn base_depth(&self) -> usize {
+        match &self.mode {
+            Mode::Document => 0,
+            Mode::Content { ancestors } => ancestors.len(),
+        }
     }
 
     fn close_start_tag(&mut self, tag: OpenTag<'t>, empty: bool) {
@@ -444,13 +494,19 @@ impl<'t> Parser<'t> {
             if empty { EMPTY_ELEM_TAG } else { START_TAG },
         );
         self.builder.finish_node();
-        self.builder.start_node_at(tag.checkpoint, ELEMENT);
-        if empty {
-            self.builder.finish_node();
-        } else {
+        let node = self.nests(tag.name, tag.name_range);
+        if node {
+            self.builder.start_node_at(tag.checkpoint, ELEMENT);
+            if empty {
+                self.builder.finish_node();
+            }
+        }
+        if !empty {
             self.stack.push(OpenElement {
                 name: tag.name,
                 name_range: tag.name_range,
+                node,
+                reported_too_deep: false,
             });
         }
     }
@@ -701,12 +757,15 @@ impl<'t> Parser<'t> {
                                 inner.name, inner.name
                             ),
                         );
-                        self.builder.finish_node();
+                        if inner.node {
+                            self.builder.finish_node();
+                        }
                     }
                 }
                 self.emit_end_tag(start, name_end, end, closed);
-                self.stack.pop();
-                self.builder.finish_node();
+                if self.stack.pop().is_some_and(|open| open.node) {
+                    self.builder.finish_node();
+                }
             }
             None => {
                 let mut innermost = self.stack.last().map(|open| open.name);
@@ -970,7 +1029,9 @@ impl<'t> Parser<'t> {
                     open.name, open.name
                 ),
             );
-            self.builder.finish_node();
+            if open.node {
+                self.builder.finish_node();
+            }
         }
         if self.mode == Mode::Document && self.roots == 0 {
             let end = self.text.len();

@@ -6,6 +6,7 @@
 mod analysis;
 mod config;
 mod convert;
+mod framing;
 mod handlers;
 mod store;
 
@@ -99,9 +100,8 @@ pub fn run() -> std::process::ExitCode {
         })
         .custom_method(STATUS_METHOD, Backend::status)
         .finish();
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-            .serve(service)
-            .await;
+        // The server reads and writes through `framing`, which keeps bad input away from it.
+        framing::run(|input, output| Server::new(input, output, socket).serve(service)).await;
     });
     // The stdin reader is a blocking thread that may still wait for input after `exit`: do not
     // wait for it (nor for an analysis in progress).
