@@ -81,7 +81,7 @@ pub fn code_actions(
             out.push(CodeAction {
                 title: format!("Replace '{slice}' with '{s}'"),
                 edits: vec![TextEdit::new(p.range, s.clone())],
-                fixes: fixes.clone(),
+                fixes,
                 preferred: true,
             });
         }
@@ -96,7 +96,7 @@ pub fn code_actions(
                                 TextRange::empty(at),
                                 format!(" {name}={quote}{quote}"),
                             )],
-                            fixes: fixes.clone(),
+                            fixes,
                             preferred: p.expected.len() == 1,
                         });
                     }
@@ -122,7 +122,7 @@ pub fn code_actions(
                         out.push(CodeAction {
                             title: format!("Add missing child <{name}>"),
                             edits: insert_child(text, &element, &child),
-                            fixes: fixes.clone(),
+                            fixes,
                             preferred: p.expected.len() == 1,
                         });
                     }
@@ -150,7 +150,7 @@ pub fn code_actions(
                             format!("Remove attribute '{name}'")
                         },
                         edits: vec![TextEdit::new(r, "")],
-                        fixes: fixes.clone(),
+                        fixes,
                         // A did-you-mean replacement is the better fix when there is one.
                         preferred: duplicate || p.suggestion.is_none(),
                     });
@@ -167,7 +167,7 @@ pub fn code_actions(
                             TextRange::empty(end),
                             format!("</{}>", name.text()),
                         )],
-                        fixes: fixes.clone(),
+                        fixes,
                         preferred: true,
                     });
                 }
@@ -178,7 +178,7 @@ pub fn code_actions(
                     out.push(CodeAction {
                         title: "Close the tag with '>'".into(),
                         edits: vec![TextEdit::new(TextRange::empty(at), ">")],
-                        fixes: fixes.clone(),
+                        fixes,
                         preferred: false,
                     });
                     out.push(CodeAction {

@@ -1,14 +1,12 @@
 //! Any depth: every feature answers (something or nothing) on documents nested deeper than the
 //! syntax tree's limit, and on documents nested right up to it, at offsets across the nesting.
 
-use std::sync::Arc;
-
-use domxml_ide::catalogue::CatalogueModel;
 use domxml_ide::completion::{CompletionOptions, completions};
 use domxml_ide::diagnostics::{DiagnosticsOptions, diagnostics};
 use domxml_ide::format::{FormatOptions, format};
-use domxml_ide::kinds::DocumentKind;
 use domxml_ide::{SchemaModel, actions, cursor_context, hints, hover, structure, tags};
+use domxml_libvirt::kinds::DocumentKind;
+use domxml_libvirt::model::CatalogueModel;
 use domxml_syntax::{MAX_DEPTH, TextRange, TextSize};
 
 /// `<domain><devices>` around a chain of `depth` more elements, text at the bottom.
@@ -30,18 +28,14 @@ fn deep_document(depth: usize) -> String {
 }
 
 fn every_feature(text: &str) {
-    let cat = domxml_schema::compile(
-        &domxml_schema::EmbeddedFiles,
-        domxml_schema::EmbeddedFiles::DOMAIN,
-    )
-    .expect("the built-in catalogue compiles");
-    let model = CatalogueModel::new(Arc::new(cat), "built-in", None);
+    let cat = domxml_libvirt::builtin::catalogue().expect("the built-in catalogue compiles");
+    let model = CatalogueModel::new(cat, "built-in", None);
     let schema: &dyn SchemaModel = &model;
     let parse = domxml_syntax::parse(text);
     let too_deep = parse
         .errors()
         .iter()
-        .filter(|e| e.code == "too-deep")
+        .filter(|e| e.code == domxml_syntax::ErrorCode::TooDeep)
         .count();
     let _ = diagnostics(
         &parse,
@@ -54,7 +48,14 @@ fn every_feature(text: &str) {
     let _ = structure::document_symbols(&parse, 1000);
     let _ = structure::folding_ranges(&parse, text);
     let whole = TextRange::up_to(TextSize::of(text));
-    let _ = actions::code_actions(&parse, text, whole, DocumentKind::Libvirt, Some(schema));
+    let _ = actions::code_actions(
+        &parse,
+        text,
+        whole,
+        DocumentKind::Libvirt,
+        Some(schema),
+        &Default::default(),
+    );
     let _ = hints::inlay_hints(&parse, whole, 1000);
     let len = text.len();
     let limit_tag = text

@@ -56,6 +56,7 @@ error_codes! {
     InvalidCharRef = "invalid-char-ref",
     UnknownEntity = "unknown-entity",
     BareAmpersand = "bare-ampersand",
+    TooDeep = "too-deep",
 }
 
 impl std::fmt::Display for ErrorCode {

@@ -464,7 +464,7 @@ impl<'t> Parser<'t> {
         {
             parent.reported_too_deep = true;
             self.error_at(
-                "too-deep",
+                ErrorCode::TooDeep,
                 name_range,
                 format!(
                     "element <{name}> is nested more than {MAX_DEPTH} levels deep: it and everything inside it are not analysed"

@@ -50,7 +50,7 @@ fn a_100k_deep_chain_gets_one_error_on_the_crossing_element() {
     let text = chain(100_000);
     let p = parse(&text);
     let codes: Vec<_> = p.errors().iter().map(|e| e.code).collect();
-    assert_eq!(codes, ["too-deep"]);
+    assert_eq!(codes, [domxml_syntax::ErrorCode::TooDeep]);
     // The name of the element at depth MAX_DEPTH + 1.
     let at = MAX_DEPTH * 3 + 1;
     assert_eq!(
@@ -77,11 +77,15 @@ fn a_1m_deep_chain_parses() {
 fn unclosed_deep_elements_are_reported_and_kept() {
     let text = "<a>".repeat(MAX_DEPTH + 10);
     let p = parse(&text);
-    let too_deep = p.errors().iter().filter(|e| e.code == "too-deep").count();
+    let too_deep = p
+        .errors()
+        .iter()
+        .filter(|e| e.code == domxml_syntax::ErrorCode::TooDeep)
+        .count();
     let unclosed = p
         .errors()
         .iter()
-        .filter(|e| e.code == "unclosed-element")
+        .filter(|e| e.code == domxml_syntax::ErrorCode::UnclosedElement)
         .count();
     assert_eq!((too_deep, unclosed), (1, MAX_DEPTH + 10));
     assert_eq!(p.syntax().text().to_string(), text);
