@@ -55,7 +55,7 @@ fn environment_schema_with_version_and_drift() {
     let file = tmp.join("vm.xml");
     std::fs::write(
         &file,
-        "<domain type='kvm'><name>a</name><memory>1024</memory><os><type>hvm</type></os>\n\
+        "<domain type='kvm'><name>a</name><memory>1024</memory><os><type machine='q35'>hvm</type></os>\n\
          <devices><watchdog model='itco' action='reset'/></devices></domain>\n",
     )
     .expect("write");
