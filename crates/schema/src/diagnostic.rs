@@ -17,6 +17,8 @@ pub mod codes {
     pub const WRONG_ROOT: &str = "wrong-root";
     pub const WRONG_NAMESPACE: &str = "wrong-namespace";
     pub const TOO_DEEP: &str = "too-deep";
+    /// An order of children RELAX NG allows but libxml2 (libvirt's validator) rejects.
+    pub const LIBVIRT_ELEMENT_ORDER: &str = "libvirt-element-order";
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
