@@ -42,6 +42,17 @@ pub(crate) struct Partition {
     mixed: bool,
 }
 
+impl Partition {
+    /// The first branch that can contain an element named (`ns`, `local`).
+    pub(crate) fn branch_of_name(&self, cat: &Catalogue, ns: &str, local: &str) -> Option<usize> {
+        self.branches.iter().position(|b| {
+            b.elements
+                .iter()
+                .any(|id| cat.name_matches(cat.element(*id).name, ns, local))
+        })
+    }
+}
+
 /// Memoized facts about catalogue patterns, kept by a validator across documents.
 #[derive(Default)]
 pub(crate) struct Memo {
