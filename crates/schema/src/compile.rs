@@ -56,6 +56,7 @@ pub fn compile(files: &dyn SchemaFiles, entry: &str) -> Result<Catalogue, Vec<Sc
             parents: std::sync::OnceLock::new(),
             sessions: Default::default(),
             interleave_branches: Default::default(),
+            order_memo: Default::default(),
         },
         pending: Vec::new(),
         errors: Vec::new(),

@@ -40,16 +40,27 @@ struct Branch {
 pub(crate) struct Partition {
     branches: Vec<Branch>,
     mixed: bool,
+    /// The first branch of each explicit element name, and the elements with wildcard names.
+    by_name: FxHashMap<(Box<str>, Box<str>), usize>,
+    wildcards: Vec<(usize, ElemId)>,
 }
 
 impl Partition {
     /// The first branch that can contain an element named (`ns`, `local`).
     pub(crate) fn branch_of_name(&self, cat: &Catalogue, ns: &str, local: &str) -> Option<usize> {
-        self.branches.iter().position(|b| {
-            b.elements
-                .iter()
-                .any(|id| cat.name_matches(cat.element(*id).name, ns, local))
-        })
+        let named = self
+            .by_name
+            .get(&(Box::from(ns), Box::from(local)))
+            .copied();
+        let wild = self
+            .wildcards
+            .iter()
+            .find(|(_, id)| cat.name_matches(cat.element(*id).name, ns, local))
+            .map(|(i, _)| *i);
+        match (named, wild) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 }
 
@@ -58,6 +69,20 @@ impl Partition {
 pub(crate) struct Memo {
     partitions: FxHashMap<Pat, Rc<Partition>>,
     has_interleave: FxHashMap<Pat, bool>,
+    /// Verdicts by content patterns and child names: documents repeat the same sequences.
+    verdicts: FxHashMap<VerdictKey, Option<Rejection>>,
+}
+
+/// Content patterns and the children's (namespace, local name).
+type VerdictKey = (Vec<Pat>, Vec<(Box<str>, Box<str>)>);
+
+/// Beyond this many remembered sequences the verdict memo starts over.
+const MAX_VERDICTS: usize = 20_000;
+
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("libxml2_order::Memo")
+    }
 }
 
 /// Where libxml2 gives up on a child sequence.
@@ -71,35 +96,47 @@ pub(crate) struct Rejection {
 }
 
 impl Memo {
-    /// Whether `p` contains an interleave outside of nested elements (only then can libxml2
-    /// disagree with the spec).
+    /// Whether libxml2 can disagree with the spec on `p`'s children: it contains, outside of
+    /// nested elements, an interleave inside a branch of another interleave, inside a
+    /// repetition, or followed by more content in a group. A lone interleave is triaged and
+    /// validated exactly as the spec says.
     pub(crate) fn has_interleave(&mut self, cat: &Catalogue, p: Pat) -> bool {
         if let Some(b) = self.has_interleave.get(&p) {
             return *b;
         }
-        let mut found = false;
-        let mut stack = vec![p];
-        let mut seen = Vec::new();
-        while let Some(q) = stack.pop() {
-            if seen.contains(&q) {
+        let mut risky = false;
+        // (pattern, inside an interleave branch, a repetition or before more content)
+        let mut stack = vec![(p, false)];
+        let mut seen = crate::fxhash::FxHashSet::default();
+        while let Some((q, inside)) = stack.pop() {
+            if !seen.insert((q, inside)) {
                 continue;
             }
-            seen.push(q);
             match cat.arena.node(q) {
                 Node::Interleave(..) => {
-                    found = true;
-                    break;
+                    if inside {
+                        risky = true;
+                        break;
+                    }
+                    for b in branches(cat, q) {
+                        stack.push((b, true));
+                    }
                 }
-                Node::Choice(a, b) | Node::Group(a, b) | Node::After(a, b) => {
-                    stack.push(a);
-                    stack.push(b);
+                Node::Choice(a, b) | Node::After(a, b) => {
+                    stack.push((a, inside));
+                    stack.push((b, inside));
                 }
-                Node::OneOrMore(a) => stack.push(a),
+                Node::Group(a, b) => {
+                    let more = inside || !top_elements(cat, b).is_empty();
+                    stack.push((a, more));
+                    stack.push((b, inside));
+                }
+                Node::OneOrMore(a) => stack.push((a, true)),
                 _ => {}
             }
         }
-        self.has_interleave.insert(p, found);
-        found
+        self.has_interleave.insert(p, risky);
+        risky
     }
 
     pub(crate) fn partition(&mut self, cat: &Catalogue, p: Pat) -> Rc<Partition> {
@@ -108,14 +145,37 @@ impl Memo {
         }
         let rules = branches(cat, p);
         let mixed = rules.contains(&Pat::TEXT);
-        let branches = rules
+        let branches: Vec<Branch> = rules
             .into_iter()
             .map(|rule| Branch {
                 rule,
                 elements: top_elements(cat, rule),
             })
             .collect();
-        let part = Rc::new(Partition { branches, mixed });
+        let mut by_name = FxHashMap::default();
+        let mut wildcards = Vec::new();
+        for (i, b) in branches.iter().enumerate() {
+            for id in &b.elements {
+                let nc = cat.element(*id).name;
+                if cat.name_classes().is_wildcard(nc) {
+                    wildcards.push((i, *id));
+                }
+                // A class can also exclude names; only plain ones are looked up by name.
+                for (ns, local) in cat.class_names(nc) {
+                    if cat.name_matches(nc, ns, local) {
+                        by_name
+                            .entry((Box::from(ns), Box::from(local)))
+                            .or_insert(i);
+                    }
+                }
+            }
+        }
+        let part = Rc::new(Partition {
+            branches,
+            mixed,
+            by_name,
+            wildcards,
+        });
         self.partitions.insert(p, part.clone());
         part
     }
@@ -195,6 +255,30 @@ pub(crate) fn replay(
     contents: &[Pat],
     names: &[(&str, &str)],
 ) -> Option<Rejection> {
+    let key = (
+        contents.to_vec(),
+        names
+            .iter()
+            .map(|(ns, local)| (Box::from(*ns), Box::from(*local)))
+            .collect::<Vec<_>>(),
+    );
+    if let Some(v) = memo.verdicts.get(&key) {
+        return *v;
+    }
+    let verdict = replay_uncached(cat, memo, contents, names);
+    if memo.verdicts.len() >= MAX_VERDICTS {
+        memo.verdicts.clear();
+    }
+    memo.verdicts.insert(key, verdict);
+    verdict
+}
+
+fn replay_uncached(
+    cat: &Catalogue,
+    memo: &mut Memo,
+    contents: &[Pat],
+    names: &[(&str, &str)],
+) -> Option<Rejection> {
     let mut first_rejection = None;
     for &content in contents {
         if !memo.has_interleave(cat, content) {
@@ -238,21 +322,19 @@ impl Replay<'_> {
     }
 
     fn branch_of(&self, part: &Partition, node: u32) -> Option<usize> {
-        part.branches
-            .iter()
-            .position(|b| b.elements.iter().any(|id| self.matches(*id, node)))
+        let (ns, local) = self.names.get(node as usize)?;
+        part.branch_of_name(self.cat, ns, local)
     }
 
     /// The nearest child before `node` in the same branch of the outermost interleave of
     /// `content`.
     fn partner(&mut self, content: Pat, node: usize) -> Option<usize> {
         let mut stack = vec![content];
-        let mut seen = Vec::new();
+        let mut seen = crate::fxhash::FxHashSet::default();
         while let Some(q) = stack.pop() {
-            if seen.contains(&q) {
+            if !seen.insert(q) {
                 continue;
             }
-            seen.push(q);
             match self.cat.arena.node(q) {
                 Node::Interleave(..) => {
                     let part = self.memo.partition(self.cat, q);
