@@ -56,6 +56,11 @@ pub struct Catalogue {
     pub(crate) parents: std::sync::OnceLock<Vec<Vec<ElemId>>>,
     /// Derivative memo tables of finished validations, reused by the next ones.
     pub(crate) sessions: SessionPool,
+    /// The branches of each `<interleave>` in schema order (the arena keeps interleaves binary
+    /// and sorted): libxml2's validation depends on that order (see `libxml2_order`).
+    pub(crate) interleave_branches: crate::fxhash::FxHashMap<Pat, Box<[Pat]>>,
+    /// The libxml2 replay's memos of finished validations, reused by the next ones.
+    pub(crate) order_memo: std::sync::Mutex<Vec<crate::libxml2_order::Memo>>,
 }
 
 /// Pooled session states (see `derive`); opaque in `Debug` output.

@@ -55,6 +55,8 @@ pub fn compile(files: &dyn SchemaFiles, entry: &str) -> Result<Catalogue, Vec<Sc
             entry: entry.to_owned(),
             parents: std::sync::OnceLock::new(),
             sessions: Default::default(),
+            interleave_branches: Default::default(),
+            order_memo: Default::default(),
         },
         pending: Vec::new(),
         errors: Vec::new(),
@@ -438,6 +440,7 @@ impl Compiler<'_> {
         let mut result: Option<Pat> = None;
         let mut last_value: Option<ValueId> = None;
         let mut seen = 0;
+        let mut branches = Vec::new();
         for child in &e.children {
             let XChild::Elem(child) = child else { continue };
             if *child.ns == *ANNOTATIONS_NS && child.local == "documentation" {
@@ -461,6 +464,9 @@ impl Compiler<'_> {
                 Node::Value(v) if child.is_rng("value") => Some(v),
                 _ => None,
             };
+            if matches!(how, Combinator::Interleave) {
+                branches.push(pat);
+            }
             result = Some(match result {
                 None => pat,
                 Some(acc) => match how {
@@ -469,6 +475,9 @@ impl Compiler<'_> {
                     Combinator::Choice => p::choice(&mut self.cat, acc, pat),
                 },
             });
+        }
+        if let Some(pat) = result {
+            crate::libxml2_order::record_branches(&mut self.cat, pat, branches);
         }
         match result {
             Some(pat) => pat,

@@ -36,6 +36,7 @@ schema_codes! {
     WrongRoot = "wrong-root",
     WrongNamespace = "wrong-namespace",
     TooDeep = "too-deep",
+    LibvirtElementOrder = "libvirt-element-order",
 }
 
 impl std::fmt::Display for Code {

@@ -18,6 +18,7 @@ mod explain;
 mod fxhash;
 mod intern;
 pub mod inventory;
+pub mod libxml2_order;
 mod name_class;
 mod pattern;
 pub mod query;

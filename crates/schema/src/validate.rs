@@ -16,11 +16,20 @@ use crate::xml_tree::XML_NS;
 /// Validates documents against one catalogue; reuse it across documents to reuse its memos.
 pub struct Validator<'c> {
     pub(crate) session: Session<'c>,
+    order: crate::libxml2_order::Memo,
 }
 
 /// Validates one document (convenience for `Validator::new(cat).validate(doc)`).
 pub fn validate(cat: &Catalogue, doc: &ast::Document) -> Vec<Diagnostic> {
     Validator::new(cat).validate(doc)
+}
+
+impl Drop for Validator<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut pool) = self.session.cat.order_memo.lock() {
+            pool.push(std::mem::take(&mut self.order));
+        }
+    }
 }
 
 /// Namespace declarations in scope during a walk, innermost last.
@@ -89,8 +98,15 @@ pub(crate) fn is_xmlns(qname: &str) -> bool {
 
 impl<'c> Validator<'c> {
     pub fn new(cat: &'c Catalogue) -> Validator<'c> {
+        let order = cat
+            .order_memo
+            .lock()
+            .ok()
+            .and_then(|mut pool| pool.pop())
+            .unwrap_or_default();
         Validator {
             session: Session::new(cat),
+            order,
         }
     }
 
@@ -108,6 +124,7 @@ impl<'c> Validator<'c> {
             depth: 0,
             too_deep_reported: false,
             pool: PartsPool::default(),
+            order: &mut self.order,
         };
         if let Some(root) = doc.root() {
             let start = walk.s.cat.start();
@@ -133,6 +150,7 @@ struct Walk<'a, 'c> {
     depth: usize,
     too_deep_reported: bool,
     pool: PartsPool,
+    order: &'a mut crate::libxml2_order::Memo,
 }
 
 /// Deeper documents are not validated below this depth: the walk is recursive and a hostile
@@ -281,9 +299,13 @@ impl Walk<'_, '_> {
                 name: name.text(),
                 content,
             };
+            let before = self.out.len();
             state = self.content(state, &parts.items, name, &me);
             if !self.s.nullable(state) {
                 self.missing_children(state, name);
+            }
+            if self.out.len() == before {
+                self.libxml2_order(&[content], &parts.items, name);
             }
             return rest;
         }
@@ -298,13 +320,74 @@ impl Walk<'_, '_> {
             name: name.text(),
             content: content_start,
         };
+        let before = self.out.len();
         state = self.content(state, &parts.items, name, &me);
         let ended = self.s.end_tag(state);
         if ended != Pat::NOT_ALLOWED {
+            if self.out.len() == before {
+                let mut alts = Vec::new();
+                p::alternatives(&*self.s, content_start, &mut alts);
+                let contents: Vec<Pat> = alts
+                    .into_iter()
+                    .filter_map(|a| match self.s.node(a) {
+                        Node::After(c, _) => Some(c),
+                        _ => None,
+                    })
+                    .collect();
+                self.libxml2_order(&contents, &parts.items, name);
+            }
             return ended;
         }
         self.missing_children(state, name);
         self.s.end_tag_forgiving(state)
+    }
+
+    /// Reports an order of `items` that libxml2 rejects (the spec accepted it).
+    fn libxml2_order(&mut self, contents: &[Pat], items: &[Item<'_>], name: &Name) {
+        let cat = self.s.cat;
+        // One child has no order to get wrong.
+        if items
+            .iter()
+            .filter(|i| matches!(i, Item::Element(_)))
+            .nth(1)
+            .is_none()
+        {
+            return;
+        }
+        if !contents.iter().any(|c| self.order.has_interleave(cat, *c)) {
+            return;
+        }
+        let mut named = Vec::new();
+        for item in items {
+            let Item::Element(child) = item else { continue };
+            let parts = self.pool.parts_of(*child, false);
+            if let Some(n) = parts.name {
+                let pushed = self.ns.enter_attrs(&parts.attrs);
+                let ns = self.ns.resolve(n.prefix()).unwrap_or("").to_owned();
+                self.ns.leave(pushed);
+                named.push((ns, n));
+            }
+            self.pool.put(parts);
+        }
+        let children: Vec<crate::libxml2_order::Child> = named
+            .iter()
+            .map(|(ns, n)| crate::libxml2_order::Child {
+                ns,
+                local: n.local(),
+                qname: n.text(),
+                range: n.range(),
+            })
+            .collect();
+        if let Some(d) = crate::libxml2_order::check(
+            cat,
+            self.order,
+            contents,
+            name.text(),
+            name.range(),
+            &children,
+        ) {
+            self.push(d);
+        }
     }
 
     fn element_not_allowed(
