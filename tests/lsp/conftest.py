@@ -33,7 +33,19 @@ def make_client() -> LanguageClient:
     return client
 
 
-CONFIG = ClientServerConfig(server_command=[BINARY, "lsp"], client_factory=make_client)
+def server_env(host_schema_dirs: str = "") -> dict:
+    """The server's environment: this machine's, but the host libvirt schemas it may have
+    replaced by `host_schema_dirs` (empty: none), so every test means the host it says."""
+    env = {k: v for k, v in os.environ.items() if k != "DOMXML_SCHEMA_PATH"}
+    env["DOMXML_HOST_SCHEMA_DIRS"] = host_schema_dirs
+    return env
+
+
+LIBVIRT9_SCHEMAS = ROOT / "target" / "libvirt-9.0" / "usr" / "share" / "libvirt" / "schemas"
+
+CONFIG = ClientServerConfig(
+    server_command=[BINARY, "lsp"], client_factory=make_client, server_env=server_env()
+)
 
 
 @pytest_lsp.fixture(config=CONFIG, params=CLIENTS)

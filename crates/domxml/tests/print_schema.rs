@@ -10,38 +10,59 @@ fn libvirt9() -> Option<PathBuf> {
     domxml_testdata::libvirt9_schemas()
 }
 
-fn domxml(env: Option<&PathBuf>, args: &[&str]) -> Output {
+/// `domxml ARGS` with `DOMXML_SCHEMA_PATH` set to `env` (or unset) on a host whose libvirt
+/// schema directories are `host` (`DOMXML_HOST_SCHEMA_DIRS`; none by default), whatever this
+/// machine has installed.
+fn domxml_on(host: &[&PathBuf], env: Option<&PathBuf>, args: &[&str]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_domxml"));
     cmd.args(args);
     match env {
         Some(dir) => cmd.env("DOMXML_SCHEMA_PATH", dir),
         None => cmd.env_remove("DOMXML_SCHEMA_PATH"),
     };
+    let dirs = std::env::join_paths(host.iter().map(|p| p.as_os_str())).expect("paths");
+    cmd.env("DOMXML_HOST_SCHEMA_DIRS", dirs);
     cmd.output().expect("domxml runs")
 }
 
+fn domxml(env: Option<&PathBuf>, args: &[&str]) -> Output {
+    domxml_on(&[], env, args)
+}
+
 #[test]
-fn print_schema_without_environment() {
+fn print_schema_without_environment_or_host_schemas() {
     let out = domxml(None, &["check", "--print-schema"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.contains("DOMXML_SCHEMA_PATH is not set"), "{text}");
-    // Whatever this host has: its libvirt schemas, or the built-in catalogue.
-    let host = [
-        "/usr/share/libvirt/schemas",
-        "/usr/local/share/libvirt/schemas",
-    ]
-    .iter()
-    .any(|d| std::path::Path::new(d).join("domain.rng").is_file());
-    if host {
-        assert!(text.contains("host's installed libvirt schemas"), "{text}");
-    } else {
-        assert!(
-            text.starts_with("schema: built-in domxml catalogue"),
-            "{text}"
-        );
-        assert!(text.contains("libvirt: 11.3"), "{text}");
-    }
+    assert!(
+        text.starts_with("schema: built-in domxml catalogue"),
+        "{text}"
+    );
+    assert!(text.contains("libvirt: 11.3"), "{text}");
+}
+
+#[test]
+fn print_schema_on_a_host_with_libvirt_9() {
+    let Some(dir) = libvirt9() else {
+        return;
+    };
+    let out = domxml_on(&[&dir], None, &["check", "--print-schema"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("host's installed libvirt schemas"), "{text}");
+    assert!(text.contains("libvirt: 9.0.0"), "{text}");
+    // `builtin` named explicitly wins over the host's schemas.
+    let out = domxml_on(
+        &[&dir],
+        None,
+        &["check", "--schema", "builtin", "--print-schema"],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("schema: built-in domxml catalogue"),
+        "{text}"
+    );
 }
 
 #[test]
