@@ -111,7 +111,7 @@ fn source(device: &Element, holder: &Element, out: &mut Findings) {
             out.push(
                 RuleCode::ChardevReconnectTimeout,
                 r,
-                "libvirt: \"chardev reconnect source timeout cannot be '0'\"",
+                "a reconnect timeout of 0 would retry without pause; give at least 1 second; libvirt: \"chardev reconnect source timeout cannot be '0'\"",
             );
         }
     }

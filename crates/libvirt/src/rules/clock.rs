@@ -21,7 +21,7 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
             out.push(
                 RuleCode::TimerTickpolicy,
                 r,
-                format!("libvirt: \"timer {name} doesn't support setting of timer tickpolicy\""),
+                format!("this paravirtual clock has no tick policy to set; libvirt: \"timer {name} doesn't support setting of timer tickpolicy\""),
             );
         }
         if let Some(catchup) = child(&timer, "catchup")
@@ -33,7 +33,7 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
             let mut f = finding(
                 RuleCode::TimerCatchup,
                 name_range(&catchup),
-                "libvirt: \"setting of timer catchup policies is only supported with tickpolicy='catchup'\"",
+                "<catchup> only applies with tickpolicy='catchup'; libvirt: \"setting of timer catchup policies is only supported with tickpolicy='catchup'\"",
             );
             if let Some((_, r)) = attr(&timer, "tickpolicy") {
                 f = f.related(r, "the tick policy");
@@ -47,14 +47,14 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
                 out.push(
                     RuleCode::TimerTscOnly,
                     r,
-                    format!("libvirt: \"timer {name} doesn't support setting of timer frequency\""),
+                    format!("only the tsc timer has a frequency; libvirt: \"timer {name} doesn't support setting of timer frequency\""),
                 );
             }
             if let Some((_, r)) = attr(&timer, "mode") {
                 out.push(
                     RuleCode::TimerTscOnly,
                     r,
-                    format!("libvirt: \"timer {name} doesn't support setting of timer mode\""),
+                    format!("only the tsc timer has a mode; libvirt: \"timer {name} doesn't support setting of timer mode\""),
                 );
             }
         }
@@ -65,7 +65,7 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
             out.push(
                 RuleCode::TimerTrack,
                 r,
-                format!("libvirt: \"timer {name} doesn't support setting of timer track\""),
+                format!("only the rtc timer tracks a clock; libvirt: \"timer {name} doesn't support setting of timer track\""),
             );
         }
         qemu(d, &timer, &name, tickpolicy.as_deref(), out);
@@ -84,23 +84,23 @@ fn qemu(
     let (range, message) = match name {
         "platform" => (
             attr_or_name_range(timer, "name"),
-            "libvirt: \"unsupported timer type (name) 'platform'\"".to_owned(),
+            "QEMU has no 'platform' timer; libvirt: \"unsupported timer type (name) 'platform'\"".to_owned(),
         ),
         "rtc" if track.as_deref() == Some("boot") => (
             attr_or_name_range(timer, "track"),
-            "libvirt: \"unsupported rtc timer track 'boot'\"".to_owned(),
+            "QEMU's rtc cannot track the boot time; libvirt: \"unsupported rtc timer track 'boot'\"".to_owned(),
         ),
         "rtc" if matches!(tickpolicy, Some("merge" | "discard")) => (
             attr_or_name_range(timer, "tickpolicy"),
-            format!("libvirt: \"unsupported rtc timer tickpolicy '{}'\"", tickpolicy.unwrap_or_default()),
+            format!("QEMU's rtc supports only the delay and catchup tick policies; libvirt: \"unsupported rtc timer tickpolicy '{}'\"", tickpolicy.unwrap_or_default()),
         ),
         "pit" if tickpolicy == Some("merge") => (
             attr_or_name_range(timer, "tickpolicy"),
-            "libvirt: \"unsupported pit tickpolicy 'merge'\"".to_owned(),
+            "QEMU's pit cannot merge missed ticks; libvirt: \"unsupported pit tickpolicy 'merge'\"".to_owned(),
         ),
         "hpet" if present && !is_x86_arch(d) => (
             attr_or_name_range(timer, "present"),
-            "libvirt: \"hpet timer is not supported by this architecture\"".to_owned(),
+            "the HPET exists only on x86 guests; libvirt: \"hpet timer is not supported by this architecture\"".to_owned(),
         ),
         "armvtimer" if !is_arm_virt(d) || d.root.attribute_value("type").as_deref() != Some("kvm") => (
             attr_or_name_range(timer, "name"),

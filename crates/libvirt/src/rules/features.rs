@@ -35,7 +35,7 @@ fn iommu(d: &Domain, out: &mut Findings) {
             out.push(
                 RuleCode::IommuMachine,
                 model_range,
-                format!("libvirt: \"IOMMU device: '{model}' is only supported with {machines}\""),
+                format!("this IOMMU model does not exist on this machine type; libvirt: \"IOMMU device: '{model}' is only supported with {machines}\""),
             );
         }
         let driver = child(&dev, "driver");
@@ -75,7 +75,7 @@ fn iommu(d: &Domain, out: &mut Findings) {
                 out.push(
                     RuleCode::IommuVirtioAddress,
                     r,
-                    "libvirt: \"IOMMU device: 'virtio' needs a PCI address\"",
+                    "the virtio IOMMU is a PCI device; libvirt: \"IOMMU device: 'virtio' needs a PCI address\"",
                 );
             }
         }
@@ -97,7 +97,7 @@ fn iommu(d: &Domain, out: &mut Findings) {
                 out.push(
                     RuleCode::IommuIntremap,
                     attr_or_name_range(drv, "eim"),
-                    "libvirt: \"IOMMU eim requires interrupt remapping to be enabled\"",
+                    "extended interrupt mode needs intremap='on'; libvirt: \"IOMMU eim requires interrupt remapping to be enabled\"",
                 );
             }
         }
@@ -112,7 +112,7 @@ fn tseg(d: &Domain, out: &mut Findings) {
         out.push(
             RuleCode::TsegMachine,
             name_range(&tseg),
-            "libvirt: \"SMM TSEG is only supported with q35 machine type\"",
+            "the TSEG size is a q35 chipset setting; libvirt: \"SMM TSEG is only supported with q35 machine type\"",
         );
         return;
     }
@@ -126,7 +126,7 @@ fn tseg(d: &Domain, out: &mut Findings) {
         out.push(
             RuleCode::TsegMachine,
             r,
-            "libvirt: \"SMM TSEG size must be divisible by 1 MiB\"",
+            "the TSEG is sized in whole MiB; libvirt: \"SMM TSEG size must be divisible by 1 MiB\"",
         );
     }
 }
@@ -175,7 +175,7 @@ fn i8042(d: &Domain, out: &mut Findings) {
                 finding(
                     RuleCode::I8042Disabled,
                     r,
-                    "libvirt: \"ps2 bus inputs require the ps2 feature not to be disabled\"",
+                    "a PS/2 input needs the PS/2 controller that <ps2 state='off'/> removes; libvirt: \"ps2 bus inputs require the ps2 feature not to be disabled\"",
                 )
                 .related(off, "the ps2 feature is off"),
             );
@@ -188,7 +188,7 @@ fn i8042(d: &Domain, out: &mut Findings) {
             finding(
                 RuleCode::I8042Disabled,
                 name_range(&vmport),
-                "libvirt: \"vmport feature requires the ps2 feature not to be disabled\"",
+                "the VMware port rides on the PS/2 controller that <ps2 state='off'/> removes; libvirt: \"vmport feature requires the ps2 feature not to be disabled\"",
             )
             .related(off, "the ps2 feature is off"),
         );
@@ -207,7 +207,7 @@ fn shmem(d: &Domain, out: &mut Findings) {
                 out.push(
                     RuleCode::ShmemSize,
                     r,
-                    "libvirt: \"shmem size must be a power of 2 and at least 1 MiB (1024 KiB)\"",
+                    "shared memory is mapped as a PCI BAR, which must be a power of two of at least 1 MiB; libvirt: \"shmem size must be a power of 2 and at least 1 MiB (1024 KiB)\"",
                 );
             }
         }
@@ -221,11 +221,17 @@ fn tpm(d: &Domain, out: &mut Findings) {
             && let Some(source) = child(&backend, "source")
         {
             let message = if source.attribute_value("type").is_some_and(|s| s != "unix") {
-                Some("libvirt: \"only source type 'unix' is supported for external TPM device\"")
+                Some(
+                    "an external TPM is reached over a UNIX socket; libvirt: \"only source type 'unix' is supported for external TPM device\"",
+                )
             } else if source.attribute_value("mode").as_deref() == Some("bind") {
-                Some("libvirt: \"only 'connect' mode is supported for external TPM device\"")
+                Some(
+                    "libvirt connects to an external TPM; it does not listen; libvirt: \"only 'connect' mode is supported for external TPM device\"",
+                )
             } else if source.attribute("path").is_none() {
-                Some("libvirt: \"missing socket path for external TPM device\"")
+                Some(
+                    "an external TPM needs the path of its socket; libvirt: \"missing socket path for external TPM device\"",
+                )
             } else {
                 None
             };

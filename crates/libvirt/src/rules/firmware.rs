@@ -136,9 +136,13 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
         let range = attr_or_name_range(l, "secure");
         let family = MachineFamily::of(d.arch.as_deref(), d.machine.as_deref());
         let message = if family != MachineFamily::Q35 {
-            Some("libvirt: \"Secure boot is supported with q35 machine types only\"")
+            Some(
+                "secure boot needs the q35 machine's SMM; libvirt: \"Secure boot is supported with q35 machine types only\"",
+            )
         } else if arch(d) != "x86_64" {
-            Some("libvirt: \"Secure boot is supported for x86_64 architecture only\"")
+            Some(
+                "secure boot is offered for x86_64 guests only; libvirt: \"Secure boot is supported for x86_64 architecture only\"",
+            )
         } else if firmware.is_none() && feature_state(d, "smm") != Some(true) {
             Some(
                 "secure boot needs <features><smm state='on'/>; libvirt: \"Secure boot requires SMM feature enabled\"",
@@ -158,7 +162,7 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
         out.push(
             RuleCode::BootTimeoutRange,
             r,
-            "libvirt: \"invalid value for boot menu timeout, must be in range [0,65535]\"",
+            "the boot menu waits at most 65535 ms; libvirt: \"invalid value for boot menu timeout, must be in range [0,65535]\"",
         );
     }
     if let Some(bios) = child(&os, "bios")
@@ -170,7 +174,7 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
         out.push(
             RuleCode::BootTimeoutRange,
             r,
-            "libvirt: \"invalid value for rebootTimeout, must be in range [-1,65535]\"",
+            "the reboot timeout runs from -1 (never) to 65535 ms; libvirt: \"invalid value for rebootTimeout, must be in range [-1,65535]\"",
         );
     }
 }

@@ -94,7 +94,7 @@ fn seclabels(d: &Domain, out: &mut Findings) {
                 finding(
                     RuleCode::SeclabelDuplicateModel,
                     range,
-                    format!("libvirt: \"seclabel for model {model} is already provided\""),
+                    format!("each security model takes one label; libvirt: \"seclabel for model {model} is already provided\""),
                 )
                 .related(*first, "the first label of this model"),
             );
@@ -138,7 +138,7 @@ fn aliases(d: &Domain, out: &mut Findings) {
                 finding(
                     RuleCode::AliasDuplicate,
                     range,
-                    format!("libvirt: \"non unique alias detected: {name}\""),
+                    format!("user aliases (ua-...) name one device each; libvirt: \"non unique alias detected: {name}\""),
                 )
                 .related(*first, "first used here"),
             );

@@ -115,7 +115,7 @@ fn graphics(d: &Domain, out: &mut Findings) {
                     finding(
                         RuleCode::GraphicsEglHeadless,
                         attr_or_name_range(g, "type"),
-                        "libvirt: \"graphics type 'egl-headless' is only supported with one of: 'vnc', 'spice' graphics types\"",
+                        "egl-headless renders for a VNC or SPICE display, and there is none; libvirt: \"graphics type 'egl-headless' is only supported with one of: 'vnc', 'spice' graphics types\"",
                     )
                     .related(name_range(egl), "the egl-headless display"),
                 );

@@ -25,7 +25,7 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
                         RuleCode::WatchdogDuplicateModel,
                         model_range,
                         format!(
-                            "libvirt: \"domain can only have one watchdog with model '{model}'\""
+                            "a second watchdog of the same model would clash; libvirt: \"domain can only have one watchdog with model '{model}'\""
                         ),
                     )
                     .related(*first, "the first watchdog of this model"),
