@@ -5,8 +5,6 @@ use std::sync::{Arc, OnceLock};
 
 use domxml_schema::{Catalogue, SchemaError, SchemaFiles, compile};
 
-use crate::model::{CatalogueModel, SchemaModel};
-
 /// The libvirt release the built-in catalogue follows.
 pub const LIBVIRT_VERSION: &str = "11.3";
 
@@ -44,24 +42,6 @@ pub fn catalogue() -> Result<Arc<Catalogue>, &'static [SchemaError]> {
         Ok(cat) => Ok(cat.clone()),
         Err(errors) => Err(errors),
     }
-}
-
-/// The built-in catalogue's model (label and version for hovers), made once.
-pub fn model() -> Result<Arc<dyn SchemaModel>, String> {
-    static MODEL: OnceLock<Result<Arc<dyn SchemaModel>, String>> = OnceLock::new();
-    MODEL
-        .get_or_init(|| match catalogue() {
-            Ok(cat) => Ok(Arc::new(CatalogueModel::new(
-                cat,
-                "built-in domxml catalogue",
-                Some(LIBVIRT_VERSION.to_owned()),
-            )) as Arc<dyn SchemaModel>),
-            Err(errors) => Err(crate::select::describe_compile_errors(
-                "the built-in catalogue",
-                errors,
-            )),
-        })
-        .clone()
 }
 
 #[cfg(test)]

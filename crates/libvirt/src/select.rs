@@ -4,7 +4,7 @@
 //! warnings and the built-in catalogue's documentation.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use domxml_schema::{DiskFiles, SchemaError, compile};
 
@@ -55,7 +55,7 @@ pub fn describe_compile_errors(what: &str, errors: &[SchemaError]) -> String {
 /// The model for a discovery. `Err` when its entry file does not compile.
 pub fn open(d: &Discovery) -> Result<Arc<dyn SchemaModel>, String> {
     match &d.choice {
-        SchemaChoice::Builtin => builtin::model(),
+        SchemaChoice::Builtin => builtin_model(),
         SchemaChoice::File(file) => Ok(Arc::new(AnyRoot(host_file(d, file)?))),
         SchemaChoice::Dir(dir) => {
             let domain = host_file(d, &dir.join("domain.rng"))?;
@@ -65,6 +65,21 @@ pub fn open(d: &Discovery) -> Result<Arc<dyn SchemaModel>, String> {
             })))
         }
     }
+}
+
+/// The built-in catalogue's model (label and version for hovers), made once.
+pub fn builtin_model() -> Result<Arc<dyn SchemaModel>, String> {
+    static MODEL: OnceLock<Result<Arc<dyn SchemaModel>, String>> = OnceLock::new();
+    MODEL
+        .get_or_init(|| match builtin::catalogue() {
+            Ok(cat) => Ok(Arc::new(CatalogueModel::new(
+                cat,
+                "built-in domxml catalogue",
+                Some(builtin::LIBVIRT_VERSION.to_owned()),
+            )) as Arc<dyn SchemaModel>),
+            Err(errors) => Err(describe_compile_errors("the built-in catalogue", errors)),
+        })
+        .clone()
 }
 
 /// One host (or given) schema file, compiled and wrapped for drift and documentation.

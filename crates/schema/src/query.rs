@@ -14,7 +14,8 @@ use crate::catalogue::{Catalogue, Location};
 use crate::derive::Session;
 use crate::explain;
 use crate::pattern::{self as p, ElemId, Node, Pat, Store};
-use crate::validate::{NsScope, describe_expected, is_xmlns};
+use crate::validate::{NsScope, describe_expected};
+use crate::xml_tree::is_xmlns;
 
 /// An element the schema allows somewhere.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,7 +11,7 @@ use crate::doc_walk::{Attr, GElem, Item, Name, Parts, PartsPool, attribute_pairs
 use crate::explain::{self, Expected};
 use crate::pattern::{self as p, ElemId, Node, Pat, Store};
 use crate::suggest::did_you_mean;
-use crate::xml_tree::XML_NS;
+use crate::xml_tree::{XML_NS, is_xmlns};
 
 /// Validates documents against one catalogue; reuse it across documents to reuse its memos.
 pub struct Validator<'c> {
@@ -90,10 +90,6 @@ impl NsScope {
             ),
         }
     }
-}
-
-pub(crate) fn is_xmlns(qname: &str) -> bool {
-    qname == "xmlns" || qname.starts_with("xmlns:")
 }
 
 impl<'c> Validator<'c> {

@@ -5,11 +5,15 @@
 use std::rc::Rc;
 
 use crate::doc_walk::{GElem, Item, parts_of};
-use crate::validate::is_xmlns;
 
 pub const RNG_NS: &str = "http://relaxng.org/ns/structure/1.0";
 pub const ANNOTATIONS_NS: &str = "http://relaxng.org/ns/compatibility/annotations/1.0";
 pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+
+/// A namespace declaration (`xmlns`, `xmlns:p`), not an attribute.
+pub(crate) fn is_xmlns(qname: &str) -> bool {
+    qname == "xmlns" || qname.starts_with("xmlns:")
+}
 
 #[derive(Debug)]
 pub struct XElem {
