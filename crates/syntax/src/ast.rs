@@ -107,8 +107,21 @@ impl Element {
         name_token(&self.tag()?).map(Name)
     }
 
+    /// The name as written, read from the green tree (no cursor is created).
     pub fn name_text(&self) -> Option<String> {
-        self.name().map(|n| n.text().to_string())
+        use rowan::{Language, NodeOrToken};
+        let kind = crate::XmlLanguage::kind_from_raw;
+        let green = self.0.green();
+        let tag = green.children().find_map(|c| match c {
+            NodeOrToken::Node(n) if matches!(kind(n.kind()), START_TAG | EMPTY_ELEM_TAG) => Some(n),
+            _ => None,
+        })?;
+        tag.children().find_map(|t| match t {
+            NodeOrToken::Token(token) if kind(token.kind()) == NAME => {
+                Some(token.text().to_owned())
+            }
+            _ => None,
+        })
     }
 
     pub fn is_self_closing(&self) -> bool {
@@ -129,7 +142,87 @@ impl Element {
 
     /// The unquoted, decoded value of an attribute, when present.
     pub fn attribute_value(&self, qname: &str) -> Option<String> {
-        self.attribute(qname)?.value().map(|v| v.unquoted())
+        self.attribute_value_and_range(qname).map(|(v, _)| v)
+    }
+
+    /// The decoded value of the first attribute named `qname` and the range between its
+    /// quotes. Read from the green tree: no cursor is created, so it is cheap to ask often.
+    pub fn attribute_value_and_range(&self, qname: &str) -> Option<(String, TextRange)> {
+        use rowan::{Language, NodeOrToken};
+        let kind = crate::XmlLanguage::kind_from_raw;
+        let green = self.0.green();
+        let mut offset = self.0.text_range().start();
+        for child in green.children() {
+            let NodeOrToken::Node(tag) = child else {
+                offset += child.text_len();
+                continue;
+            };
+            if !matches!(kind(tag.kind()), START_TAG | EMPTY_ELEM_TAG) {
+                offset += child.text_len();
+                continue;
+            }
+            for part in tag.children() {
+                let at = offset;
+                offset += part.text_len();
+                let NodeOrToken::Node(attribute) = part else {
+                    continue;
+                };
+                if kind(attribute.kind()) != ATTRIBUTE {
+                    continue;
+                }
+                let mut named = false;
+                let mut token_at = at;
+                for t in attribute.children() {
+                    let start = token_at;
+                    token_at += t.text_len();
+                    let NodeOrToken::Token(token) = t else {
+                        continue;
+                    };
+                    match kind(token.kind()) {
+                        NAME if !named => {
+                            if token.text() != qname {
+                                break;
+                            }
+                            named = true;
+                        }
+                        ATTR_VALUE if named => {
+                            let text = token.text();
+                            let r = inner_range_in(text);
+                            let range = TextRange::new(
+                                start + rowan::TextSize::from(r.start as u32),
+                                start + rowan::TextSize::from(r.end as u32),
+                            );
+                            return Some((refs::decode(&text[r]).into_owned(), range));
+                        }
+                        _ => {}
+                    }
+                }
+                if named {
+                    // The first attribute of that name has no value.
+                    return None;
+                }
+            }
+            return None;
+        }
+        None
+    }
+
+    /// Whether this element's name (as written, with any prefix) is `qname`, read from the
+    /// green tree without creating cursors.
+    pub fn name_is(&self, qname: &str) -> bool {
+        use rowan::{Language, NodeOrToken};
+        let kind = crate::XmlLanguage::kind_from_raw;
+        let green = self.0.green();
+        for child in green.children() {
+            if let NodeOrToken::Node(tag) = child
+                && matches!(kind(tag.kind()), START_TAG | EMPTY_ELEM_TAG)
+            {
+                return tag.children().any(|t| {
+                    matches!(t, NodeOrToken::Token(token) if kind(token.kind()) == NAME && token.text() == qname)
+                });
+            }
+        }
+        false
     }
 
     pub fn children(&self) -> impl Iterator<Item = Element> + use<> {

@@ -81,3 +81,60 @@ fn broken_documents_still_have_a_typed_view() {
     assert_eq!(disk.attribute_value("type").as_deref(), Some("file"));
     assert!(disk.attribute("device").unwrap().value().is_none());
 }
+
+/// The green-tree readers agree with the cursor-based ones on every element and attribute.
+#[test]
+fn green_readers_agree_with_cursors() {
+    let texts = [
+        "<a x='1' y=\"&amp;2\" z><b x='3'/><c:d c:e='4' x=''/><f x/></a>".to_string(),
+        "<a  x = '1'   x='dup'><b/></a>".to_string(),
+    ];
+    let corpus: Vec<String> = domxml_testdata::domain_corpus()
+        .map(|dir| {
+            let mut files: Vec<_> = std::fs::read_dir(dir)
+                .expect("corpus")
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "xml"))
+                .collect();
+            files.sort();
+            files
+                .iter()
+                .take(200)
+                .filter_map(|f| std::fs::read_to_string(f).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    for text in texts.iter().chain(&corpus) {
+        let parse = domxml_syntax::parse(text);
+        for node in parse.syntax().descendants() {
+            let Some(e) = domxml_syntax::ast::Element::cast(node) else {
+                continue;
+            };
+            if let Some(name) = e.name() {
+                assert!(e.name_is(name.text()));
+                assert!(!e.name_is("no-such-name"));
+            }
+            for a in e.attributes() {
+                let Some(name) = a.name() else { continue };
+                let slow = e
+                    .attribute(name.text())
+                    .and_then(|a| a.value())
+                    .map(|v| (v.unquoted(), v.value_range()));
+                assert_eq!(e.attribute_value_and_range(name.text()), slow, "{text}");
+            }
+            assert_eq!(e.attribute_value_and_range("no-such"), None);
+        }
+    }
+}
+
+#[test]
+fn green_name_text_agrees_with_the_name_token() {
+    for text in ["<a><b/><c:d x='1'>t</c:d><e></e></a>", "<a><b", "<a/><"] {
+        let parse = domxml_syntax::parse(text);
+        for node in parse.syntax().descendants() {
+            if let Some(e) = domxml_syntax::ast::Element::cast(node) {
+                assert_eq!(e.name_text(), e.name().map(|n| n.text().to_owned()));
+            }
+        }
+    }
+}

@@ -1,7 +1,9 @@
 //! The domain as rules see it: its driver, architecture and machine, and small readers for
 //! elements, attributes and libvirt's number syntaxes.
 
-use domxml_syntax::ast::{Attribute, Document, Element};
+use domxml_syntax::ast::{Document, Element};
+
+use super::index;
 use domxml_syntax::{TextRange, TextSize};
 
 /// The hypervisor driver named by `<domain type>`.
@@ -19,6 +21,7 @@ pub struct Domain {
     pub arch: Option<String>,
     /// `<os><type machine>`, when given.
     pub machine: Option<String>,
+    devices: Vec<Element>,
 }
 
 impl Domain {
@@ -35,24 +38,32 @@ impl Domain {
         let os_type = child(&root, "os").and_then(|os| child(&os, "type"));
         let arch = os_type.as_ref().and_then(|t| t.attribute_value("arch"));
         let machine = os_type.as_ref().and_then(|t| t.attribute_value("machine"));
+        let devices = child(&root, "devices")
+            .map(|d| d.children().collect())
+            .unwrap_or_default();
         Some(Domain {
             root,
             driver,
             arch,
             machine,
+            devices,
         })
     }
 
     /// `<devices>`'s children (all of them, in document order).
     pub fn devices(&self) -> impl Iterator<Item = Element> + use<> {
-        child(&self.root, "devices")
-            .into_iter()
-            .flat_map(|d| d.children())
+        self.devices.clone().into_iter()
     }
 
     /// `<devices>`'s children named `name`.
     pub fn devices_named(&self, name: &'static str) -> impl Iterator<Item = Element> + use<> {
-        self.devices().filter(move |e| is(e, name))
+        let named: Vec<Element> = self
+            .devices
+            .iter()
+            .filter(|e| is(e, name))
+            .cloned()
+            .collect();
+        named.into_iter()
     }
 
     /// The element at `path` below the root (`["cpu", "numa"]`), first match at each step.
@@ -67,24 +78,24 @@ impl Domain {
 
 /// Whether `e` is named `name` (unprefixed).
 pub fn is(e: &Element, name: &str) -> bool {
-    e.name().is_some_and(|n| n.text() == name)
+    index::name_is(e, name).unwrap_or_else(|| e.name_is(name))
 }
 
 /// The first child named `name`.
 pub fn child(e: &Element, name: &str) -> Option<Element> {
-    e.children().find(|c| is(c, name))
+    index::first_child_named(e, name).unwrap_or_else(|| e.children().find(|c| is(c, name)))
 }
 
 /// The children named `name`.
-pub fn children<'a>(e: &Element, name: &'a str) -> impl Iterator<Item = Element> + use<'a> {
-    e.children().filter(move |c| is(c, name))
+pub fn children(e: &Element, name: &str) -> impl Iterator<Item = Element> + use<> {
+    index::children_named(e, name)
+        .unwrap_or_else(|| e.children().filter(|c| is(c, name)).collect())
+        .into_iter()
 }
 
 /// An attribute's decoded value and the range of the value (inside the quotes).
 pub fn attr(e: &Element, name: &str) -> Option<(String, TextRange)> {
-    let a: Attribute = e.attribute(name)?;
-    let v = a.value()?;
-    Some((v.unquoted(), v.value_range()))
+    e.attribute_value_and_range(name)
 }
 
 /// The range to report an element at: its name in the start tag.

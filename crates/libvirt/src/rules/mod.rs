@@ -20,6 +20,7 @@ mod features;
 mod firmware;
 mod hostdev;
 mod identity;
+mod index;
 mod interface;
 pub mod machine;
 mod memory;
@@ -122,18 +123,27 @@ pub fn finding(code: RuleCode, range: TextRange, message: impl Into<String>) -> 
 /// Every rule the document breaks, sorted by position. Documents whose root is not
 /// `<domain>` have none.
 pub fn check(document: &Document, options: &RuleOptions) -> Vec<Finding> {
-    let Some(domain) = Domain::new(document) else {
+    let Some(root) = document.root() else {
         return Vec::new();
     };
-    let mut out = Findings {
-        driver: domain.driver,
-        disabled: options.disabled.clone(),
-        found: Vec::new(),
-    };
-    for area in AREAS {
-        area(&domain, &mut out);
+    if root.name().is_none_or(|n| n.text() != "domain") {
+        return Vec::new();
     }
-    let mut found = out.found;
+    let found = index::with_index(&root, || {
+        let domain = Domain::new(document)?;
+        let mut out = Findings {
+            driver: domain.driver,
+            disabled: options.disabled.clone(),
+            found: Vec::new(),
+        };
+        for area in AREAS {
+            area(&domain, &mut out);
+        }
+        Some(out.found)
+    });
+    let Some(mut found) = found else {
+        return Vec::new();
+    };
     found.sort_by_key(|f| (f.range.start(), f.range.end(), f.code));
     found
 }
