@@ -148,7 +148,9 @@ export function registerAutoClose(
     } else {
       snippet = localClose(document, position, ch);
     }
-    // only where the cursor still is, right after the character
+    // the editor moves its cursor after this event: let it, then insert only where the cursor
+    // still is, right after the character
+    await new Promise((resolve) => setTimeout(resolve, 0));
     const now = vscode.window.activeTextEditor;
     if (!snippet) return;
     if (now?.document !== document || document.version !== version) {

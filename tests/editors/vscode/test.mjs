@@ -482,6 +482,7 @@ try {
   await test('auto-close: ">" after a start tag inserts its end tag, "</" closes the open element', async () => {
     await page.locator('.tabs-container .tab', { hasText: 'demo.xml' }).first().click();
     await page.locator('.editor-instance .view-lines').first().click();
+    try {
     await goTo(emptyLine, 1);
     await page.keyboard.type('    <video');
     await sleep(300);
@@ -507,12 +508,14 @@ try {
       return text?.includes('</devices>') ? text : undefined;
     });
     log(`#      after "</": ${closed.trim()}`);
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Home');
-    await page.keyboard.press('Shift+End');
-    await page.keyboard.press('Delete');
-    await waitFor('the line to be empty again', async () => (await renderedLine(emptyLine))?.trim() === '');
-    await page.keyboard.press('Control+S');
+    } finally {
+      await page.keyboard.press('Escape');
+      await goTo(emptyLine, 1);
+      await page.keyboard.press('Shift+End');
+      await page.keyboard.press('Delete');
+      await waitFor('the line to be empty again', async () => (await renderedLine(emptyLine))?.trim() === '');
+      await page.keyboard.press('Control+S');
+    }
   });
 
   await test('a new, empty vm.xml: "<" offers <domain> at once', async () => {
@@ -611,6 +614,7 @@ try {
       await setSetting('domxml.server.path', '').catch((error) => log(`#      could not reset: ${error.message}`));
       await closeSettingsAndOpen('demo.xml');
     }
+    await runCommand('Notifications: Clear All Notifications');
     const noise = messages.filter((text) => /EPIPE|connection|closed|crashed/i.test(text));
     if (noise.length > 0) throw new Error(`more messages: ${noise.join(' | ')}`);
     await waitFor('the server to run again', async () => (await statusText()) === initialStatus, 30000);
