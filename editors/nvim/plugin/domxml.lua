@@ -1,6 +1,7 @@
 -- domxml: nothing starts until `vim.lsp.enable('domxml')` (0.11+) or
 -- `require('domxml').setup()` (0.10); this adds the :DomxmlStatus command and attaches the server
--- to an XML buffer that becomes libvirt XML while typed (a new file).
+-- to an XML buffer that becomes libvirt XML while typed, and turns on completion as you type,
+-- inlay hints and auto-closing tags where it is attached.
 if vim.g.loaded_domxml then
   return
 end
@@ -32,5 +33,26 @@ vim.api.nvim_create_autocmd({ 'InsertLeave', 'BufWritePost' }, {
   pattern = '*.xml',
   callback = function(args)
     require('domxml').attach_late(args.buf)
+  end,
+})
+
+-- completion as you type (snippets), inlay hints and auto-closing tags in domxml's buffers;
+-- vim.g.domxml turns each off (lua/domxml/editing.lua)
+vim.api.nvim_create_autocmd('LspAttach', {
+  group = vim.api.nvim_create_augroup('domxml_editing', { clear = true }),
+  callback = function(args)
+    local client = vim.lsp.get_client_by_id(args.data.client_id)
+    if client and client.name == 'domxml' then
+      require('domxml.editing').attach(client, args.buf)
+    end
+  end,
+})
+vim.api.nvim_create_autocmd('LspDetach', {
+  group = 'domxml_editing',
+  callback = function(args)
+    local client = vim.lsp.get_client_by_id(args.data.client_id)
+    if client and client.name == 'domxml' then
+      require('domxml.editing').detach(args.buf)
+    end
   end,
 })

@@ -1,22 +1,29 @@
 // domxml for VS Code: starts `domxml lsp` and connects it to libvirt XML documents.
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
+  CloseAction,
   DidChangeConfigurationNotification,
+  ErrorAction,
+  RevealOutputChannelOn,
   LanguageClient,
   type LanguageClientOptions,
   type ServerOptions,
   State,
 } from 'vscode-languageclient/node';
-import { isLibvirtDocument, type DocumentFilterMode } from './roots';
+import { AUTO_CLOSE_METHOD, type AutoCloseParams, type AutoCloseResult, registerAutoClose } from './autoClose';
+import { isServedDocument, type DocumentFilterMode } from './roots';
 import { describeStatus, type ServerStatus, STATUS_METHOD } from './status';
 
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel;
 let statusItem: vscode.StatusBarItem;
 let starting: Promise<void> | undefined;
+/** URIs of the documents the server has (libvirt mode); undefined in `all` mode. */
+let served: Set<string> | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('domxml', { log: true });
@@ -44,6 +51,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
     vscode.window.onDidChangeActiveTextEditor(() => updateStatusVisibility()),
+    vscode.workspace.onDidChangeTextDocument((event) => {
+      if (event.document === vscode.window.activeTextEditor?.document) updateStatusVisibility();
+    }),
+    registerAutoClose(
+      () => {
+        const running = client;
+        if (!running?.isRunning()) return undefined;
+        return (params: AutoCloseParams) => running.sendRequest<AutoCloseResult>(AUTO_CLOSE_METHOD, params);
+      },
+      (document) => document.languageId === 'xml' && isServed(document),
+      (message) => output.info(message),
+    ),
   );
 
   await start(context);
@@ -54,7 +73,7 @@ export async function deactivate(): Promise<void> {
 }
 
 async function restart(context: vscode.ExtensionContext): Promise<void> {
-  output.appendLine('restarting the server');
+  output.appendLine(`restarting the server (domxml.server.path: ${JSON.stringify(configuredServerPath().value ?? '')})`);
   await stop();
   await start(context);
 }
@@ -94,7 +113,7 @@ async function doStart(context: vscode.ExtensionContext): Promise<void> {
       .showErrorMessage(`domxml: ${found.problem}`, openSettings, showOutput)
       .then((choice) => {
         if (choice === openSettings) {
-          void vscode.commands.executeCommand('workbench.action.openSettings', 'domxml.server.path');
+          void openSettingWhereDefined('domxml.server.path');
         } else if (choice === showOutput) {
           output.show(true);
         }
@@ -102,6 +121,16 @@ async function doStart(context: vscode.ExtensionContext): Promise<void> {
     return;
   }
   output.appendLine(`starting ${found.path} lsp (${found.source})`);
+  const probe = await probeServer(found.path);
+  if (probe) {
+    output.appendLine(probe);
+    setStatus({ text: '$(error) domxml', tooltip: `domxml: ${probe}`, error: true });
+    const openSettings = 'Open Settings';
+    void vscode.window.showErrorMessage(`domxml: ${probe}`, openSettings).then((choice) => {
+      if (choice === openSettings) void openSettingWhereDefined('domxml.server.path');
+    });
+    return;
+  }
 
   const extraEnv = config.get<Record<string, string>>('server.extraEnv') ?? {};
   const serverOptions: ServerOptions = {
@@ -113,6 +142,7 @@ async function doStart(context: vscode.ExtensionContext): Promise<void> {
 
   const mode = config.get<DocumentFilterMode>('documents') ?? 'libvirt';
   const opened = new Set<string>();
+  served = mode === 'all' ? undefined : opened;
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'xml' },
@@ -120,6 +150,16 @@ async function doStart(context: vscode.ExtensionContext): Promise<void> {
     ],
     outputChannel: output,
     traceOutputChannel: output,
+    // one message of our own when it fails (below), not a toast per broken pipe
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
+    initializationFailedHandler: (error) => {
+      output.appendLine(`initialize failed: ${String(error)}`);
+      return false;
+    },
+    errorHandler: {
+      error: () => ({ action: ErrorAction.Shutdown, handled: true }),
+      closed: () => ({ action: CloseAction.DoNotRestart, handled: true }),
+    },
     initializationOptions: serverSettings(),
     middleware: {
       ...documentFilter(mode, opened),
@@ -207,8 +247,9 @@ function documentFilter(mode: DocumentFilterMode, opened: Set<string>): Language
   const accepted = (document: vscode.TextDocument) => opened.has(document.uri.toString());
   return {
     didOpen: async (document, next) => {
-      if (isLibvirtDocument(document.getText(), document.uri.fsPath)) {
+      if (isServedDocument(document.getText(), document.uri.fsPath)) {
         opened.add(document.uri.toString());
+        updateStatusVisibility();
         return next(document);
       }
     },
@@ -217,8 +258,9 @@ function documentFilter(mode: DocumentFilterMode, opened: Set<string>): Language
       if (opened.has(uri)) {
         return next(event);
       }
-      if (isLibvirtDocument(event.document.getText(), event.document.uri.fsPath) && client) {
+      if (isServedDocument(event.document.getText(), event.document.uri.fsPath) && client) {
         opened.add(uri);
+        updateStatusVisibility();
         await client.sendNotification('textDocument/didOpen', {
           textDocument: {
             uri: client.code2ProtocolConverter.asUri(event.document.uri),
@@ -294,7 +336,7 @@ function findServer(context: vscode.ExtensionContext, config: vscode.WorkspaceCo
   const fix =
     'Install it (`cargo install --path crates/domxml` from the domxml repository, or a release binary) so that `domxml` is on PATH, or set "domxml.server.path" to the binary.';
 
-  const configured = config.get<string | null>('server.path');
+  const configured = configuredServerPath().value ?? config.get<string | null>('server.path');
   if (configured && configured.trim() !== '') {
     const resolved = expandPath(configured.trim());
     if (isExecutable(resolved)) {
@@ -371,11 +413,82 @@ function setStatus(status: { text: string; tooltip: string; error?: boolean }): 
   updateStatusVisibility();
 }
 
+/** Whether the server has (or is about to get) the document: the filter's own decision. */
+function isServed(document: vscode.TextDocument): boolean {
+  return (
+    served === undefined ||
+    served.has(document.uri.toString()) ||
+    isServedDocument(document.getText(), document.uri.fsPath)
+  );
+}
+
 function updateStatusVisibility(): void {
   const editor = vscode.window.activeTextEditor;
-  if (lastStatus && (lastStatus.error || editor?.document.languageId === 'xml')) {
+  const xml = editor?.document.languageId === 'xml';
+  if (lastStatus && xml && !lastStatus.error && editor && !isServed(editor.document)) {
+    // the server does not have this file: say so rather than show a schema it does not use
+    statusItem.text = '$(circle-slash) domxml: not libvirt XML';
+    statusItem.tooltip =
+      'domxml: this XML file is not a libvirt document (its root element is not domain, network, pool, ...), so the server does not check it. Set "domxml.documents" to "all" to hand every XML file to the server.';
+    statusItem.backgroundColor = undefined;
+    statusItem.show();
+    return;
+  }
+  if (lastStatus) {
+    statusItem.text = lastStatus.text;
+    statusItem.tooltip = lastStatus.tooltip;
+    statusItem.backgroundColor = lastStatus.error ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+  }
+  if (lastStatus && (lastStatus.error || xml)) {
     statusItem.show();
   } else {
     statusItem.hide();
   }
+}
+
+/** The most specific value of domxml.server.path that is set, and where it is set. */
+function configuredServerPath(): { value?: string; scope?: 'workspaceFolder' | 'workspace' | 'user' } {
+  const inspected = vscode.workspace.getConfiguration('domxml').inspect<string>('server.path');
+  const nonEmpty = (value: string | undefined) => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
+  if (nonEmpty(inspected?.workspaceFolderValue)) return { value: inspected?.workspaceFolderValue, scope: 'workspaceFolder' };
+  if (nonEmpty(inspected?.workspaceValue)) return { value: inspected?.workspaceValue, scope: 'workspace' };
+  if (nonEmpty(inspected?.globalValue)) return { value: inspected?.globalValue, scope: 'user' };
+  return {};
+}
+
+/** Opens the Settings editor on `key` in the scope where it is set (user, remote, workspace). */
+async function openSettingWhereDefined(key: string): Promise<void> {
+  const { scope } = configuredServerPath();
+  const command =
+    scope === 'workspace' || scope === 'workspaceFolder'
+      ? 'workbench.action.openWorkspaceSettings'
+      : scope === 'user' && vscode.env.remoteName
+        ? 'workbench.action.openRemoteSettings'
+        : 'workbench.action.openSettings';
+  try {
+    await vscode.commands.executeCommand(command, { query: key });
+  } catch {
+    await vscode.commands.executeCommand('workbench.action.openSettings', key);
+  }
+}
+
+/**
+ * Runs `<binary> --version` and says what is wrong when the binary is not domxml (undefined when
+ * it is), so that a wrong binary gets one clear message instead of broken-pipe errors.
+ */
+function probeServer(binary: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(binary, ['--version'], { timeout: 10000 }, (error, stdout, stderr) => {
+      const printed = `${stdout}${stderr}`.trim().split('\n')[0]?.slice(0, 120) ?? '';
+      if (/^domxml\b/.test(stdout.trim())) {
+        resolve(undefined);
+      } else if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
+        resolve(`${binary} does not exist.`);
+      } else {
+        resolve(
+          `${binary} is not the domxml language server (\`${path.basename(binary)} --version\` printed ${printed ? `"${printed}"` : 'nothing'}${error ? `, ${error.message.split('\n')[0]}` : ''}). Set "domxml.server.path" to a domxml binary, or clear it to use the bundled one.`,
+        );
+      }
+    });
+  });
 }

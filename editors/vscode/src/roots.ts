@@ -73,3 +73,24 @@ export function isLibvirtDocument(text: string, fsPath = ''): boolean {
   const root = rootElementName(text);
   return root !== undefined && LIBVIRT_ROOTS.has(root);
 }
+
+/**
+ * A document with no element yet (empty, blank, or only a prolog and comments): a new file that
+ * may become libvirt XML. The server gets it too and decides (it offers `<domain>` there).
+ */
+export function isNewXmlDocument(text: string): boolean {
+  if (rootElementName(text) !== undefined) {
+    return false;
+  }
+  const rest = text
+    .slice(0, 65536)
+    .replace(/<\?[\s\S]*?\?>/g, '')
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<![^>]*>/g, '');
+  return /^\s*<?[\w:.\-]*$/.test(rest);
+}
+
+/** What the server gets in `libvirt` mode: libvirt documents and documents with no element yet. */
+export function isServedDocument(text: string, fsPath = ''): boolean {
+  return isLibvirtDocument(text, fsPath) || isNewXmlDocument(text);
+}

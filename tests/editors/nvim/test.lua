@@ -95,6 +95,25 @@ if vim.fn.exepath('domxml') == '' then
   os.exit(1)
 end
 
+local function completion_labels(items)
+  local labels = {}
+  for _, item in ipairs(items) do
+    labels[#labels + 1] = item.label
+  end
+  return labels
+end
+
+local function has_label(items, name)
+  for _, item in ipairs(items) do
+    for _, field in ipairs({ item.label, item.filterText, item.insertText, item.textEdit and item.textEdit.newText }) do
+      if type(field) == 'string' and field:gsub('^<', ''):match('^' .. name .. '%f[^%w_-]') then
+        return true
+      end
+    end
+  end
+  return false
+end
+
 local demo_path = copy_fixture('demo.xml')
 local demo, client
 
@@ -140,12 +159,36 @@ test('does not attach to other XML (root <project>)', function()
   vim.cmd.bwipeout({ bang = true })
 end)
 
-test('attaches once the root element of a new XML buffer is typed', function()
+test('attaches to a new, empty .xml buffer, where "<" offers <domain>', function()
   local dir = vim.fn.tempname()
   vim.fn.mkdir(dir, 'p')
-  local bufnr = open(dir .. '/new-network.xml')
+  local bufnr = open(dir .. '/vm.xml')
+  local c = wait_for('domxml to attach to an empty buffer', function()
+    return domxml_client(bufnr)
+  end)
+  assert(c.id == client.id, 'a second server was started')
+  vim.api.nvim_buf_set_lines(bufnr, 0, -1, false, { '<' })
+  local responses = vim.lsp.buf_request_sync(bufnr, 'textDocument/completion', {
+    textDocument = vim.lsp.util.make_text_document_params(bufnr),
+    position = { line = 0, character = 1 },
+    context = { triggerKind = 2, triggerCharacter = '<' },
+  }, timeout)
+  local response = responses and responses[client.id]
+  assert(response and not response.err, 'completion failed: ' .. vim.inspect(response))
+  local items = response.result and (response.result.items or response.result) or {}
+  log('#      %d items: %s', #items, table.concat(vim.list_slice(completion_labels(items), 1, 8), ' '))
+  assert(has_label(items, 'domain'), 'no <domain> offered in an empty document')
+  vim.cmd.bwipeout({ bang = true })
+end)
+
+test('attaches once the root element of an XML buffer is typed', function()
+  local dir = vim.fn.tempname()
+  vim.fn.mkdir(dir, 'p')
+  local path = dir .. '/new-network.xml'
+  vim.fn.writefile({ 'not yet xml' }, path)
+  local bufnr = open(path)
   vim.wait(200)
-  assert(domxml_client(bufnr) == nil, 'attached to an empty buffer')
+  assert(domxml_client(bufnr) == nil, 'attached to a buffer that is neither empty nor libvirt XML')
   vim.api.nvim_buf_set_lines(bufnr, 0, -1, false, { '<network>', '  <name>default</name>', '</network>' })
   vim.cmd('doautocmd InsertLeave')
   wait_for('domxml to attach after typing <network>', function()
@@ -216,25 +259,6 @@ test('hover over <memory> shows its documentation in a floating window', functio
   log('#      hover: %s', (text:gsub('\n', ' '):sub(1, 120)))
   assert(text:lower():find('memory', 1, true), 'hover text does not mention memory:\n' .. text)
 end)
-
-local function completion_labels(items)
-  local labels = {}
-  for _, item in ipairs(items) do
-    labels[#labels + 1] = item.label
-  end
-  return labels
-end
-
-local function has_label(items, name)
-  for _, item in ipairs(items) do
-    for _, field in ipairs({ item.label, item.filterText, item.insertText, item.textEdit and item.textEdit.newText }) do
-      if type(field) == 'string' and field:gsub('^<', ''):match('^' .. name .. '%f[^%w_-]') then
-        return true
-      end
-    end
-  end
-  return false
-end
 
 test('completion after "<" inside <devices> offers device elements', function()
   if not client:supports_method('textDocument/completion') then
@@ -326,6 +350,164 @@ test('settings: schema.path switches to libvirt\'s own schema (domxml/status pus
     return s and vim.deep_equal(s.schema, before.schema)
   end)
 end)
+
+
+-- Typing, as a person does: a second Neovim (`--embed`) set up the same way, driven by key input
+-- (nvim_input), so that InsertCharPre, the completion menu and snippets run as in a terminal.
+local typist
+local function start_typist()
+  local chan = vim.fn.jobstart({ vim.v.progpath, '--embed', '--headless', '--clean', '-n' }, { rpc = true })
+  assert(chan > 0, 'cannot start ' .. vim.v.progpath .. ' --embed')
+  local t = { chan = chan }
+  function t.lua(code, ...)
+    return vim.rpcrequest(chan, 'nvim_exec_lua', code, { ... })
+  end
+  -- one key chunk at a time, with a pause: completion triggers are debounced per chunk
+  function t.type(keys, pause)
+    vim.rpcrequest(chan, 'nvim_input', keys)
+    vim.wait(pause or 300)
+  end
+  function t.line()
+    return t.lua('return vim.api.nvim_get_current_line()')
+  end
+  function t.cursor()
+    return t.lua('return vim.api.nvim_win_get_cursor(0)')
+  end
+  function t.menu()
+    return t.lua([[
+      local info = vim.fn.complete_info({ 'items', 'selected' })
+      local words = {}
+      for _, item in ipairs(info.items or {}) do words[#words + 1] = item.word end
+      return { words = words, selected = info.selected, mode = vim.api.nvim_get_mode().mode }
+    ]])
+  end
+  t.lua([[
+    local repo, how = ...
+    vim.opt.runtimepath:prepend(repo .. '/editors/nvim')
+    vim.cmd('filetype on')
+    vim.cmd('runtime! plugin/domxml.lua')
+    vim.o.swapfile = false
+    if how == 'enable' then
+      vim.lsp.enable('domxml')
+    elseif how == 'setup' then
+      require('domxml').setup({})
+    else
+      require('domxml').setup({ _use_autocmd = true })
+    end
+  ]], repo, how)
+  function t.open(path)
+    t.lua('vim.cmd.edit(vim.fn.fnameescape(...))', path)
+    wait_for('domxml to attach in the typing editor', function()
+      return t.lua([[return #vim.lsp.get_clients({ bufnr = 0, name = 'domxml' }) > 0
+        and vim.lsp.get_clients({ bufnr = 0, name = 'domxml' })[1].initialized]])
+    end)
+  end
+  return t
+end
+
+local function menu_with(t, word)
+  return wait_for(('the completion menu with %q'):format(word), function()
+    local menu = t.menu()
+    return vim.tbl_contains(menu.words, word) and menu or nil
+  end)
+end
+
+test('typing: completion opens by itself after "<" and " ", snippets on, inlay hints on', function()
+  typist = start_typist()
+  local path = copy_fixture('demo.xml')
+  typist.open(path)
+  assert(typist.lua([[return vim.lsp.inlay_hint.is_enabled({ bufnr = 0 })]]), 'inlay hints are off')
+  assert(typist.lua([[return vim.lsp.get_clients({ bufnr = 0, name = 'domxml' })[1]
+    .capabilities.textDocument.completion.completionItem.snippetSupport]]), 'snippets are off')
+  typist.type('14GS<lt>')
+  local menu = menu_with(typist, 'interface')
+  log('#      after "<": %s', table.concat(vim.list_slice(menu.words, 1, 8), ' '))
+  typist.type('controller')
+  typist.type(' ')
+  menu = menu_with(typist, 'model')
+  log('#      after "<controller ": %s', table.concat(vim.list_slice(menu.words, 1, 8), ' '))
+end)
+
+test('typing: accepting the attribute `model` inserts model="" and opens its value list', function()
+  if not typist then
+    skip('no typing editor')
+  end
+  typist.type('mod')
+  -- select `model` in the (noselect) menu, then accept it with <C-y>
+  for _ = 1, 10 do
+    local menu = typist.menu()
+    if menu.selected >= 0 and menu.words[menu.selected + 1] == 'model' then
+      break
+    end
+    typist.type('<C-n>', 100)
+  end
+  typist.type('<C-y>')
+  local line = typist.line()
+  local col = typist.cursor()[2]
+  log('#      line: %q, cursor at byte %d', line, col)
+  assert(line:match([[<controller model=(['"])%1$]]), 'not model="": ' .. line)
+  assert(col == #line - 1, 'the cursor is not between the quotes: ' .. col)
+  local menu = menu_with(typist, 'lsilogic')
+  log('#      values: %s', table.concat(vim.list_slice(menu.words, 1, 8), ' '))
+  typist.type('<Esc>u')
+end)
+
+test('typing: ">" after a start tag inserts its end tag; "</" completes the open element', function()
+  if not typist then
+    skip('no typing editor')
+  end
+  typist.type('<Esc>14GS<lt>video')
+  typist.type('>', 600)
+  local line = wait_for('the end tag after ">"', function()
+    local l = typist.line()
+    return l:find('</video>', 1, true) and l or nil
+  end)
+  log('#      after ">": %q', line)
+  assert(line == '    <video></video>', 'line: ' .. line)
+  assert(typist.cursor()[2] == #'    <video>', 'the cursor moved past the end tag')
+  -- an open element above: a new line and "</" closes <devices>
+  typist.type('<Esc>S    <lt>')
+  typist.type('/', 600)
+  line = wait_for('the closing tag after "</"', function()
+    local l = typist.line()
+    return l:find('</devices>', 1, true) and l or nil
+  end)
+  log('#      after "</": %q', line)
+  -- (the indentation is the XML indent script's business)
+  assert(vim.trim(line) == '</devices>', 'line: ' .. line)
+  -- no second end tag when it is there already, and none for an empty-element tag
+  typist.type('<Esc>S<lt>model type="virtio"/')
+  typist.type('>', 600)
+  line = typist.line()
+  assert(vim.trim(line) == '<model type="virtio"/>', 'after "/>": ' .. line)
+  typist.type('<Esc>')
+end)
+
+test('typing: in a new, empty vm.xml, "<" offers <domain> and ">" closes it', function()
+  if not typist then
+    skip('no typing editor')
+  end
+  local dir = vim.fn.tempname()
+  vim.fn.mkdir(dir, 'p')
+  typist.type('<Esc>')
+  typist.open(dir .. '/vm.xml')
+  typist.type('i<lt>')
+  local menu = menu_with(typist, 'domain')
+  log('#      after "<": %s', table.concat(vim.list_slice(menu.words, 1, 8), ' '))
+  typist.type('domain type="kvm"')
+  typist.type('>', 600)
+  local line = wait_for('</domain>', function()
+    local l = typist.line()
+    return l:find('</domain>', 1, true) and l or nil
+  end)
+  assert(line == '<domain type="kvm"></domain>', 'line: ' .. line)
+  typist.type('<Esc>')
+end)
+
+if typist then
+  typist.lua('for _, c in ipairs(vim.lsp.get_clients()) do c:stop(true) end')
+  vim.fn.jobstop(typist.chan)
+end
 
 log('# %d passed, %d failed, %d skipped', results.pass, results.fail, results.skip)
 for _, c in ipairs(vim.lsp.get_clients()) do

@@ -37,6 +37,10 @@ trap 'status=$?; if [ $status -eq 0 ] && [ -z "${DOMXML_KEEP:-}" ]; then rm -rf 
 export WORK=$work
 mkdir -p "$work/user/User" "$work/extensions" "$work/workspace"
 cp tests/editors/fixtures/demo.xml tests/editors/fixtures/not-libvirt.xml "$work/workspace/"
+: > "$work/workspace/vm.xml"   # a new, empty file
+# a second copy of the server, for domxml.server.path; and a binary that is not domxml
+mkdir -p "$work/bin" && cp "$DOMXML_BIN" "$work/bin/domxml"
+printf '#!/bin/sh\necho "not a language server"\n' > "$work/bin/other" && chmod +x "$work/bin/other"
 cat > "$work/user/User/settings.json" <<'JSON'
 {
   "workbench.startupEditor": "none",

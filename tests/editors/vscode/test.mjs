@@ -188,6 +188,46 @@ async function runCommand(title) {
   await sleep(300);
 }
 
+/** Types `value` into a string setting (Remote tab: code-server is a remote window). */
+async function setSetting(key, value) {
+  await page.keyboard.press('Control+Comma');
+  await page.waitForSelector('.settings-editor', { state: 'visible' });
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(key);
+  await page.locator('.settings-editor .settings-tabs-widget .action-label', { hasText: /^Remote/ }).first().click();
+  await page.locator('.settings-editor .settings-count-widget', { hasText: '1 Setting Found' }).waitFor();
+  const input = page.locator('.settings-editor .settings-tree-container .setting-item-contents input:not([type=number]):not([type=checkbox])').first();
+  await input.waitFor({ state: 'visible' });
+  await input.fill(value);
+  await input.press('Tab');
+}
+
+async function closeSettingsAndOpen(name) {
+  const settingsTab = page.locator('.tabs-container .tab', { hasText: 'Settings' });
+  if ((await settingsTab.count()) > 0) {
+    await settingsTab.first().click();
+    await page.keyboard.press('Control+W');
+  }
+  await page.locator('.tabs-container .tab', { hasText: name }).first().click();
+  await page.locator('.editor-instance .view-lines').first().click();
+}
+
+/** Opens a workspace file by name with Quick Open. */
+async function quickOpen(name) {
+  await page.keyboard.press('Control+P');
+  await page.waitForSelector(QUICK_INPUT, { state: 'visible' });
+  await page.keyboard.type(name);
+  await waitFor(`${name} first in quick open`, async () =>
+    ((await page.locator('.quick-input-list .monaco-list-row').first().getAttribute('aria-label')) ?? '').includes(name),
+  );
+  await page.keyboard.press('Enter');
+  await sleep(500);
+}
+
+async function toasts() {
+  return page.locator('.notifications-toasts .notification-list-item-message').allTextContents();
+}
+
 async function problems() {
   return page.evaluate(() =>
     [...document.querySelectorAll('.markers-panel .monaco-list-row')].map((row) => row.textContent ?? ''),
@@ -407,6 +447,12 @@ try {
       return rows.length > 0 ? rows : undefined;
     });
     log(`#      suggestions: ${rows.slice(0, 10).join(' | ').slice(0, 200)}`);
+    // ranked: the list starts with an element people put in <devices> (not <audio> or <crypto>)
+    const elements = rows.filter((row) => !row.startsWith('/'));
+    const first = /^<?([\w-]+)/.exec(elements[0] ?? '')?.[1];
+    if (!['disk', 'interface', 'controller', 'graphics', 'video', 'console', 'serial', 'channel', 'input', 'emulator', 'hostdev', 'filesystem', 'rng', 'tpm', 'memballoon', 'watchdog', 'sound'].includes(first)) {
+      throw new Error(`the list starts with <${first}>: ${rows.slice(0, 5).join(' | ')}`);
+    }
     await page.keyboard.type('inter');
     const filtered = await waitFor('<interface> among the suggestions', async () => {
       const rows = await visibleSuggestions();
@@ -432,6 +478,63 @@ try {
     await waitFor('the line to be empty again', async () => (await renderedLine(emptyLine))?.trim() === '');
   });
 
+
+  await test('auto-close: ">" after a start tag inserts its end tag, "</" closes the open element', async () => {
+    await page.locator('.tabs-container .tab', { hasText: 'demo.xml' }).first().click();
+    await page.locator('.editor-instance .view-lines').first().click();
+    try {
+    await goTo(emptyLine, 1);
+    await page.keyboard.type('    <video');
+    await sleep(300);
+    await page.keyboard.press('Escape');
+    await page.keyboard.type('>');
+    const line = await waitFor('</video> after ">"', async () => {
+      const text = await renderedLine(emptyLine);
+      return text?.includes('</video>') ? text : undefined;
+    });
+    log(`#      after ">": ${line.trim()}`);
+    if (line.trim() !== '<video></video>') throw new Error(`line: ${line}`);
+    // the cursor stayed between the tags
+    await page.keyboard.type('X');
+    await waitFor('X between the tags', async () => (await renderedLine(emptyLine))?.trim() === '<video>X</video>');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Shift+End');
+    await page.keyboard.type('    <');
+    await sleep(300);
+    await page.keyboard.type('/');
+    const closed = await waitFor('</devices> after "</"', async () => {
+      const text = await renderedLine(emptyLine);
+      return text?.includes('</devices>') ? text : undefined;
+    });
+    log(`#      after "</": ${closed.trim()}`);
+    } finally {
+      await page.keyboard.press('Escape');
+      await goTo(emptyLine, 1);
+      await page.keyboard.press('Shift+End');
+      await page.keyboard.press('Delete');
+      await waitFor('the line to be empty again', async () => (await renderedLine(emptyLine))?.trim() === '');
+      await page.keyboard.press('Control+S');
+    }
+  });
+
+  await test('a new, empty vm.xml: "<" offers <domain> at once', async () => {
+    await quickOpen('vm.xml');
+    await page.locator('.editor-instance .view-lines').first().click();
+    await page.keyboard.type('<');
+    await sleep(1000);
+    if ((await visibleSuggestions()).length === 0) await page.keyboard.press('Control+Space');
+    const rows = await waitFor('<domain> in the suggest widget', async () => {
+      const rows = await visibleSuggestions();
+      return rows.some((row) => /^<?domain\b/.test(row)) ? rows : undefined;
+    });
+    log(`#      suggestions: ${rows.slice(0, 5).join(' | ').slice(0, 200)}`);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Z');
+    await page.keyboard.press('Control+S');
+    await page.keyboard.press('Control+W');
+  });
+
   await test('other XML (root <project>) is not handed to the server', async () => {
     await page.locator('.editor-instance .view-lines').first().click();
     await page.keyboard.press('Control+P');
@@ -442,6 +545,11 @@ try {
     );
     await page.keyboard.press('Enter');
     await waitFor('the editor with not-libvirt.xml', async () => (await renderedLine(2))?.includes('<project'));
+    const label = await waitFor('the status bar to say it is not libvirt XML', async () => {
+      const text = await statusText();
+      return text && /not libvirt/.test(text) ? text : undefined;
+    });
+    log(`#      status bar: ${label}`);
     await page.locator('.editor-instance .view-lines').first().click();
     await goTo(3, 3);
     await page.keyboard.type('<broken');
@@ -468,6 +576,48 @@ try {
     await waitFor('an error squiggle from the restarted server', async () => (await page.locator('.squiggly-error').count()) > 0);
     await page.keyboard.press('Control+Z');
     await waitFor('the squiggle to go away', async () => (await page.locator('.squiggly-error').count()) === 0);
+  });
+
+
+  await test('"Restart server" keeps the binary set in domxml.server.path', async () => {
+    const copy = join(WORK, 'bin', 'domxml');
+    const started = () => (extensionLog().match(new RegExp(`starting ${copy.replace(/[/.]/g, '\\$&')} lsp \\(domxml.server.path\\)`, 'g')) ?? []).length;
+    try {
+      await setSetting('domxml.server.path', copy);
+      await closeSettingsAndOpen('demo.xml');
+      await waitFor(`the server started from ${copy}`, async () => started() >= 1, 30000);
+      await waitFor('the server to run', async () => (await statusText()) === initialStatus, 30000);
+      const before = started();
+      await runCommand('domxml: Restart server');
+      await waitFor(`the restarted server from ${copy} again`, async () => started() > before, 30000);
+      const lines = extensionLog().split('\n').filter((line) => /^.*starting .* lsp \(/.test(line));
+      log(`#      ${lines[lines.length - 1].replace(/^.*(starting)/, '$1')}`);
+      if (/bundled with the extension/.test(lines[lines.length - 1])) throw new Error('restart fell back to the bundled binary');
+    } finally {
+      await setSetting('domxml.server.path', '').catch((error) => log(`#      could not reset: ${error.message}`));
+      await closeSettingsAndOpen('demo.xml');
+    }
+    await waitFor('the server to run again', async () => (await statusText()) === initialStatus, 30000);
+  });
+
+  await test('a binary that is not domxml gets one clear message (no broken-pipe errors)', async () => {
+    const other = join(WORK, 'bin', 'other');
+    let messages;
+    try {
+      await setSetting('domxml.server.path', other);
+      const message = await waitFor('an error notification about the binary', async () => (await toasts()).find((text) => text.includes(other)));
+      log(`#      notification: ${message.slice(0, 200)}`);
+      if (!/not the domxml language server/.test(message)) throw new Error(`unclear message: ${message}`);
+      await sleep(3000);
+      messages = await toasts();
+    } finally {
+      await setSetting('domxml.server.path', '').catch((error) => log(`#      could not reset: ${error.message}`));
+      await closeSettingsAndOpen('demo.xml');
+    }
+    await runCommand('Notifications: Clear All Notifications');
+    const noise = messages.filter((text) => /EPIPE|connection|closed|crashed/i.test(text));
+    if (noise.length > 0) throw new Error(`more messages: ${noise.join(' | ')}`);
+    await waitFor('the server to run again', async () => (await statusText()) === initialStatus, 30000);
   });
 
   await test('a missing server binary gives a clear message with the fix', async () => {

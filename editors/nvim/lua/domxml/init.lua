@@ -75,6 +75,20 @@ function M.is_libvirt_buffer(bufnr)
   return root ~= nil and root_set[root] == true
 end
 
+--- Whether a buffer has no element yet (empty, blank, or only a prolog/comments): a new file that
+--- may become libvirt XML. The server gets it too, so that `<` offers `<domain>`.
+function M.is_new_xml_buffer(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  if M.root_element(bufnr) ~= nil then
+    return false
+  end
+  local lines = vim.api.nvim_buf_get_lines(bufnr, 0, math.min(200, vim.api.nvim_buf_line_count(bufnr)), false)
+  local text = table.concat(lines, '\n')
+  -- text after the last complete prolog item that is not markup is not a new document
+  local rest = text:gsub('<%?.-%?>', ''):gsub('<!%-%-.-%-%->', ''):gsub('<![^>]*>', '')
+  return rest:match('^%s*<?[%w_:%.%-]*$') ~= nil
+end
+
 local function status_handler(err, result, ctx)
   if not err and type(result) == 'table' then
     M.status[ctx.client_id] = result
@@ -121,7 +135,7 @@ end
 --- root_dir in Neovim 0.11's form: start only for libvirt buffers; the workspace is the
 --- enclosing git repository or the file's directory (virsh edit files: $TMPDIR).
 function M.root_dir(bufnr, on_dir)
-  if not M.is_libvirt_buffer(bufnr) then
+  if not (M.is_libvirt_buffer(bufnr) or M.is_new_xml_buffer(bufnr)) then
     return
   end
   local name = vim.api.nvim_buf_get_name(bufnr)
@@ -138,12 +152,15 @@ end
 
 --- The configuration for `vim.lsp.config` (0.11) / `vim.lsp.start` (0.10).
 function M.config()
+  local editing = require('domxml.editing')
   return {
     cmd = { 'domxml', 'lsp' },
     filetypes = { 'xml' },
     root_dir = M.root_dir,
     settings = { domxml = vim.deepcopy(M.default_settings) },
     handlers = { ['domxml/status'] = status_handler },
+    -- commands the server puts on completion items (reopen the list for an attribute's value)
+    commands = editing.commands,
     -- one server for every libvirt file (it needs no workspace), virsh edit files included
     reuse_client = M.reuse_client,
     -- initializationOptions mirror settings.domxml (as the VS Code extension sends them)
@@ -151,6 +168,13 @@ function M.config()
       local settings = config.settings and config.settings.domxml
       if type(settings) == 'table' and params.initializationOptions == nil then
         params.initializationOptions = settings
+      end
+      -- vim.g.domxml.completion.snippets = false: plain completions (`model=""`, `<disk>`)
+      if editing.options().completion.snippets == false then
+        local item = vim.tbl_get(params, 'capabilities', 'textDocument', 'completion', 'completionItem')
+        if type(item) == 'table' then
+          item.snippetSupport = false
+        end
       end
     end,
   }
@@ -210,7 +234,10 @@ function M.attach_late(bufnr)
   if vim.bo[bufnr].filetype ~= 'xml' or vim.bo[bufnr].buftype ~= '' then
     return
   end
-  if #vim.lsp.get_clients({ bufnr = bufnr, name = 'domxml' }) > 0 or not M.is_libvirt_buffer(bufnr) then
+  if
+    #vim.lsp.get_clients({ bufnr = bufnr, name = 'domxml' }) > 0
+    or not (M.is_libvirt_buffer(bufnr) or M.is_new_xml_buffer(bufnr))
+  then
     return
   end
   if M._start_buffer then
