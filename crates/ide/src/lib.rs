@@ -14,6 +14,7 @@ pub mod format;
 pub mod hints;
 pub mod hover;
 pub mod numbers;
+pub mod ranking;
 pub mod structure;
 pub mod tags;
 

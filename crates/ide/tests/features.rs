@@ -90,10 +90,13 @@ fn child_elements_are_snippets() {
     assert!(rng.insert.starts_with("rng model='$1'>"), "{}", rng.insert);
     assert!(rng.insert.ends_with("</rng>"), "{}", rng.insert);
     assert!(rng.documentation.is_some());
+    // <devices> is closed already: no end tag for it.
+    assert!(!items.iter().any(|i| i.kind == CompletionKind::EndTag));
+    let (_, items) = complete("<domain type='kvm'>\n  <devices>\n    <disk/>\n    <$0\n</domain>");
     let end = items
         .iter()
         .find(|i| i.kind == CompletionKind::EndTag)
-        .expect("end tag offered");
+        .expect("end tag of the open <devices> offered");
     assert_eq!(end.insert, "/devices>");
     // <name> is already present: not offered again at the domain level.
     let (_, items) = complete("<domain type='kvm'>\n  <name>a</name>\n  <$0\n</domain>");

@@ -246,6 +246,10 @@ impl LanguageServer for Backend {
                     true,
                 )),
                 document_highlight_provider: Some(OneOf::Left(true)),
+                rename_provider: Some(OneOf::Right(RenameOptions {
+                    prepare_provider: Some(true),
+                    work_done_progress_options: Default::default(),
+                })),
                 document_formatting_provider: Some(OneOf::Left(true)),
                 document_range_formatting_provider: Some(OneOf::Left(true)),
                 inlay_hint_provider: Some(OneOf::Left(true)),
@@ -398,6 +402,15 @@ impl LanguageServer for Backend {
                         range: lines.range(i.range),
                         new_text: i.insert,
                     })),
+                    additional_text_edits: (!i.additional_edits.is_empty()).then(|| {
+                        i.additional_edits
+                            .iter()
+                            .map(|e| TextEdit {
+                                range: lines.range(e.delete),
+                                new_text: e.insert.clone(),
+                            })
+                            .collect()
+                    }),
                     command: i.retrigger.then(|| Command {
                         title: "Suggest values".into(),
                         command: "editor.action.triggerSuggest".into(),
@@ -659,6 +672,58 @@ impl LanguageServer for Backend {
         })
     }
 
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        let Some(doc) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let encoding = self.encoding();
+        guard("prepare rename", || {
+            let lines = doc.lines(encoding);
+            let range = domxml_ide::tags::prepare_rename(
+                doc.document.parse(),
+                lines.offset(params.position),
+            )?;
+            Some(PrepareRenameResponse::Range(lines.range(range)))
+        })
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let pos = params.text_document_position;
+        let Some(doc) = self.snapshot(&pos.text_document.uri) else {
+            return Ok(None);
+        };
+        if !domxml_ide::tags::is_xml_name(&params.new_name) {
+            return Err(Error::invalid_params(format!(
+                "'{}' is not an XML element name",
+                params.new_name
+            )));
+        }
+        let encoding = self.encoding();
+        let uri = pos.text_document.uri.clone();
+        guard("rename", || {
+            let lines = doc.lines(encoding);
+            let edits = domxml_ide::tags::rename(
+                doc.document.parse(),
+                lines.offset(pos.position),
+                &params.new_name,
+            )?;
+            let edits = edits
+                .into_iter()
+                .map(|e| TextEdit {
+                    range: lines.range(e.delete),
+                    new_text: e.insert,
+                })
+                .collect();
+            Some(WorkspaceEdit {
+                changes: Some([(uri, edits)].into_iter().collect()),
+                ..Default::default()
+            })
+        })
+    }
+
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
         let Some(doc) = self.snapshot(&params.text_document.uri) else {
             return Ok(None);
@@ -707,7 +772,7 @@ impl Backend {
         &self,
         uri: &Uri,
         range: Option<Range>,
-        _options: &FormattingOptions,
+        options: &FormattingOptions,
     ) -> Result<Option<Vec<TextEdit>>> {
         let Some(doc) = self.snapshot(uri) else {
             return Ok(None);
@@ -721,6 +786,7 @@ impl Backend {
         if !config.format_enable {
             return Ok(None);
         }
+        let format_options = config.format_options(options.tab_size, options.insert_spaces);
         let encoding = self.encoding();
         guard("formatting", || {
             let lines = doc.lines(encoding);
@@ -728,7 +794,7 @@ impl Backend {
             let edits = domxml_ide::format::format(
                 doc.document.parse(),
                 doc.document.text(),
-                &config.format,
+                &format_options,
                 range,
             );
             Some(
