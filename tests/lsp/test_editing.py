@@ -51,3 +51,61 @@ async def test_namespaced_element_declares_its_prefix(client):
     after = apply_edits(text, edits, enc)
     assert "<domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>" in after
     assert "<qemu:commandline>" in after
+
+
+async def test_auto_close_request(client):
+    enc = encoding(client)
+    text = "<domain type='kvm'>\n  <devices>\n    <video>\n  </devices>\n</domain>\n"
+    open_doc(client, URI, text)
+    await wait_for_version(client, URI, 1)
+    uri = {"uri": URI}
+    after_gt = text.index("<video>") + len("<video>")
+    result = await client.protocol.send_request_async(
+        "domxml/autoClose", {"textDocument": uri, "position": position(text, after_gt, enc), "ch": ">"}
+    )
+    assert result.snippet == "$0</video>"
+    # On `/>` nothing.
+    after_name = text.index("<video") + len("<video")
+    result = await client.protocol.send_request_async(
+        "domxml/autoClose", {"textDocument": uri, "position": position(text, after_name, enc), "ch": ">"}
+    )
+    assert result is None
+
+
+async def test_rename_tag_pair_and_fix_mismatched_end_tag(client):
+    enc = encoding(client)
+    text = "<domain type='kvm'>\n  <devcies>\n    <disk type='file'/>\n  </devcies>\n</domain>\n"
+    open_doc(client, URI, text)
+    await wait_for_version(client, URI, 1)
+    at = position(text, text.index("devcies") + 2, enc)
+    doc = types.TextDocumentIdentifier(uri=URI)
+    prepared = await client.text_document_prepare_rename_async(
+        types.PrepareRenameParams(text_document=doc, position=at)
+    )
+    assert slice_range(text, prepared, enc) == "devcies"
+    edit = await client.text_document_rename_async(
+        types.RenameParams(text_document=doc, position=at, new_name="devices")
+    )
+    after = apply_edits(text, edit.changes[URI], enc)
+    assert "<devices>" in after and "</devices>" in after and "devcies" not in after
+
+
+async def test_code_action_on_the_angle_bracket(client):
+    enc = encoding(client)
+    text = (
+        "<domain type='kvm'>\n  <name>a</name>\n  <memory>1</memory>\n  <os><type>hvm</type></os>\n"
+        "  <devcies>\n    <disk type='file'/>\n  </devcies>\n</domain>\n"
+    )
+    open_doc(client, URI, text)
+    diags = await wait_for_version(client, URI, 1)
+    lt = position(text, text.index("<devcies>"), enc)
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=URI),
+            range=types.Range(start=lt, end=lt),
+            context=types.CodeActionContext(diagnostics=diags),
+        )
+    )
+    fix = next(a for a in actions if a.title == "Replace 'devcies' with 'devices'")
+    after = apply_edits(text, fix.edit.changes[URI], enc)
+    assert "  <devices>\n    <disk type='file'/>\n  </devices>\n" in after

@@ -6,6 +6,7 @@
 //! as well, so both compute problems in exactly one way.
 
 pub mod actions;
+pub mod autoclose;
 pub mod completion;
 mod context;
 pub mod diagnostics;

@@ -19,6 +19,20 @@ use super::{Backend, SchemaStatus, guard};
 
 const MAX_SYMBOLS: usize = 20_000;
 
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AutoCloseParams {
+    text_document: TextDocumentIdentifier,
+    position: Position,
+    ch: String,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct AutoCloseResult {
+    /// Snippet syntax: `$0` is where the cursor ends up.
+    snippet: String,
+}
+
 /// The `domxml/status` notification.
 enum StatusNotification {}
 
@@ -111,6 +125,34 @@ impl Backend {
     /// `domxml/status`: the schema in use.
     pub async fn status(&self, _params: Value) -> Result<Value> {
         Ok(self.status_value())
+    }
+
+    /// `domxml/autoClose` `{textDocument, position, ch}`: after the editor inserted `ch` (`>` or
+    /// the `/` of `</`) with the cursor at `position` just after it, the snippet to insert
+    /// there (`$0` marks the cursor), or null.
+    pub async fn auto_close(&self, params: AutoCloseParams) -> Result<Option<AutoCloseResult>> {
+        let Some(doc) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let Some(ch) = params
+            .ch
+            .chars()
+            .next()
+            .filter(|_| params.ch.chars().count() == 1)
+        else {
+            return Ok(None);
+        };
+        let encoding = self.encoding();
+        guard("auto close", || {
+            let lines = doc.lines(encoding);
+            domxml_ide::autoclose::auto_close(
+                doc.document.parse(),
+                doc.document.text(),
+                lines.offset(params.position),
+                ch,
+            )
+            .map(|snippet| AutoCloseResult { snippet })
+        })
     }
 
     async fn push_status(&self) {
