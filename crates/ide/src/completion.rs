@@ -354,11 +354,7 @@ fn element_items(
         if !seen.insert(qname.clone()) {
             continue;
         }
-        let rank = if info.namespace.is_empty() {
-            ranking::child_rank(parent_name.as_deref(), &info.name)
-        } else {
-            None
-        };
+        let rank = ranking::child_rank(parent_name.as_deref(), &qname);
         let mut item = element_item(info, &qname, range, full, quote, options, prefix);
         item.sort_text = Some(format!("{:04}", rank.unwrap_or(100 + i)));
         item.additional_edits.extend(declare);
@@ -507,21 +503,24 @@ pub fn attribute_doc_markdown(a: &AttributeInfo) -> String {
     if let Some(doc) = &a.doc {
         parts.push(doc.clone());
     }
-    if !a.values.is_empty() {
-        let list: Vec<String> = a
-            .values
+    let list = |values: &[ValueInfo]| {
+        let shown: Vec<String> = values
             .iter()
             .take(40)
             .map(|v| format!("`{}`", v.value))
             .collect();
-        let more = if a.values.len() > 40 {
-            format!(" … ({} more)", a.values.len() - 40)
+        let more = if values.len() > 40 {
+            format!(" … ({} more)", values.len() - 40)
         } else {
             String::new()
         };
-        parts.push(format!("Allowed values: {}{more}", list.join(", ")));
-    } else if let Some(dt) = &a.datatype {
-        parts.push(format!("Type: `{dt}`"));
+        format!("{}{more}", shown.join(", "))
+    };
+    match (&a.datatype, a.values.is_empty()) {
+        (None, false) => parts.push(format!("Allowed values: {}", list(&a.values))),
+        (Some(dt), true) => parts.push(format!("Expected: {dt}")),
+        (Some(dt), false) => parts.push(format!("Expected: {dt}, or one of {}", list(&a.values))),
+        (None, true) => {}
     }
     if let Some(d) = &a.default {
         parts.push(format!("Default: `{d}`"));

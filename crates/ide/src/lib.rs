@@ -10,6 +10,7 @@ pub mod autoclose;
 pub mod completion;
 mod context;
 pub mod diagnostics;
+pub mod doclinks;
 pub mod document;
 pub mod format;
 pub mod hints;

@@ -33,6 +33,10 @@ const CHILDREN: &[(&str, &[&str])] = &[
             "memoryBacking",
             "numatune",
             "pm",
+            // Extensions, by the prefix people write.
+            "qemu:commandline",
+            "qemu:override",
+            "qemu:capabilities",
         ],
     ),
     (
