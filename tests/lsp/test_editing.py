@@ -109,3 +109,21 @@ async def test_code_action_on_the_angle_bracket(client):
     fix = next(a for a in actions if a.title == "Replace 'devcies' with 'devices'")
     after = apply_edits(text, fix.edit.changes[URI], enc)
     assert "  <devices>\n    <disk type='file'/>\n  </devices>\n" in after
+
+
+async def test_document_links_for_paths(client):
+    enc = encoding(client)
+    text = (
+        "<domain type='kvm'>\n  <devices>\n    <emulator>/usr/bin/qemu-system-x86_64</emulator>\n"
+        "    <disk type='file'><source file='/var/lib/libvirt/images/vm.qcow2'/></disk>\n  </devices>\n</domain>\n"
+    )
+    open_doc(client, URI, text)
+    await wait_for_version(client, URI, 1)
+    links = await client.text_document_document_link_async(
+        types.DocumentLinkParams(text_document=types.TextDocumentIdentifier(uri=URI))
+    )
+    shown = [(slice_range(text, link.range, enc), link.target) for link in links]
+    assert shown == [
+        ("/usr/bin/qemu-system-x86_64", "file:///usr/bin/qemu-system-x86_64"),
+        ("/var/lib/libvirt/images/vm.qcow2", "file:///var/lib/libvirt/images/vm.qcow2"),
+    ]

@@ -15,6 +15,7 @@ pub mod document;
 pub mod format;
 pub mod hints;
 pub mod hover;
+pub mod links;
 pub mod numbers;
 pub mod ranking;
 pub mod structure;

@@ -288,6 +288,10 @@ impl LanguageServer for Backend {
                     true,
                 )),
                 document_highlight_provider: Some(OneOf::Left(true)),
+                document_link_provider: Some(DocumentLinkOptions {
+                    resolve_provider: Some(false),
+                    work_done_progress_options: Default::default(),
+                }),
                 rename_provider: Some(OneOf::Right(RenameOptions {
                     prepare_provider: Some(true),
                     work_done_progress_options: Default::default(),
@@ -711,6 +715,30 @@ impl LanguageServer for Backend {
                     })
                     .collect()
             })
+        })
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        let Some(doc) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let encoding = self.encoding();
+        guard("document links", || {
+            let lines = doc.lines(encoding);
+            let links = domxml_ide::links::document_links(doc.document.parse(), MAX_SYMBOLS);
+            Some(
+                links
+                    .into_iter()
+                    .filter_map(|l| {
+                        Some(DocumentLink {
+                            range: lines.range(l.range),
+                            target: Some(l.target.parse::<Uri>().ok()?),
+                            tooltip: Some("Open the file".into()),
+                            data: None,
+                        })
+                    })
+                    .collect(),
+            )
         })
     }
 
