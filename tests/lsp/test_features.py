@@ -116,7 +116,8 @@ async def test_completion_partial_value_and_elements(client, domain_xml):
     assert rng.text_edit.new_text.startswith("rng model=")
     assert "</rng>" in rng.text_edit.new_text
     assert rng.insert_text_format == types.InsertTextFormat.Snippet
-    assert "/devices" in by_label
+    # <devices> is closed already: its end tag is not offered.
+    assert "/devices" not in by_label
 
 
 async def test_attribute_completion_retriggers(client, domain_xml):
@@ -213,6 +214,22 @@ async def test_formatting(client):
     text = "<domain type='kvm'>\n<name>x</name>\n      <devices>  <!-- keep -->\n<disk type=\"file\"   device='disk'  ><target dev='vda'/></disk></devices>\n</domain>"
     open_doc(client, URI, text)
     await wait_for_version(client, URI, 1)
+    edits = await client.text_document_formatting_async(
+        types.DocumentFormattingParams(
+            text_document=types.TextDocumentIdentifier(uri=URI),
+            options=types.FormattingOptions(tab_size=4, insert_spaces=True),
+        )
+    )
+    # The editor's tabSize: 4 (nothing set in domxml.format.*).
+    assert apply_edits(text, edits, enc) == (
+        "<domain type='kvm'>\n    <name>x</name>\n    <devices>\n        <!-- keep -->\n"
+        "        <disk type=\"file\" device='disk'>\n            <target dev='vda'/>\n        </disk>\n    </devices>\n</domain>\n"
+    )
+    # domxml.format.indentWidth set: it wins.
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"domxml": {"format": {"indentWidth": 2}}})
+    )
+    await asyncio.sleep(0.2)
     edits = await client.text_document_formatting_async(
         types.DocumentFormattingParams(
             text_document=types.TextDocumentIdentifier(uri=URI),

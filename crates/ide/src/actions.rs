@@ -25,6 +25,23 @@ fn touches(a: TextRange, b: TextRange) -> bool {
     a.start() <= b.end() && b.start() <= a.end()
 }
 
+/// The range a cursor may be in to get a problem's fixes: a problem on a tag's name or attribute
+/// counts for the whole tag (Neovim's `gra` on the `<` asks there).
+fn reach(parse: &Parse, range: TextRange) -> TextRange {
+    let tag = parse
+        .syntax()
+        .token_at_offset(range.start())
+        .right_biased()
+        .and_then(|t| {
+            t.parent_ancestors()
+                .find(|n| matches!(n.kind(), START_TAG | EMPTY_ELEM_TAG | END_TAG))
+        });
+    match tag {
+        Some(tag) if tag.text_range().contains_range(range) => tag.text_range(),
+        _ => range,
+    }
+}
+
 pub fn code_actions(
     parse: &Parse,
     text: &str,
@@ -36,7 +53,7 @@ pub fn code_actions(
     let mut problems: Vec<SchemaProblem> = parse
         .errors()
         .iter()
-        .filter(|e| touches(e.range, range))
+        .filter(|e| touches(reach(parse, e.range), range))
         .map(|e| SchemaProblem {
             range: e.range,
             severity: Severity::Error,
@@ -50,7 +67,7 @@ pub fn code_actions(
         problems.extend(
             schema_problems(parse, schema)
                 .into_iter()
-                .filter(|p| touches(p.range, range)),
+                .filter(|p| touches(reach(parse, p.range), range)),
         );
     }
     let quote = preferred_quote(parse);
@@ -58,7 +75,7 @@ pub fn code_actions(
     if let (DocumentKind::Libvirt, Some(_)) = (kind, schema) {
         // libvirt's rules carry their own repairs.
         for f in rules::check(&parse.document(), rule_options) {
-            if !touches(f.range, range) {
+            if !touches(reach(parse, f.range), range) {
                 continue;
             }
             let only_one = f.fixes.len() == 1;
@@ -78,9 +95,16 @@ pub fn code_actions(
             .get(usize::from(p.range.start())..usize::from(p.range.end()))
             .unwrap_or("");
         if let Some(s) = &p.suggestion {
+            let mut edits = vec![TextEdit::new(p.range, s.clone())];
+            // A misspelt element name: its end tag is renamed with it.
+            if let Some(end) = end_tag_name_of_start_name(parse, p.range)
+                && text.get(usize::from(end.start())..usize::from(end.end())) == Some(slice)
+            {
+                edits.push(TextEdit::new(end, s.clone()));
+            }
             out.push(CodeAction {
                 title: format!("Replace '{slice}' with '{s}'"),
-                edits: vec![TextEdit::new(p.range, s.clone())],
+                edits,
                 fixes,
                 preferred: true,
             });
@@ -156,8 +180,30 @@ pub fn code_actions(
                     });
                 }
             }
+            Code::Syntax(ErrorCode::MismatchedEndTag) => {
+                if let Some((end, name)) = mismatched_end_tag_at(parse, p.range.start()) {
+                    out.push(CodeAction {
+                        title: format!("Change to </{name}>"),
+                        edits: vec![TextEdit::new(end, name)],
+                        fixes,
+                        preferred: true,
+                    });
+                }
+            }
             Code::Syntax(ErrorCode::UnclosedElement) => {
+                // Its end tag is there but misspelt: correct it rather than add another.
                 if let Some(element) = element_named_at(parse, p.range)
+                    && let Some(end) = last_end_tag_name(&element)
+                    && let Some(name) = element.name()
+                    && end.text() != name.text()
+                {
+                    out.push(CodeAction {
+                        title: format!("Change </{}> to </{}>", end.text(), name.text()),
+                        edits: vec![TextEdit::new(end.range(), name.text())],
+                        fixes,
+                        preferred: true,
+                    });
+                } else if let Some(element) = element_named_at(parse, p.range)
                     && let Some(name) = element.name()
                 {
                     let end = element.syntax().text_range().end();
@@ -193,6 +239,37 @@ pub fn code_actions(
         }
     }
     out
+}
+
+/// The end tag's name of the element whose start-tag name is `range`.
+fn end_tag_name_of_start_name(parse: &Parse, range: TextRange) -> Option<TextRange> {
+    let element = element_named_at(parse, range)?;
+    if element.name()?.range() != range {
+        return None;
+    }
+    element.end_tag()?.name().map(|n| n.range())
+}
+
+/// The name of the last end tag among the element's own children, also one the parser kept in
+/// an error node because it did not match.
+fn last_end_tag_name(element: &Element) -> Option<domxml_syntax::ast::Name> {
+    let node = element.syntax().children().last()?;
+    let end = match node.kind() {
+        END_TAG => node,
+        ERROR => node.children().find(|c| c.kind() == END_TAG)?,
+        _ => return None,
+    };
+    domxml_syntax::ast::EndTag::cast(end)?.name()
+}
+
+/// The name range of the end tag at `offset` and the name of the element it should close.
+fn mismatched_end_tag_at(parse: &Parse, offset: TextSize) -> Option<(TextRange, String)> {
+    let token = parse.syntax().token_at_offset(offset).right_biased()?;
+    let end_tag = token.parent_ancestors().find(|n| n.kind() == END_TAG)?;
+    let element = end_tag.ancestors().find_map(Element::cast)?;
+    let end = domxml_syntax::ast::EndTag::cast(end_tag)?.name()?;
+    let open = element.name()?;
+    (end.text() != open.text()).then(|| (end.range(), open.text().to_owned()))
 }
 
 /// The element whose start-tag name is inside `range` (diagnostics point at names).

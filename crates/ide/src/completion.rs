@@ -2,9 +2,13 @@
 //! and closing tag), attributes not yet present, attribute and text values with their docs, and
 //! the end tag after `</`.
 
-use domxml_syntax::{Parse, SyntaxKind::*, TextRange, TextSize};
+use std::collections::HashSet;
+
+use domxml_syntax::ast::Element;
+use domxml_syntax::{Parse, SyntaxKind::*, TextEdit, TextRange, TextSize};
 
 use crate::context::{CursorContext, cursor_context, element_to_close};
+use crate::ranking::{self, Facts};
 use domxml_libvirt::model::{AttributeInfo, ElementInfo, SchemaModel, ValueInfo};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +36,8 @@ pub struct CompletionItem {
     pub sort_text: Option<String>,
     pub filter_text: Option<String>,
     pub preselect: bool,
+    /// Edits elsewhere in the document (a namespace declaration on the root).
+    pub additional_edits: Vec<TextEdit>,
 }
 
 impl CompletionItem {
@@ -53,6 +59,7 @@ impl CompletionItem {
             sort_text: None,
             filter_text: None,
             preselect: false,
+            additional_edits: Vec::new(),
         }
     }
 }
@@ -125,21 +132,22 @@ pub fn completions(
                     }
                     None => schema.root_elements(),
                 };
-                for (i, info) in infos.iter().enumerate() {
-                    out.push(element_item(
-                        info,
-                        replace,
-                        !bare_name_only,
-                        quote,
-                        options,
-                        i,
-                        "",
-                    ));
-                }
+                out = element_items(
+                    &infos,
+                    parent.as_ref(),
+                    replace,
+                    !bare_name_only,
+                    quote,
+                    options,
+                    "",
+                );
             }
+            let typed = slice(text, replace);
             if let (Some(parent), None) = (&parent, &tag)
                 && replace.is_empty()
-                && let Some(name) = element_to_close(parent, offset).name()
+                && let closing = element_to_close(parent, offset)
+                && closing.end_tag().is_none_or(|e| e.name().is_none())
+                && let Some(name) = closing.name()
             {
                 let mut item = CompletionItem::new(
                     format!("/{}", name.text()),
@@ -148,9 +156,9 @@ pub fn completions(
                     format!("/{}>", name.text()),
                 );
                 item.detail = Some("end tag".into());
-                item.sort_text = Some("0".into());
-                out.push(item);
+                out.insert(0, item);
             }
+            rank(&mut out, typed);
             out
         }
         CursorContext::EndTag { element, replace } => match element.name() {
@@ -190,7 +198,7 @@ pub fn completions(
                 .filter(|a| !present.contains(&a.name) && !a.name.starts_with("xmlns"))
                 .collect();
             attrs.sort_by_key(|a| !a.required);
-            attrs
+            let mut items = attrs
                 .iter()
                 .enumerate()
                 .map(|(i, a)| {
@@ -218,7 +226,9 @@ pub fn completions(
                     item.sort_text = Some(format!("{:04}", i));
                     item
                 })
-                .collect()
+                .collect::<Vec<_>>();
+            rank(&mut items, slice(text, replace));
+            items
         }
         CursorContext::AttributeValue {
             element,
@@ -230,8 +240,17 @@ pub fn completions(
             let Some(schema) = schema else { return vec![] };
             let default = domxml_libvirt::model::find_attribute(schema, &element, &name)
                 .and_then(|a| a.default);
-            let (values, _) = schema.attribute_values(&element, &name);
-            let mut items = value_items(&values, default.as_deref(), replace, options);
+            let (values, datatype) = schema.attribute_values(&element, &name);
+            let preferred = ranking::preferred_values(&Facts::of(parse), &element, &name);
+            let mut items = value_items(
+                &values,
+                preferred,
+                datatype.is_some(),
+                default.as_deref(),
+                replace,
+                options,
+            );
+            rank(&mut items, slice(text, replace));
             if let Some(q) = missing_quote {
                 for item in &mut items {
                     item.insert.push(q);
@@ -241,20 +260,29 @@ pub fn completions(
         }
         CursorContext::Text { element, replace } => {
             let Some(schema) = schema else { return vec![] };
-            let (values, _) = schema.text_values(&element);
-            if !values.is_empty() {
-                return value_items(&values, None, replace, options);
+            let (values, datatype) = schema.text_values(&element);
+            let preferred = ranking::preferred_values(&Facts::of(parse), &element, "");
+            let mut items = value_items(
+                &values,
+                preferred,
+                datatype.is_some(),
+                None,
+                replace,
+                options,
+            );
+            if !items.is_empty() {
+                rank(&mut items, slice(text, replace));
+                return items;
             }
             if !replace.is_empty() {
                 return vec![];
             }
             // In element content with nothing typed: offer the children with their `<`.
-            schema
-                .allowed_children(&element, offset)
-                .iter()
-                .enumerate()
-                .map(|(i, info)| element_item(info, replace, true, quote, options, i, "<"))
-                .collect()
+            let infos = schema.allowed_children(&element, offset);
+            let mut items =
+                element_items(&infos, Some(&element), replace, true, quote, options, "<");
+            rank(&mut items, "");
+            items
         }
         CursorContext::None => vec![],
     }
@@ -266,18 +294,86 @@ fn escape_snippet(s: &str) -> String {
         .replace('}', "\\}")
 }
 
-fn element_item(
+/// The name to write for an element the schema allows under `parent`: libvirt's own elements
+/// bare, extension elements with the prefix declared for their namespace (or the conventional
+/// one, with an edit declaring it on the root).
+fn qualified_name(
     info: &ElementInfo,
+    parent: Option<&Element>,
+    quote: char,
+) -> (String, Option<TextEdit>) {
+    if info.namespace.is_empty() {
+        return (info.name.clone(), None);
+    }
+    let declared = parent.and_then(|p| {
+        std::iter::once(p.clone())
+            .chain(p.ancestors())
+            .flat_map(|e| e.attributes())
+            .find_map(|a| {
+                let name = a.name()?;
+                let prefix = name.text().strip_prefix("xmlns:")?.to_owned();
+                (a.value()?.unquoted() == info.namespace).then_some(prefix)
+            })
+    });
+    if let Some(prefix) = declared {
+        return (format!("{prefix}:{}", info.name), None);
+    }
+    let prefix = ranking::conventional_prefix(&info.namespace).unwrap_or("ns");
+    let root = parent.and_then(|p| p.ancestors().last().or_else(|| Some(p.clone())));
+    // After the root's last attribute (or its name), where people put declarations.
+    let at = root.and_then(|r| {
+        r.attributes()
+            .last()
+            .map(|a| a.syntax().text_range().end())
+            .or_else(|| r.name().map(|n| n.range().end()))
+    });
+    let edit = at.map(|at| {
+        TextEdit::new(
+            TextRange::empty(at),
+            format!(" xmlns:{prefix}={quote}{}{quote}", info.namespace),
+        )
+    });
+    (format!("{prefix}:{}", info.name), edit)
+}
+
+/// Element items, one per name, ranked by the table of what people write first.
+fn element_items(
+    infos: &[ElementInfo],
+    parent: Option<&Element>,
     range: TextRange,
     full: bool,
     quote: char,
     options: &CompletionOptions,
-    index: usize,
+    prefix: &str,
+) -> Vec<CompletionItem> {
+    let parent_name = parent.and_then(|p| p.name().map(|n| n.local().to_owned()));
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for (i, info) in infos.iter().enumerate() {
+        let (qname, declare) = qualified_name(info, parent, quote);
+        if !seen.insert(qname.clone()) {
+            continue;
+        }
+        let rank = ranking::child_rank(parent_name.as_deref(), &qname);
+        let mut item = element_item(info, &qname, range, full, quote, options, prefix);
+        item.sort_text = Some(format!("{:04}", rank.unwrap_or(100 + i)));
+        item.additional_edits.extend(declare);
+        out.push(item);
+    }
+    out
+}
+
+fn element_item(
+    info: &ElementInfo,
+    name: &str,
+    range: TextRange,
+    full: bool,
+    quote: char,
+    options: &CompletionOptions,
     prefix: &str,
 ) -> CompletionItem {
-    let name = &info.name;
     let mut item = CompletionItem::new(
-        name.clone(),
+        name,
         CompletionKind::Element,
         range,
         format!("{prefix}{name}"),
@@ -299,6 +395,8 @@ fn element_item(
         }
         item.insert = s;
         item.snippet = options.snippets;
+        // The cursor lands in the first required attribute's value: offer its values.
+        item.retrigger = options.snippets && !info.required_attributes.is_empty();
     }
     item.detail = Some(if info.empty {
         format!("<{name}/>")
@@ -306,23 +404,72 @@ fn element_item(
         format!("<{name}>…</{name}>")
     });
     item.documentation = info.doc.clone();
-    item.sort_text = Some(format!("{index:04}"));
-    if !prefix.is_empty() {
-        item.filter_text = Some(name.clone());
-    }
+    item.filter_text = Some(name.to_owned());
     item
 }
 
+/// Orders items for people: those whose label starts with what was typed first, then by the
+/// rank already in `sort_text`; preselects the best of them when something was typed.
+fn rank(items: &mut [CompletionItem], typed: &str) {
+    let typed = typed.to_ascii_lowercase();
+    let matches =
+        |i: &CompletionItem| !typed.is_empty() && i.label.to_ascii_lowercase().starts_with(&typed);
+    for (i, item) in items.iter_mut().enumerate() {
+        let base = item.sort_text.take().unwrap_or_else(|| format!("{i:04}"));
+        let group = if matches(item) { 0 } else { 1 };
+        item.sort_text = Some(format!("{group}{base}"));
+        if item.filter_text.is_none() {
+            item.filter_text = Some(item.label.clone());
+        }
+    }
+    if typed.is_empty() {
+        return;
+    }
+    let best = items
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| matches(i))
+        .min_by(|a, b| a.1.sort_text.cmp(&b.1.sort_text))
+        .map(|(n, _)| n);
+    if let Some(best) = best {
+        for (n, item) in items.iter_mut().enumerate() {
+            item.preselect = n == best;
+        }
+    }
+}
+
+fn slice(text: &str, range: TextRange) -> &str {
+    text.get(usize::from(range.start())..usize::from(range.end()))
+        .unwrap_or("")
+}
+
+/// Value items: the schema's values ranked by the table, then the table's well-known values
+/// the schema cannot list (only where it takes a free datatype, never next to a closed list).
 fn value_items(
     values: &[ValueInfo],
+    preferred: &[&str],
+    free: bool,
     default: Option<&str>,
     range: TextRange,
     options: &CompletionOptions,
 ) -> Vec<CompletionItem> {
-    values
-        .iter()
+    let mut all: Vec<(ValueInfo, bool)> = values.iter().map(|v| (v.clone(), false)).collect();
+    if free {
+        for p in preferred {
+            if !values.iter().any(|v| v.value == *p) {
+                all.push((
+                    ValueInfo {
+                        value: (*p).to_owned(),
+                        doc: None,
+                    },
+                    true,
+                ));
+            }
+        }
+    }
+    all.into_iter()
         .enumerate()
-        .map(|(i, v)| {
+        .map(|(i, (v, common))| {
             let insert = if options.snippets {
                 escape_snippet(&v.value)
             } else {
@@ -332,12 +479,19 @@ fn value_items(
                 CompletionItem::new(v.value.clone(), CompletionKind::Value, range, insert);
             item.snippet = options.snippets;
             item.documentation = v.doc.clone();
+            if common {
+                item.detail = Some("common value".into());
+            }
             let is_default = default == Some(v.value.as_str());
             if is_default {
                 item.detail = Some("default".into());
                 item.preselect = true;
             }
-            item.sort_text = Some(format!("{i:04}"));
+            let rank = preferred
+                .iter()
+                .position(|p| *p == v.value)
+                .unwrap_or(100 + i);
+            item.sort_text = Some(format!("{rank:04}"));
             item
         })
         .collect()
@@ -349,21 +503,24 @@ pub fn attribute_doc_markdown(a: &AttributeInfo) -> String {
     if let Some(doc) = &a.doc {
         parts.push(doc.clone());
     }
-    if !a.values.is_empty() {
-        let list: Vec<String> = a
-            .values
+    let list = |values: &[ValueInfo]| {
+        let shown: Vec<String> = values
             .iter()
             .take(40)
             .map(|v| format!("`{}`", v.value))
             .collect();
-        let more = if a.values.len() > 40 {
-            format!(" … ({} more)", a.values.len() - 40)
+        let more = if values.len() > 40 {
+            format!(" … ({} more)", values.len() - 40)
         } else {
             String::new()
         };
-        parts.push(format!("Allowed values: {}{more}", list.join(", ")));
-    } else if let Some(dt) = &a.datatype {
-        parts.push(format!("Type: `{dt}`"));
+        format!("{}{more}", shown.join(", "))
+    };
+    match (&a.datatype, a.values.is_empty()) {
+        (None, false) => parts.push(format!("Allowed values: {}", list(&a.values))),
+        (Some(dt), true) => parts.push(format!("Expected: {dt}")),
+        (Some(dt), false) => parts.push(format!("Expected: {dt}, or one of {}", list(&a.values))),
+        (None, true) => {}
     }
     if let Some(d) = &a.default {
         parts.push(format!("Default: `{d}`"));

@@ -24,10 +24,19 @@ fn pick_token(parse: &Parse, offset: TextSize) -> Option<SyntaxToken> {
     r.filter(interesting).or(l.filter(interesting))
 }
 
-fn footer(schema: &dyn SchemaModel, source: Option<&str>) -> String {
+/// The schema in use and, for an element libvirt documents, a link to its section. Never a
+/// schema file name: users do not have our files.
+fn footer(schema: &dyn SchemaModel, element: Option<&Element>) -> String {
     let mut s = String::from("\n\n---\n");
-    if let Some(src) = source {
-        s.push_str(&format!("Defined in `{src}` · "));
+    if let Some(e) = element
+        && let Some(name) = e.name()
+    {
+        let parent = e
+            .parent()
+            .and_then(|p| p.name().map(|n| n.local().to_owned()));
+        if let Some(link) = crate::doclinks::element_link(parent.as_deref(), name.local()) {
+            s.push_str(&format!("[libvirt documentation]({link}) · "));
+        }
     }
     s.push_str(&schema.label());
     if let Some(v) = schema.libvirt_version() {
@@ -64,7 +73,7 @@ pub fn hover(
             if let Some(size) = element_size(&element) {
                 md.push_str(&format!("\n\n{size}"));
             }
-            md.push_str(&footer(schema, info.source.as_deref()));
+            md.push_str(&footer(schema, Some(&element)));
             Some(HoverResult {
                 range,
                 markdown: md,
@@ -84,7 +93,16 @@ pub fn hover(
                 "**`{name}`** attribute of `<{element_name}>`\n\n{}",
                 attribute_doc_markdown(&info)
             );
-            md.push_str(&footer(schema, info.source.as_deref()));
+            let common =
+                crate::ranking::preferred_values(&crate::ranking::Facts::of(parse), &element, name);
+            if info.datatype.is_some() && !common.is_empty() {
+                let list: Vec<String> = common.iter().map(|v| format!("`{v}`")).collect();
+                md.push_str(&format!(
+                    "\n\nCommon values for this domain: {}",
+                    list.join(", ")
+                ));
+            }
+            md.push_str(&footer(schema, Some(&element)));
             Some(HoverResult {
                 range,
                 markdown: md,
@@ -106,7 +124,7 @@ pub fn hover(
                         parts.push(doc.clone());
                     }
                 } else if let Some(dt) = &info.datatype {
-                    parts.push(format!("`{name}`: `{dt}`"));
+                    parts.push(format!("`{name}`: {dt}"));
                 }
                 if info.default.as_deref() == Some(raw.trim()) {
                     parts.push("(this is the default)".into());
@@ -138,7 +156,7 @@ pub fn hover(
                         parts.push(doc.clone());
                     }
                 } else if let Some(dt) = datatype {
-                    parts.push(format!("Type: `{dt}`"));
+                    parts.push(format!("Expected: {dt}"));
                 }
             }
             parts.extend(element_size(&element).or_else(|| describe_int(trimmed)));

@@ -6,14 +6,18 @@
 //! as well, so both compute problems in exactly one way.
 
 pub mod actions;
+pub mod autoclose;
 pub mod completion;
 mod context;
 pub mod diagnostics;
+pub mod doclinks;
 pub mod document;
 pub mod format;
 pub mod hints;
 pub mod hover;
+pub mod links;
 pub mod numbers;
+pub mod ranking;
 pub mod structure;
 pub mod tags;
 

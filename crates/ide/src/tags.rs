@@ -1,7 +1,7 @@
 //! Start/end tag pairs: linked editing (rename both at once) and highlighting the matching tag.
 
 use domxml_syntax::ast::Element;
-use domxml_syntax::{Parse, SyntaxKind::*, TextRange, TextSize};
+use domxml_syntax::{Parse, SyntaxKind::*, TextEdit, TextRange, TextSize};
 
 /// The name ranges of the start and end tag of the element whose tag name is at `offset`.
 pub fn matching_tag_names(
@@ -33,6 +33,40 @@ pub fn linked_editing_ranges(
     (text.get(start.start().into()..start.end().into())?
         == text.get(end.start().into()..end.end().into())?)
     .then(|| vec![start, end])
+}
+
+/// The tag name under the cursor, when it can be renamed (textDocument/prepareRename).
+pub fn prepare_rename(parse: &Parse, offset: TextSize) -> Option<TextRange> {
+    let (start, end) = matching_tag_names(parse, offset)?;
+    [Some(start), end]
+        .into_iter()
+        .flatten()
+        .find(|r| r.contains_inclusive(offset))
+}
+
+/// Renames the element whose tag name is under the cursor: its start and end tag together.
+/// None when `new_name` is not an XML name.
+pub fn rename(parse: &Parse, offset: TextSize, new_name: &str) -> Option<Vec<TextEdit>> {
+    if !is_xml_name(new_name) {
+        return None;
+    }
+    let (start, end) = matching_tag_names(parse, offset)?;
+    Some(
+        [Some(start), end]
+            .into_iter()
+            .flatten()
+            .map(|r| TextEdit::new(r, new_name))
+            .collect(),
+    )
+}
+
+/// A (possibly prefixed) XML name: a letter or `_` first, then letters, digits, `-._:`.
+pub fn is_xml_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | '_' | ':'))
+        && !name.ends_with(':')
+        && name.matches(':').count() <= 1
 }
 
 /// The tag name under the cursor and its partner.
@@ -67,5 +101,22 @@ mod tests {
         assert_eq!(highlights(&parse, offset).len(), 1);
         let (text, offset) = cursor("<a>te$0xt</a>");
         assert!(highlights(&domxml_syntax::parse(&text), offset).is_empty());
+    }
+
+    #[test]
+    fn rename_renames_the_pair() {
+        let (text, offset) = cursor("<a><devcies>\n<disk/>\n</dev$0cies></a>");
+        let parse = domxml_syntax::parse(&text);
+        let at = prepare_rename(&parse, offset).unwrap();
+        assert_eq!(&text[at], "devcies");
+        let edits = rename(&parse, offset, "devices").unwrap();
+        assert_eq!(
+            crate::apply_edits(&text, &edits),
+            "<a><devices>\n<disk/>\n</devices></a>"
+        );
+        assert_eq!(rename(&parse, offset, "bad name"), None);
+        assert_eq!(rename(&parse, offset, "1x"), None);
+        let (text, offset) = cursor("<a b='$0c'/>");
+        assert_eq!(prepare_rename(&domxml_syntax::parse(&text), offset), None);
     }
 }

@@ -90,10 +90,13 @@ fn child_elements_are_snippets() {
     assert!(rng.insert.starts_with("rng model='$1'>"), "{}", rng.insert);
     assert!(rng.insert.ends_with("</rng>"), "{}", rng.insert);
     assert!(rng.documentation.is_some());
+    // <devices> is closed already: no end tag for it.
+    assert!(!items.iter().any(|i| i.kind == CompletionKind::EndTag));
+    let (_, items) = complete("<domain type='kvm'>\n  <devices>\n    <disk/>\n    <$0\n</domain>");
     let end = items
         .iter()
         .find(|i| i.kind == CompletionKind::EndTag)
-        .expect("end tag offered");
+        .expect("end tag of the open <devices> offered");
     assert_eq!(end.insert, "/devices>");
     // <name> is already present: not offered again at the domain level.
     let (_, items) = complete("<domain type='kvm'>\n  <name>a</name>\n  <$0\n</domain>");
@@ -145,7 +148,23 @@ fn hovers() {
     let md = hover_at(&domain("    <memb$0alloon model='virtio'/>"));
     assert!(md.starts_with("**`<memballoon>`**"), "{md}");
     assert!(md.contains("libvirt 11.3"), "{md}");
-    assert!(md.contains("Defined in `"), "{md}");
+    // No schema file names users do not have; a link to libvirt's section instead.
+    assert!(!md.contains(".rng"), "{md}");
+    assert!(
+        md.contains("(https://libvirt.org/formatdomain.html#memory-balloon-device)"),
+        "{md}"
+    );
+    // `machine` on a KVM x86 guest: the machines people use there.
+    let md = hover_at(
+        "<domain type='kvm'><os><type arch='x86_64' mach$0ine='q35'>hvm</type></os></domain>",
+    );
+    assert!(md.contains("`q35`") && md.contains("`pc`"), "{md}");
+    // A typed value in words, no backticks around words.
+    let md = hover_at(&domain(
+        "    <disk type='file'><source file='rel$0/x'/></disk>",
+    ));
+    assert!(md.contains("an absolute file path such as"), "{md}");
+    assert!(!md.contains("`an absolute"), "{md}");
     let md = hover_at(&domain("    <watchdog model='i6300esb' act$0ion='reset'/>"));
     assert!(
         md.contains("Allowed values:") && md.contains("`poweroff`"),

@@ -38,7 +38,12 @@ impl SchemaFiles for EmbeddedFiles {
 /// The built-in catalogue, compiled on first use and kept for the process.
 pub fn catalogue() -> Result<Arc<Catalogue>, &'static [SchemaError]> {
     static CAT: OnceLock<Result<Arc<Catalogue>, Vec<SchemaError>>> = OnceLock::new();
-    match CAT.get_or_init(|| compile(&EmbeddedFiles, EmbeddedFiles::DOMAIN).map(Arc::new)) {
+    match CAT.get_or_init(|| {
+        compile(&EmbeddedFiles, EmbeddedFiles::DOMAIN).map(|mut cat| {
+            cat.describe_datatypes(crate::words::datatype_words);
+            Arc::new(cat)
+        })
+    }) {
         Ok(cat) => Ok(cat.clone()),
         Err(errors) => Err(errors),
     }

@@ -17,5 +17,6 @@ pub mod model;
 pub mod report;
 pub mod rules;
 pub mod select;
+pub mod words;
 
 pub use diagnostic::{Code, Fix, Related, Severity};

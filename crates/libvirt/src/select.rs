@@ -85,8 +85,9 @@ pub fn builtin_model() -> Result<Arc<dyn SchemaModel>, String> {
 /// One host (or given) schema file, compiled and wrapped for drift and documentation.
 fn host_file(d: &Discovery, file: &Path) -> Result<Arc<dyn SchemaModel>, String> {
     let shown = file.display().to_string();
-    let cat = compile(&DiskFiles, &file.to_string_lossy())
+    let mut cat = compile(&DiskFiles, &file.to_string_lossy())
         .map_err(|errors| describe_compile_errors(&format!("schema '{shown}'"), &errors))?;
+    cat.describe_datatypes(crate::words::datatype_words);
     let label = match d.libvirt_label() {
         Some(v) => format!("schema `{shown}` ({v}; {})", d.reason),
         None => format!("schema `{shown}` ({})", d.reason),

@@ -110,6 +110,21 @@ impl Catalogue {
         &self.datatypes[id.0 as usize]
     }
 
+    /// Every datatype of the schema (messages and hovers describe them).
+    pub fn datatypes(&self) -> &[Datatype] {
+        &self.datatypes
+    }
+
+    /// Gives datatypes their description in words by the name of the define they are the body
+    /// of (`words(label)`); the caller knows what the schema's names mean, this crate does not.
+    pub fn describe_datatypes(&mut self, words: impl Fn(&str) -> Option<String>) {
+        for dt in &mut self.datatypes {
+            if let Some(label) = &dt.label {
+                dt.words = words(label);
+            }
+        }
+    }
+
     pub fn sym(&self, s: Sym) -> &str {
         self.names.get(s)
     }

@@ -282,6 +282,9 @@ pub struct Datatype {
     pub facets: Vec<Facet>,
     /// The `<define>` whose body this `<data>` is, e.g. "UUID": a human hint for messages.
     pub label: Option<String>,
+    /// What the type means in words with an example, given by whoever knows the schema
+    /// (`Catalogue::describe_datatypes`); preferred over anything derived from the facets.
+    pub words: Option<String>,
 }
 
 impl Datatype {
@@ -290,6 +293,7 @@ impl Datatype {
             base,
             facets: Vec::new(),
             label: None,
+            words: None,
         }
     }
 
@@ -373,6 +377,9 @@ impl Datatype {
 
     /// The type in plain words, e.g. "an unsigned integer between 0 and 31".
     pub fn describe(&self) -> String {
+        if let Some(words) = &self.words {
+            return words.clone();
+        }
         match self.label_words() {
             Some(label) => format!("{label} ({})", self.describe_plain()),
             None => self.describe_plain(),
@@ -435,8 +442,10 @@ impl Datatype {
                 _ => None,
             })
             .collect();
-        if !patterns.is_empty() {
-            let _ = write!(out, " matching `{}`", patterns.join("` and `"));
+        // A pattern is for machines: people get the define's name in words (or the caller's
+        // description), never the regular expression.
+        if !patterns.is_empty() && self.label_words().is_none() {
+            out.push_str(" in a particular format");
         }
         out
     }
@@ -507,8 +516,8 @@ pub fn humanize(label: &str) -> Option<String> {
                 format!("IPv{v}")
             } else if ACRONYMS.contains(&w.as_str()) {
                 w.to_uppercase()
-            } else if w == "addr" {
-                "address".to_owned()
+            } else if let Some((_, full)) = ABBREVIATIONS.iter().find(|(a, _)| a == w) {
+                (*full).to_owned()
             } else {
                 w.clone()
             }
@@ -516,6 +525,23 @@ pub fn humanize(label: &str) -> Option<String> {
         .collect();
     Some(shown.join(" "))
 }
+
+/// Short forms in define names, spelt out for people.
+const ABBREVIATIONS: &[(&str, &str)] = &[
+    ("addr", "address"),
+    ("abs", "absolute"),
+    ("dir", "directory"),
+    ("num", "number"),
+    ("func", "function"),
+    ("dev", "device"),
+    ("devno", "device number"),
+    ("kb", "KiB"),
+    ("uint", "number"),
+    ("hexuint", "hexadecimal number"),
+    ("vcpuid", "vCPU number"),
+    ("param", "parameter"),
+    ("delta", "offset"),
+];
 
 fn with_article(words: &str) -> String {
     let article = match words.chars().next() {

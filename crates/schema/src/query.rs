@@ -299,26 +299,50 @@ pub fn attributes(
         .collect();
     let required: Vec<crate::name_class::NcId> = explain::required_attributes(&s, state);
     let mut out: Vec<AttributeChoice> = Vec::new();
-    for (nc, content, id) in explain::attributes(&s, state) {
+    // Whether each entry's documentation comes from a definition that accepts the value the
+    // element has: of several definitions of one name (`machine` for Xen and for QEMU), the one
+    // the document uses documents it.
+    let mut fits: Vec<bool> = Vec::new();
+    let candidates = explain::attributes(&s, state);
+    for (nc, content, id) in candidates {
         for (namespace, name) in cat.class_names(nc) {
             if !include_present && namespace.is_empty() && present.iter().any(|p| p == name) {
                 continue;
             }
             let (values, datatype) = values_of(cat, &s, content);
             let def = cat.attribute(id);
-            if let Some(existing) = out
-                .iter_mut()
-                .find(|a| a.name == name && a.namespace == namespace)
+            let current = namespace
+                .is_empty()
+                .then(|| element.attribute_value(name))
+                .flatten();
+            let accepts = current
+                .as_deref()
+                .is_some_and(|v| s.value_matches(content, v));
+            if let Some(i) = out
+                .iter()
+                .position(|a| a.name == name && a.namespace == namespace)
             {
+                let existing = &mut out[i];
                 for v in values {
                     if !existing.values.iter().any(|x| x.value == v.value) {
                         existing.values.push(v);
                     }
                 }
-                existing.doc = existing.doc.take().or_else(|| def.doc.clone());
+                if accepts && !fits[i] && def.doc.is_some() {
+                    existing.doc = def.doc.clone();
+                    existing.location = def.location.clone();
+                    fits[i] = true;
+                } else {
+                    existing.doc = existing.doc.take().or_else(|| def.doc.clone());
+                }
                 existing.default = existing.default.take().or_else(|| def.default.clone());
+                existing.datatype = match (existing.datatype.take(), datatype) {
+                    (Some(a), Some(b)) if a != b => Some(format!("{a} or {b}")),
+                    (a, b) => a.or(b),
+                };
                 continue;
             }
+            fits.push(accepts && def.doc.is_some());
             out.push(AttributeChoice {
                 name: name.to_owned(),
                 namespace: namespace.to_owned(),

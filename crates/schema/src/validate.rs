@@ -879,6 +879,12 @@ pub(crate) fn describe_expected(cat: &Catalogue, expected: &Expected) -> (String
     let mut groups: Vec<(Option<String>, Vec<String>)> = Vec::new();
     for d in &datatype_ids {
         let dt = cat.datatype(*d);
+        if let Some(words) = &dt.words {
+            if !parts.contains(words) {
+                parts.push(words.clone());
+            }
+            continue;
+        }
         let (label, words) = (dt.label_words(), dt.describe_plain());
         match groups.iter_mut().find(|(l, _)| *l == label) {
             Some((_, list)) if list.contains(&words) => {}

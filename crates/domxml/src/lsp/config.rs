@@ -16,6 +16,9 @@ pub struct Config {
     pub diagnostics_enable: bool,
     pub format_enable: bool,
     pub format: FormatOptions,
+    /// The user chose the indentation (`domxml.format.indentWidth` or `useTabs`): it wins over
+    /// the editor's `FormattingOptions`.
+    pub indent_set: bool,
 }
 
 impl Default for Config {
@@ -26,6 +29,7 @@ impl Default for Config {
             diagnostics_enable: true,
             format_enable: true,
             format: FormatOptions::default(),
+            indent_set: false,
         }
     }
 }
@@ -93,13 +97,25 @@ impl Config {
         }
         if let Some(n) = lookup(v, &["format", "indentWidth"]).and_then(Value::as_u64) {
             self.format.indent_width = n.clamp(0, 16) as usize;
+            self.indent_set = true;
         }
         if let Some(b) = lookup(v, &["format", "useTabs"]).and_then(Value::as_bool) {
             self.format.use_tabs = b;
+            self.indent_set = true;
         }
         if let Some(b) = lookup(v, &["format", "keepBlankLines"]).and_then(Value::as_bool) {
             self.format.keep_blank_lines = b;
         }
+    }
+
+    /// The format options for one request: the editor's indentation unless the user set ours.
+    pub fn format_options(&self, tab_size: u32, insert_spaces: bool) -> FormatOptions {
+        let mut options = self.format.clone();
+        if !self.indent_set {
+            options.indent_width = (tab_size as usize).min(16);
+            options.use_tabs = !insert_spaces;
+        }
+        options
     }
 }
 
@@ -127,5 +143,17 @@ mod tests {
         assert!(c.format.use_tabs);
         c.update(&json!(null));
         assert!(c.format.use_tabs);
+    }
+
+    #[test]
+    fn editor_indentation_unless_ours_is_set() {
+        let c = Config::default();
+        let o = c.format_options(4, true);
+        assert_eq!((o.indent_width, o.use_tabs), (4, false));
+        assert!(c.format_options(8, false).use_tabs);
+        let mut c = Config::default();
+        c.update(&json!({"domxml": {"format": {"indentWidth": 2}}}));
+        let o = c.format_options(4, true);
+        assert_eq!((o.indent_width, o.use_tabs), (2, false));
     }
 }

@@ -19,6 +19,20 @@ use super::{Backend, SchemaStatus, guard};
 
 const MAX_SYMBOLS: usize = 20_000;
 
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AutoCloseParams {
+    text_document: TextDocumentIdentifier,
+    position: Position,
+    ch: String,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct AutoCloseResult {
+    /// Snippet syntax: `$0` is where the cursor ends up.
+    snippet: String,
+}
+
 /// The `domxml/status` notification.
 enum StatusNotification {}
 
@@ -111,6 +125,34 @@ impl Backend {
     /// `domxml/status`: the schema in use.
     pub async fn status(&self, _params: Value) -> Result<Value> {
         Ok(self.status_value())
+    }
+
+    /// `domxml/autoClose` `{textDocument, position, ch}`: after the editor inserted `ch` (`>` or
+    /// the `/` of `</`) with the cursor at `position` just after it, the snippet to insert
+    /// there (`$0` marks the cursor), or null.
+    pub async fn auto_close(&self, params: AutoCloseParams) -> Result<Option<AutoCloseResult>> {
+        let Some(doc) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let Some(ch) = params
+            .ch
+            .chars()
+            .next()
+            .filter(|_| params.ch.chars().count() == 1)
+        else {
+            return Ok(None);
+        };
+        let encoding = self.encoding();
+        guard("auto close", || {
+            let lines = doc.lines(encoding);
+            domxml_ide::autoclose::auto_close(
+                doc.document.parse(),
+                doc.document.text(),
+                lines.offset(params.position),
+                ch,
+            )
+            .map(|snippet| AutoCloseResult { snippet })
+        })
     }
 
     async fn push_status(&self) {
@@ -246,6 +288,14 @@ impl LanguageServer for Backend {
                     true,
                 )),
                 document_highlight_provider: Some(OneOf::Left(true)),
+                document_link_provider: Some(DocumentLinkOptions {
+                    resolve_provider: Some(false),
+                    work_done_progress_options: Default::default(),
+                }),
+                rename_provider: Some(OneOf::Right(RenameOptions {
+                    prepare_provider: Some(true),
+                    work_done_progress_options: Default::default(),
+                })),
                 document_formatting_provider: Some(OneOf::Left(true)),
                 document_range_formatting_provider: Some(OneOf::Left(true)),
                 inlay_hint_provider: Some(OneOf::Left(true)),
@@ -398,6 +448,15 @@ impl LanguageServer for Backend {
                         range: lines.range(i.range),
                         new_text: i.insert,
                     })),
+                    additional_text_edits: (!i.additional_edits.is_empty()).then(|| {
+                        i.additional_edits
+                            .iter()
+                            .map(|e| TextEdit {
+                                range: lines.range(e.delete),
+                                new_text: e.insert.clone(),
+                            })
+                            .collect()
+                    }),
                     command: i.retrigger.then(|| Command {
                         title: "Suggest values".into(),
                         command: "editor.action.triggerSuggest".into(),
@@ -659,6 +718,82 @@ impl LanguageServer for Backend {
         })
     }
 
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        let Some(doc) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let encoding = self.encoding();
+        guard("document links", || {
+            let lines = doc.lines(encoding);
+            let links = domxml_ide::links::document_links(doc.document.parse(), MAX_SYMBOLS);
+            Some(
+                links
+                    .into_iter()
+                    .filter_map(|l| {
+                        Some(DocumentLink {
+                            range: lines.range(l.range),
+                            target: Some(l.target.parse::<Uri>().ok()?),
+                            tooltip: Some("Open the file".into()),
+                            data: None,
+                        })
+                    })
+                    .collect(),
+            )
+        })
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        let Some(doc) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let encoding = self.encoding();
+        guard("prepare rename", || {
+            let lines = doc.lines(encoding);
+            let range = domxml_ide::tags::prepare_rename(
+                doc.document.parse(),
+                lines.offset(params.position),
+            )?;
+            Some(PrepareRenameResponse::Range(lines.range(range)))
+        })
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let pos = params.text_document_position;
+        let Some(doc) = self.snapshot(&pos.text_document.uri) else {
+            return Ok(None);
+        };
+        if !domxml_ide::tags::is_xml_name(&params.new_name) {
+            return Err(Error::invalid_params(format!(
+                "'{}' is not an XML element name",
+                params.new_name
+            )));
+        }
+        let encoding = self.encoding();
+        let uri = pos.text_document.uri.clone();
+        guard("rename", || {
+            let lines = doc.lines(encoding);
+            let edits = domxml_ide::tags::rename(
+                doc.document.parse(),
+                lines.offset(pos.position),
+                &params.new_name,
+            )?;
+            let edits = edits
+                .into_iter()
+                .map(|e| TextEdit {
+                    range: lines.range(e.delete),
+                    new_text: e.insert,
+                })
+                .collect();
+            Some(WorkspaceEdit {
+                changes: Some([(uri, edits)].into_iter().collect()),
+                ..Default::default()
+            })
+        })
+    }
+
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
         let Some(doc) = self.snapshot(&params.text_document.uri) else {
             return Ok(None);
@@ -707,7 +842,7 @@ impl Backend {
         &self,
         uri: &Uri,
         range: Option<Range>,
-        _options: &FormattingOptions,
+        options: &FormattingOptions,
     ) -> Result<Option<Vec<TextEdit>>> {
         let Some(doc) = self.snapshot(uri) else {
             return Ok(None);
@@ -721,6 +856,7 @@ impl Backend {
         if !config.format_enable {
             return Ok(None);
         }
+        let format_options = config.format_options(options.tab_size, options.insert_spaces);
         let encoding = self.encoding();
         guard("formatting", || {
             let lines = doc.lines(encoding);
@@ -728,7 +864,7 @@ impl Backend {
             let edits = domxml_ide::format::format(
                 doc.document.parse(),
                 doc.document.text(),
-                &config.format,
+                &format_options,
                 range,
             );
             Some(

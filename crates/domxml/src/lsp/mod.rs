@@ -20,6 +20,9 @@ pub use config::Config;
 /// Custom request (and notification the server pushes when it changes): the schema in use.
 pub const STATUS_METHOD: &str = "domxml/status";
 
+/// Custom request: the text that auto-closes a tag after the user typed `>` or `</`.
+pub const AUTO_CLOSE_METHOD: &str = "domxml/autoClose";
+
 /// Everything the handlers share.
 pub struct State {
     pub docs: Mutex<store::Store>,
@@ -99,6 +102,7 @@ pub fn run() -> std::process::ExitCode {
             Backend { client, state }
         })
         .custom_method(STATUS_METHOD, Backend::status)
+        .custom_method(AUTO_CLOSE_METHOD, Backend::auto_close)
         .finish();
         // The server reads and writes through `framing`, which keeps bad input away from it.
         framing::run(|input, output| Server::new(input, output, socket).serve(service)).await;

@@ -50,6 +50,7 @@ fn element_info(c: ElementChoice) -> ElementInfo {
     let name = c.name;
     ElementInfo {
         name,
+        namespace: c.namespace,
         doc: c.doc,
         required_attributes: c.required_attributes,
         empty: c.empty,

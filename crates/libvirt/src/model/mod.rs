@@ -22,7 +22,10 @@ use crate::{Code, Severity};
 /// An element the schema allows at some place.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ElementInfo {
+    /// Local name.
     pub name: String,
+    /// Namespace URI ("" for libvirt's own elements): completion adds the prefix.
+    pub namespace: String,
     pub doc: Option<String>,
     /// Attributes every instance must have, in schema order.
     pub required_attributes: Vec<String>,
