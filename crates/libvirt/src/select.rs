@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use domxml_schema::{DiskFiles, SchemaError, compile};
+use domxml_schema::SchemaError;
 
 use crate::builtin;
 use crate::discovery::{self, Discovery, Inputs, Origin, SchemaChoice};
@@ -70,8 +70,10 @@ pub fn open(d: &Discovery) -> Result<Arc<dyn SchemaModel>, String> {
 /// One host (or given) schema file, compiled and wrapped for drift and documentation.
 fn host_file(d: &Discovery, file: &Path) -> Result<Arc<dyn SchemaModel>, String> {
     let shown = file.display().to_string();
-    let cat = compile(&DiskFiles, &file.to_string_lossy())
-        .map_err(|errors| describe_compile_errors(&format!("schema '{shown}'"), &errors))?;
+    let cache = crate::cache::directory();
+    let (cat, _) = crate::cache::compile_cached(cache.as_deref(), &file.to_string_lossy());
+    let cat =
+        cat.map_err(|errors| describe_compile_errors(&format!("schema '{shown}'"), &errors))?;
     let label = match d.libvirt_label() {
         Some(v) => format!("schema `{shown}` ({v}; {})", d.reason),
         None => format!("schema `{shown}` ({})", d.reason),
