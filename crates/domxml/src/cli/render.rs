@@ -242,14 +242,14 @@ fn write_human(out: &mut impl Write, color: bool, r: &FileReport<'_>) -> std::io
     };
     let index = LineIndex::new(r.text);
     for p in r.problems {
-        let (line, col) = position(&index, r.text, p.range.start());
-        let origin = format!("{}:{line}:{col}", r.name);
+        // annotate-snippets adds `:line:col` to the origin itself.
+        let origin = r.name;
         let (main, main_span) = window(r.text, &index, p.range);
         let lvl = level(p.severity);
         let main_end = main.start + main.source.len();
         // Related places on the shown lines are labelled there; others get their own snippet.
         let mut same: Vec<(std::ops::Range<usize>, &str)> = Vec::new();
-        let mut other: Vec<(Window<'_>, std::ops::Range<usize>, &str, String)> = Vec::new();
+        let mut other: Vec<(Window<'_>, std::ops::Range<usize>, &str, &str)> = Vec::new();
         for (range, message) in &p.related {
             let at = usize::from(range.start());
             if at >= main.start && usize::from(range.end()) <= main_end {
@@ -257,13 +257,12 @@ fn write_human(out: &mut impl Write, color: bool, r: &FileReport<'_>) -> std::io
                 same.push(((at - main.start)..(end - main.start), message.as_str()));
             } else {
                 let (w, span) = window(r.text, &index, *range);
-                let (l, c) = position(&index, r.text, range.start());
-                other.push((w, span, message.as_str(), format!("{}:{l}:{c}", r.name)));
+                other.push((w, span, message.as_str(), r.name));
             }
         }
         let mut snippet = Snippet::source(main.source)
             .line_start(main.line)
-            .origin(&origin)
+            .origin(origin)
             .annotation(lvl.span(main_span));
         for (span, message) in &same {
             snippet = snippet.annotation(Level::Info.span(span.clone()).label(message));
