@@ -174,7 +174,12 @@ mod tests {
         let (d, entry) = fixture();
         let cache = d.path.join("c");
         let _ = compile_cached(Some(&cache), &entry);
-        let stored = std::fs::read_dir(&cache).unwrap().next().unwrap().unwrap().path();
+        let stored = std::fs::read_dir(&cache)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
         let mut bytes = std::fs::read(&stored).unwrap();
         let last = bytes.len() - 20;
         bytes[last] ^= 0x55;
@@ -196,7 +201,10 @@ mod tests {
                 s.spawn(|| assert!(compile_cached(Some(&cache), &entry).0.is_ok()));
             }
         });
-        let names: Vec<_> = std::fs::read_dir(&cache).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(&cache)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names.len(), 1, "{names:?}");
         assert_eq!(compile_cached(Some(&cache), &entry).1, Outcome::Hit);
     }

@@ -19,6 +19,11 @@ pub fn discover(explicit: Option<&str>, from: &str) -> Discovery {
     discovery::discover(&Inputs::from_process(explicit, from))
 }
 
+/// [`discover`] with only the best version evidence (checking and the server: start-up time).
+pub fn discover_first(explicit: Option<&str>, from: &str) -> Discovery {
+    discovery::discover_first(&Inputs::from_process(explicit, from))
+}
+
 fn version_numbers(v: &str) -> Vec<u32> {
     v.split('.').filter_map(|p| p.parse().ok()).collect()
 }

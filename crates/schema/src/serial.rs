@@ -440,7 +440,10 @@ fn check_references(cat: &Catalogue) -> Res<()> {
         NameClass::NsName { ns, except } => ns.0 < syms && except.is_none_or(ok_nc),
         NameClass::Choice(a, b) => ok_nc(*a) && ok_nc(*b),
     });
-    let defs = cat.elements.iter().all(|e| ok_nc(e.name) && ok_pat(e.content))
+    let defs = cat
+        .elements
+        .iter()
+        .all(|e| ok_nc(e.name) && ok_pat(e.content))
         && cat.attributes.iter().all(|a| ok_nc(a.name))
         && ok_pat(cat.start)
         && cat
@@ -469,11 +472,8 @@ mod tests {
         </interleave></element></start></grammar>"#;
 
     fn compiled() -> Catalogue {
-        crate::compile(
-            &MemoryFiles(vec![("s.rng".into(), SCHEMA.into())]),
-            "s.rng",
-        )
-        .expect("compiles")
+        crate::compile(&MemoryFiles(vec![("s.rng".into(), SCHEMA.into())]), "s.rng")
+            .expect("compiles")
     }
 
     fn verdicts(cat: &Catalogue, doc: &str) -> Vec<String> {

@@ -97,7 +97,9 @@ pub fn run(args: CheckArgs) -> ExitCode {
     let model: OnceLock<Result<Arc<dyn SchemaModel>, String>> = OnceLock::new();
     let compiling = AtomicBool::new(false);
     let open = || {
-        model.get_or_init(|| select::open(&select::discover(args.schema.as_deref(), "--schema")))
+        model.get_or_init(|| {
+            select::open(&select::discover_first(args.schema.as_deref(), "--schema"))
+        })
     };
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -119,7 +121,9 @@ pub fn run(args: CheckArgs) -> ExitCode {
                                     done.push((i, finish(prepared, None, &args, color)));
                                 }
                                 Ok(prepared) => match model.get() {
-                                    Some(m) => done.push((i, finish(prepared, Some(m), &args, color))),
+                                    Some(m) => {
+                                        done.push((i, finish(prepared, Some(m), &args, color)))
+                                    }
                                     None if !compiling.swap(true, Ordering::AcqRel) => {
                                         let m = open();
                                         done.push((i, finish(prepared, Some(m), &args, color)));
@@ -209,7 +213,11 @@ fn uncovered_note(roots: &[String]) -> String {
          {}. The built-in catalogue covers <domain> only; install libvirt's schemas (they come \
          with libvirt, in /usr/share/libvirt/schemas) or pass `--schema DIR` with a directory of \
          them to validate every kind of libvirt document.",
-        if roots.len() == 1 { "a libvirt document" } else { "libvirt documents" },
+        if roots.len() == 1 {
+            "a libvirt document"
+        } else {
+            "libvirt documents"
+        },
         roots.join(", ")
     )
 }
@@ -231,7 +239,9 @@ fn prepare(input: Input, args: &CheckArgs) -> Result<Prepared, FileOutcome> {
         ..FileOutcome::default()
     })?;
     let decoded = decode(bytes);
-    let encoding_problem = decoded.bad_byte.map(|(at, byte)| not_utf8(at, byte, &decoded.text));
+    let encoding_problem = decoded
+        .bad_byte
+        .map(|(at, byte)| not_utf8(at, byte, &decoded.text));
     let parse = domxml_syntax::parse(&decoded.text);
     Ok(Prepared {
         name,
@@ -332,8 +342,7 @@ fn add_help(
     let actions = domxml_ide::actions::code_actions(parse, text, whole, kind, model, rules);
     for p in problems.iter_mut() {
         for a in &actions {
-            if a
-                .fixes
+            if a.fixes
                 .is_some_and(|(range, code)| range == p.range && code.as_str() == p.code)
                 && !p.help.contains(&a.title)
             {

@@ -80,7 +80,9 @@ enum Outcome {
 }
 
 fn format_one(input: &Input, name: &str, args: &FmtArgs, color: bool) -> Result<Outcome, String> {
-    let bytes = input.read_bytes().map_err(|e| format!("cannot read: {e}"))?;
+    let bytes = input
+        .read_bytes()
+        .map_err(|e| format!("cannot read: {e}"))?;
     let decoded = decode(bytes.clone());
     let parse = domxml_syntax::parse(&decoded.text);
     let mut problems: Vec<Problem> = syntax_diagnostics(&parse)
@@ -185,11 +187,15 @@ fn order_edits(
     kept
 }
 
-fn element_named_at(parse: &domxml_syntax::Parse, range: domxml_syntax::TextRange) -> Option<ast::Element> {
-    let token = parse.syntax().token_at_offset(range.start()).right_biased()?;
-    token
-        .parent_ancestors()
-        .find_map(ast::Element::cast)
+fn element_named_at(
+    parse: &domxml_syntax::Parse,
+    range: domxml_syntax::TextRange,
+) -> Option<ast::Element> {
+    let token = parse
+        .syntax()
+        .token_at_offset(range.start())
+        .right_biased()?;
+    token.parent_ancestors().find_map(ast::Element::cast)
 }
 
 /// Replaces `path` by `bytes` so that readers see the old file or the new one, never a part:
@@ -199,15 +205,21 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let file_name = path.file_name().map_or_else(
-        || "document".into(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    let file_name = path
+        .file_name()
+        .map_or_else(|| "document".into(), |n| n.to_string_lossy().into_owned());
     let permissions = std::fs::metadata(path)?.permissions();
     let mut attempt = 0u32;
     let (tmp, mut file) = loop {
-        let tmp = dir.join(format!(".{file_name}.domxml-{}-{attempt}.tmp", std::process::id()));
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp) {
+        let tmp = dir.join(format!(
+            ".{file_name}.domxml-{}-{attempt}.tmp",
+            std::process::id()
+        ));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
             Ok(f) => break (tmp, f),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
                 attempt += 1;

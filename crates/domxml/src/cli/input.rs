@@ -104,9 +104,16 @@ pub fn encode(text: &str, encoding: Encoding) -> Vec<u8> {
         Encoding::Utf16Le { bom } | Encoding::Utf16Be { bom } => {
             let big = matches!(encoding, Encoding::Utf16Be { .. });
             let mut out = Vec::with_capacity(text.len() * 2 + 2);
-            let units = bom.then_some(0xFEFF_u16).into_iter().chain(text.encode_utf16());
+            let units = bom
+                .then_some(0xFEFF_u16)
+                .into_iter()
+                .chain(text.encode_utf16());
             for u in units {
-                out.extend_from_slice(&if big { u.to_be_bytes() } else { u.to_le_bytes() });
+                out.extend_from_slice(&if big {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                });
             }
             out
         }
@@ -152,7 +159,14 @@ fn declared_encoding(bytes: &[u8]) -> Option<String> {
 fn is_latin1(name: &str) -> bool {
     matches!(
         name.to_ascii_lowercase().as_str(),
-        "iso-8859-1" | "iso_8859-1" | "iso8859-1" | "latin1" | "latin-1" | "l1" | "us-ascii" | "ascii"
+        "iso-8859-1"
+            | "iso_8859-1"
+            | "iso8859-1"
+            | "latin1"
+            | "latin-1"
+            | "l1"
+            | "us-ascii"
+            | "ascii"
     )
 }
 
@@ -163,7 +177,10 @@ mod tests {
     #[test]
     fn utf8_is_taken_as_it_is() {
         let d = decode(b"<a>\xc3\xa9</a>".to_vec());
-        assert_eq!((d.text.as_str(), d.encoding, d.bad_byte), ("<a>é</a>", Encoding::Utf8, None));
+        assert_eq!(
+            (d.text.as_str(), d.encoding, d.bad_byte),
+            ("<a>é</a>", Encoding::Utf8, None)
+        );
     }
 
     #[test]

@@ -159,7 +159,11 @@ fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-fn write_github(out: &mut impl Write, r: &FileReport<'_>, index: &LineIndex) -> std::io::Result<()> {
+fn write_github(
+    out: &mut impl Write,
+    r: &FileReport<'_>,
+    index: &LineIndex,
+) -> std::io::Result<()> {
     for p in r.problems {
         let command = match p.severity {
             Severity::Error => "error",
@@ -196,7 +200,11 @@ struct Window<'t> {
     line: usize,
 }
 
-fn window<'t>(text: &'t str, index: &LineIndex, range: TextRange) -> (Window<'t>, std::ops::Range<usize>) {
+fn window<'t>(
+    text: &'t str,
+    index: &LineIndex,
+    range: TextRange,
+) -> (Window<'t>, std::ops::Range<usize>) {
     let s = usize::from(range.start()).min(text.len());
     let mut e = usize::from(range.end()).clamp(s, text.len());
     let line_start = text[..s].rfind('\n').map_or(0, |i| i + 1);
@@ -291,8 +299,14 @@ pub struct Summary {
 
 impl Summary {
     pub fn add(&mut self, problems: &[Problem]) {
-        let errors = problems.iter().filter(|p| p.severity == Severity::Error).count();
-        let warnings = problems.iter().filter(|p| p.severity == Severity::Warning).count();
+        let errors = problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .count();
+        let warnings = problems
+            .iter()
+            .filter(|p| p.severity == Severity::Warning)
+            .count();
         self.errors += errors;
         self.warnings += warnings;
         self.files += 1;
@@ -351,7 +365,11 @@ mod tests {
             help: vec![],
         };
         let mut s = Summary::default();
-        s.add(&[problem(Severity::Error), problem(Severity::Error), problem(Severity::Warning)]);
+        s.add(&[
+            problem(Severity::Error),
+            problem(Severity::Error),
+            problem(Severity::Warning),
+        ]);
         s.add(&[problem(Severity::Information)]);
         s.add(&[]);
         assert_eq!(s.line(), "2 errors, 1 warning in 1 of 3 files");
