@@ -176,10 +176,10 @@ pub fn run(args: CheckArgs) -> ExitCode {
             summary.add(&outcome.problems);
         }
         io_error |= outcome.io_error;
-        if let Some(root) = outcome.uncovered_root {
-            if !uncovered.contains(&root) {
-                uncovered.push(root);
-            }
+        if let Some(root) = outcome.uncovered_root
+            && !uncovered.contains(&root)
+        {
+            uncovered.push(root);
         }
         if let Err(e) = out.write_all(&outcome.stdout) {
             eprintln!("error: cannot write output: {e}");
@@ -302,10 +302,11 @@ fn finish(
     let diagnostics = domxml_ide::diagnostics::diagnostics(&parse, &text, kind, model, &options);
     if let (DocumentKind::Libvirt, Some(m)) = (kind, model) {
         let root = parse.document().root().and_then(|r| r.name());
-        if let Some(root) = root {
-            if !m.applies_to_any_document() && !m.accepts_root(root.local()) {
-                outcome.uncovered_root = Some(root.local().to_owned());
-            }
+        if let Some(root) = root
+            && !m.applies_to_any_document()
+            && !m.accepts_root(root.local())
+        {
+            outcome.uncovered_root = Some(root.local().to_owned());
         }
     }
     let mut problems: Vec<Problem> = encoding_problem.into_iter().collect();
