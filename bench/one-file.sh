@@ -29,7 +29,8 @@ run() { # mode -> runs every file once
   case $1 in
     builtin) for f in "${files[@]}"; do "$bin" check --schema builtin "$f" >/dev/null 2>&1 || true; done ;;
     dir) for f in "${files[@]}"; do "$bin" check --schema "$schemas" "$f" >/dev/null 2>&1 || true; done ;;
-    default) for f in "${files[@]}"; do env -u DOMXML_SCHEMA_PATH "$bin" check "$f" >/dev/null 2>&1 || true; done ;;
+    # Unset in a subshell, not by `env -u` per file: that would time an extra exec.
+    default) (unset DOMXML_SCHEMA_PATH; for f in "${files[@]}"; do "$bin" check "$f" >/dev/null 2>&1 || true; done) ;;
     xmllint) for f in "${files[@]}"; do xmllint --noout --relaxng "$schemas/domain.rng" "$f" >/dev/null 2>&1 || true; done ;;
   esac
 }
