@@ -1,5 +1,6 @@
 //! Embeds every `catalogue/**.rng` file into the binary as an in-memory file table, so the
-//! built-in schema needs no files at run time and `include href` resolves against the table.
+//! built-in schema needs no files at run time and `include href` resolves against the table;
+//! and the catalogue compiled from them, serialised, so a run loads it instead of compiling.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -43,4 +44,17 @@ fn main() {
     code.push_str("];\n");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(out.join("embedded_catalogue.rs"), code).expect("OUT_DIR is writable");
+    // Compiled from the same table the binary embeds. A catalogue that does not compile is
+    // left empty here: the run compiles it and reports the errors.
+    let table: Vec<(String, String)> = files
+        .iter()
+        .map(|(rel, path)| {
+            let text = std::fs::read_to_string(path).expect("catalogue files are readable");
+            (rel.clone(), text)
+        })
+        .collect();
+    let compiled = domxml_schema::compile(&domxml_schema::MemoryFiles(table), "domain.rng")
+        .map(|cat| domxml_schema::serial::to_bytes(&cat))
+        .unwrap_or_default();
+    std::fs::write(out.join("builtin.catalogue"), compiled).expect("OUT_DIR is writable");
 }

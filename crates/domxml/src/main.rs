@@ -1,4 +1,4 @@
-//! domxml: the command-line entry point (`domxml check`, `domxml lsp`).
+//! domxml: the command-line entry point (`domxml check`, `domxml fmt`, `domxml lsp`).
 
 mod cli;
 mod lsp;
@@ -22,6 +22,9 @@ struct Cli {
 enum Command {
     /// Check XML files and print their problems.
     Check(cli::check::CheckArgs),
+    /// Format XML files the way the language server does (whitespace only; `--libvirt-order`
+    /// also puts elements in libvirt's order).
+    Fmt(cli::fmt::FmtArgs),
     /// Run the language server on standard input/output.
     Lsp(LspArgs),
 }
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => cli::check::run(args),
+        Command::Fmt(args) => cli::fmt::run(args),
         Command::Lsp(_) => {
             lsp::quiet_panics();
             lsp::run()

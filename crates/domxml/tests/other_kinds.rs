@@ -134,6 +134,7 @@ struct Checked {
 fn domxml_check(schemas: &Path, file: &Path) -> Checked {
     let output = Command::new(env!("CARGO_BIN_EXE_domxml"))
         .arg("check")
+        .args(["--format", "concise"])
         .arg("--schema")
         .arg(schemas)
         .arg(file)

@@ -91,7 +91,7 @@ fn environment_schema_with_version_and_drift() {
         "{text}"
     );
 
-    let out = domxml(Some(&dir), &["check", &file_arg]);
+    let out = domxml(Some(&dir), &["check", "--format", "concise", &file_arg]);
     let text = String::from_utf8_lossy(&out.stdout);
     // A drift warning, not an error: the exit status stays 0.
     assert_eq!(out.status.code(), Some(0), "{text}");
@@ -102,7 +102,12 @@ fn environment_schema_with_version_and_drift() {
     assert!(text.contains("[version-drift]"), "{text}");
 
     // `--schema builtin` overrides the environment: no problem at all.
-    let out = domxml(Some(&dir), &["check", "--schema", "builtin", &file_arg]);
+    let out = domxml(
+        Some(&dir),
+        &[
+            "check", "--format", "concise", "--schema", "builtin", &file_arg,
+        ],
+    );
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "");
     let _ = std::fs::remove_dir_all(&tmp);

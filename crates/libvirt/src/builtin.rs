@@ -35,15 +35,24 @@ impl SchemaFiles for EmbeddedFiles {
     }
 }
 
-/// The built-in catalogue, compiled on first use and kept for the process.
+/// The catalogue compiled from the embedded files at build time (`build.rs`), serialised.
+static PRECOMPILED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/builtin.catalogue"));
+
+/// The built-in catalogue, loaded on first use from its build-time compilation (compiled
+/// here only if that cannot be loaded) and kept for the process.
 pub fn catalogue() -> Result<Arc<Catalogue>, &'static [SchemaError]> {
     static CAT: OnceLock<Result<Arc<Catalogue>, Vec<SchemaError>>> = OnceLock::new();
-    match CAT.get_or_init(|| {
-        compile(&EmbeddedFiles, EmbeddedFiles::DOMAIN).map(|mut cat| {
+    let load = || {
+        let cat = match domxml_schema::serial::from_bytes(PRECOMPILED) {
+            Ok(cat) => Ok(cat),
+            Err(_) => compile(&EmbeddedFiles, EmbeddedFiles::DOMAIN),
+        };
+        cat.map(|mut cat| {
             cat.describe_datatypes(crate::words::datatype_words);
             Arc::new(cat)
         })
-    }) {
+    };
+    match CAT.get_or_init(load) {
         Ok(cat) => Ok(cat.clone()),
         Err(errors) => Err(errors),
     }
@@ -59,5 +68,15 @@ mod tests {
         assert!(EmbeddedFiles::list().any(|p| p == "devices/devices.rng"));
         assert!(EmbeddedFiles.read("domain.rng").is_ok());
         assert!(catalogue().is_ok());
+    }
+
+    #[test]
+    fn the_precompiled_catalogue_is_the_embedded_files_compiled() {
+        let loaded = domxml_schema::serial::from_bytes(PRECOMPILED).expect("build.rs wrote it");
+        let compiled = compile(&EmbeddedFiles, EmbeddedFiles::DOMAIN).expect("compiles");
+        assert_eq!(
+            domxml_schema::serial::to_bytes(&loaded),
+            domxml_schema::serial::to_bytes(&compiled)
+        );
     }
 }

@@ -178,8 +178,26 @@ fn host_dirs_from(var: Option<std::ffi::OsString>) -> Vec<PathBuf> {
     }
 }
 
-/// Picks the schema (see the module documentation for the order).
+/// Picks the schema (see the module documentation for the order), with every piece of version
+/// evidence (`--print-schema` shows them all).
 pub fn discover(inputs: &Inputs) -> Discovery {
+    discover_with(inputs, Evidence::All)
+}
+
+/// [`discover`] with only the best version evidence: what a check needs, without reading
+/// every schema file for fingerprints when a package record already says the version.
+pub fn discover_first(inputs: &Inputs) -> Discovery {
+    discover_with(inputs, Evidence::First)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Evidence {
+    All,
+    First,
+}
+
+fn discover_with(inputs: &Inputs, evidence: Evidence) -> Discovery {
+    let finish = |choice, origin, reason, notes| finish(choice, origin, reason, notes, evidence);
     let mut notes = Vec::new();
     let named = |value: &str, origin: Origin, reason: String, mut notes: Vec<String>| {
         let choice = SchemaChoice::parse(value);
@@ -234,6 +252,7 @@ fn finish(
     origin: Origin,
     reason: String,
     mut notes: Vec<String>,
+    evidence: Evidence,
 ) -> Discovery {
     let version = match &choice {
         SchemaChoice::Builtin => Some(DetectedVersion {
@@ -242,9 +261,13 @@ fn finish(
             how: "the release the built-in catalogue follows".to_owned(),
         }),
         other => {
+            let detect = match evidence {
+                Evidence::All => detect_versions,
+                Evidence::First => |dir: &Path| detect_version(dir).into_iter().collect(),
+            };
             let mut found = other
                 .directory()
-                .map(detect_versions)
+                .map(detect)
                 .unwrap_or_default()
                 .into_iter();
             let first = found.next();
@@ -261,9 +284,13 @@ fn finish(
     }
 }
 
-/// The best version evidence for a schema directory (see [`detect_versions`]).
+/// The best version evidence for a schema directory (see [`detect_versions`]); the later
+/// sources are only looked at when the earlier ones say nothing.
 pub fn detect_version(dir: &Path) -> Option<DetectedVersion> {
-    detect_versions(dir).into_iter().next()
+    from_dpkg(dir)
+        .or_else(|| from_library(dir))
+        .or_else(|| from_path(dir))
+        .or_else(|| from_fingerprints(dir))
 }
 
 /// Every piece of version evidence for a schema directory, most reliable first: package
@@ -321,20 +348,33 @@ fn from_dpkg(dir: &Path) -> Option<DetectedVersion> {
     })?;
     let name = package.split(':').next().unwrap_or(&package);
     let status = std::fs::read_to_string(root.join("var/lib/dpkg/status")).ok()?;
-    let full = status.split("\n\n").find_map(|stanza| {
-        let field = |key: &str| {
-            stanza
-                .lines()
-                .find_map(|l| l.strip_prefix(key).map(|v| v.trim().to_owned()))
-        };
-        (field("Package:")? == name).then(|| field("Version:"))?
-    })?;
+    let full = package_version(&status, name)?;
     let upstream = debian_upstream(&full)?;
     Some(DetectedVersion {
         version: upstream,
         at_least: false,
         how: format!("dpkg: package {name} {full} installed the schemas"),
     })
+}
+
+/// The `Version:` of `name`'s stanza in dpkg's status file, found by searching for its
+/// `Package:` line rather than splitting the whole database into stanzas.
+fn package_version(status: &str, name: &str) -> Option<String> {
+    let line = format!("Package: {name}\n");
+    let mut from = 0;
+    while let Some(i) = status.get(from..)?.find(&line) {
+        let at = from + i;
+        from = at + line.len();
+        if at != 0 && !status[..at].ends_with('\n') {
+            continue;
+        }
+        let stanza = &status[at..];
+        let stanza = &stanza[..stanza.find("\n\n").unwrap_or(stanza.len())];
+        return stanza
+            .lines()
+            .find_map(|l| l.strip_prefix("Version:").map(|v| v.trim().to_owned()));
+    }
+    None
 }
 
 /// `1:9.0.0-4+deb12u2` -> `9.0.0`.
@@ -515,6 +555,19 @@ mod tests {
     }
 
     const SCHEMAS: &str = "usr/share/libvirt/schemas";
+
+    #[test]
+    fn package_version_reads_only_the_named_stanza() {
+        let status = "Package: libvirt-daemon-common\nStatus: install ok\nVersion: 9.9.9-1\n\n\
+                      Package: libvirt-common\nStatus: install ok installed\nVersion: 1:9.0.0-4+deb12u2\n\n\
+                      Package: libvirt\nVersion: 2.0-1\n";
+        assert_eq!(
+            package_version(status, "libvirt-common").as_deref(),
+            Some("1:9.0.0-4+deb12u2")
+        );
+        assert_eq!(package_version(status, "libvirt").as_deref(), Some("2.0-1"));
+        assert_eq!(package_version(status, "libvirt-daemon").as_deref(), None);
+    }
 
     #[test]
     fn order_explicit_then_env_then_host_then_builtin() {

@@ -9,6 +9,7 @@
 //! - [`rules`]: libvirt's semantic rules; [`diagnostic`]: the one vocabulary of codes.
 
 pub mod builtin;
+pub mod cache;
 pub mod diagnostic;
 pub mod discovery;
 pub mod drift;

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-use domxml_schema::{DiskFiles, SchemaError, compile};
+use domxml_schema::SchemaError;
 
 use crate::builtin;
 use crate::discovery::{self, Discovery, Inputs, Origin, SchemaChoice};
@@ -17,6 +17,11 @@ use crate::model::{AnyRoot, ByRoot, CatalogueModel, HostModel, SchemaModel};
 /// domxml.schema.path`).
 pub fn discover(explicit: Option<&str>, from: &str) -> Discovery {
     discovery::discover(&Inputs::from_process(explicit, from))
+}
+
+/// [`discover`] with only the best version evidence (checking and the server: start-up time).
+pub fn discover_first(explicit: Option<&str>, from: &str) -> Discovery {
+    discovery::discover_first(&Inputs::from_process(explicit, from))
 }
 
 fn version_numbers(v: &str) -> Vec<u32> {
@@ -85,8 +90,10 @@ pub fn builtin_model() -> Result<Arc<dyn SchemaModel>, String> {
 /// One host (or given) schema file, compiled and wrapped for drift and documentation.
 fn host_file(d: &Discovery, file: &Path) -> Result<Arc<dyn SchemaModel>, String> {
     let shown = file.display().to_string();
-    let mut cat = compile(&DiskFiles, &file.to_string_lossy())
-        .map_err(|errors| describe_compile_errors(&format!("schema '{shown}'"), &errors))?;
+    let cache = crate::cache::directory();
+    let (cat, _) = crate::cache::compile_cached(cache.as_deref(), &file.to_string_lossy());
+    let mut cat =
+        cat.map_err(|errors| describe_compile_errors(&format!("schema '{shown}'"), &errors))?;
     cat.describe_datatypes(crate::words::datatype_words);
     let label = match d.libvirt_label() {
         Some(v) => format!("schema `{shown}` ({v}; {})", d.reason),

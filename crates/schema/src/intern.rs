@@ -30,6 +30,14 @@ impl Interner {
         &self.strings[sym.0 as usize]
     }
 
+    pub fn len(&self) -> usize {
+        self.strings.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.strings.is_empty()
+    }
+
     pub fn heap_bytes(&self) -> usize {
         self.strings.iter().map(|s| s.len() * 2 + 40).sum()
     }

@@ -22,6 +22,7 @@ pub mod libxml2_order;
 mod name_class;
 mod pattern;
 pub mod query;
+pub mod serial;
 mod sources;
 mod suggest;
 mod validate;

@@ -1,23 +1,26 @@
 //! `domxml check`: the linter. Exit 0 when no file has an error, 1 when any has, 2 on usage or
 //! I/O errors (a missing file is reported and the other files are still checked).
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use domxml_ide::diagnostics::DiagnosticsOptions;
-use domxml_ide::{Diagnostic, SchemaModel, Severity};
-use domxml_libvirt::kinds::document_kind;
+use domxml_ide::{SchemaModel, Severity};
+use domxml_libvirt::kinds::{DocumentKind, document_kind};
 use domxml_libvirt::rules::{RuleCode, RuleOptions};
 use domxml_libvirt::{report, select};
-use domxml_syntax::{LineIndex, PositionEncoding};
+use domxml_syntax::{TextRange, TextSize};
+
+use super::input::{Input, decode};
+use super::render::{self, ColorChoice, FileReport, Format, Problem, Summary};
 
 #[derive(Args)]
 pub struct CheckArgs {
-    /// Only check well-formedness (no schema validation).
+    /// Only check well-formedness (no schema validation, no schema discovery).
     #[arg(long)]
     syntax_only: bool,
     /// Schema to validate with: an `.rng` file (every document), a directory of libvirt
@@ -35,19 +38,17 @@ pub struct CheckArgs {
     #[arg(long, value_name = "RULE", value_parser = parse_rule)]
     disable: Vec<RuleCode>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// Files to check.
+    /// When to colour human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    color: ColorChoice,
+    /// The name standard input (`-`) has in messages (and for recognising `virsh edit` files).
+    #[arg(long, value_name = "NAME")]
+    stdin_filename: Option<String>,
+    /// Files to check; `-` reads standard input.
     #[arg(required_unless_present = "print_schema")]
     files: Vec<PathBuf>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    /// `file:line:col: severity: message`, 1-based.
-    Text,
-    /// One JSON object per file per line, with 0-based LSP positions (UTF-16 columns).
-    Json,
 }
 
 fn parse_rule(name: &str) -> Result<RuleCode, String> {
@@ -68,20 +69,38 @@ impl CheckArgs {
 struct FileOutcome {
     stdout: Vec<u8>,
     stderr: String,
-    error: bool,
+    problems: Vec<Problem>,
+    /// The root element of a libvirt document the schema does not cover (only its syntax
+    /// was checked).
+    uncovered_root: Option<String>,
     io_error: bool,
+    checked: bool,
 }
 
 pub fn run(args: CheckArgs) -> ExitCode {
-    let discovery = select::discover(args.schema.as_deref(), "--schema");
     if args.print_schema {
+        let discovery = select::discover(args.schema.as_deref(), "--schema");
         print!("{}", report::report(&discovery, &args.files));
         return ExitCode::SUCCESS;
     }
-    // Compiled by the first worker that needs it; the others parse the next files meanwhile.
+    let color = args.color.enabled(
+        std::io::stdout().is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+    );
+    if args.files.iter().filter(|f| f.as_os_str() == "-").count() > 1 {
+        eprintln!("error: standard input (`-`) can be named once");
+        return ExitCode::from(2);
+    }
+    // Discovery (host directories, the libvirt version) and compiling happen at most once, by
+    // the first worker that needs them; the others parse the next files meanwhile. A
+    // syntax-only run does neither.
     let model: OnceLock<Result<Arc<dyn SchemaModel>, String>> = OnceLock::new();
     let compiling = AtomicBool::new(false);
-    let open = || model.get_or_init(|| select::open(&discovery));
+    let open = || {
+        model.get_or_init(|| {
+            select::open(&select::discover_first(args.schema.as_deref(), "--schema"))
+        })
+    };
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(args.files.len())
@@ -96,18 +115,18 @@ pub fn run(args: CheckArgs) -> ExitCode {
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         if let Some(file) = args.files.get(i) {
-                            match prepare(file) {
+                            match prepare(Input::from_arg(file), &args) {
                                 Err(outcome) => done.push((i, outcome)),
                                 Ok(prepared) if args.syntax_only => {
-                                    done.push((i, finish(file, prepared, None, &args)));
+                                    done.push((i, finish(prepared, None, &args, color)));
                                 }
                                 Ok(prepared) => match model.get() {
                                     Some(m) => {
-                                        done.push((i, finish(file, prepared, Some(m), &args)))
+                                        done.push((i, finish(prepared, Some(m), &args, color)))
                                     }
                                     None if !compiling.swap(true, Ordering::AcqRel) => {
                                         let m = open();
-                                        done.push((i, finish(file, prepared, Some(m), &args)));
+                                        done.push((i, finish(prepared, Some(m), &args, color)));
                                     }
                                     None => {
                                         if let Ok(mut w) = waiting.lock() {
@@ -120,7 +139,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
                         }
                         let item = waiting.lock().ok().and_then(|mut w| w.pop());
                         let Some((i, prepared)) = item else { break };
-                        done.push((i, finish(&args.files[i], prepared, Some(open()), &args)));
+                        done.push((i, finish(prepared, Some(open()), &args, color)));
                     }
                     done
                 })
@@ -134,7 +153,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
     outcomes.sort_by_key(|(i, _)| *i);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let (mut any_error, mut io_error) = (false, false);
+    let mut io_error = false;
     if let Some(Err(message)) = model.get() {
         eprintln!("error: {message}");
         io_error = true;
@@ -142,6 +161,8 @@ pub fn run(args: CheckArgs) -> ExitCode {
     // The compiled schemas and their memo tables are freed by the process's exit: dropping
     // them piece by piece only costs time at the end of the run.
     std::mem::forget(model);
+    let mut summary = Summary::default();
+    let mut uncovered: Vec<String> = Vec::new();
     for (_, outcome) in outcomes {
         if !outcome.stderr.is_empty() {
             // Messages about a file come after the diagnostics of the files before it.
@@ -151,143 +172,183 @@ pub fn run(args: CheckArgs) -> ExitCode {
             }
             eprint!("{}", outcome.stderr);
         }
-        any_error |= outcome.error;
+        if outcome.checked {
+            summary.add(&outcome.problems);
+        }
         io_error |= outcome.io_error;
+        if let Some(root) = outcome.uncovered_root
+            && !uncovered.contains(&root)
+        {
+            uncovered.push(root);
+        }
         if let Err(e) = out.write_all(&outcome.stdout) {
             eprintln!("error: cannot write output: {e}");
             return ExitCode::from(2);
         }
     }
+    if args.format == Format::Human {
+        let _ = writeln!(out, "{}", summary.line());
+    }
     if let Err(e) = out.flush() {
         eprintln!("error: cannot write output: {e}");
         return ExitCode::from(2);
     }
+    if !uncovered.is_empty() {
+        eprintln!("{}", uncovered_note(&uncovered));
+    }
     if io_error {
         ExitCode::from(2)
-    } else if any_error {
+    } else if summary.errors > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
 }
 
-/// A file read and parsed, waiting for its schema.
-struct Prepared {
-    text: String,
-    parse: domxml_syntax::Parse,
+/// Said once per run when some libvirt documents got no schema check.
+fn uncovered_note(roots: &[String]) -> String {
+    let roots: Vec<String> = roots.iter().map(|r| format!("<{r}>")).collect();
+    format!(
+        "note: only well-formedness was checked for {}: the schema in use has no definition for \
+         {}. The built-in catalogue covers <domain> only; install libvirt's schemas (they come \
+         with libvirt, in /usr/share/libvirt/schemas) or pass `--schema DIR` with a directory of \
+         them to validate every kind of libvirt document.",
+        if roots.len() == 1 {
+            "a libvirt document"
+        } else {
+            "libvirt documents"
+        },
+        roots.join(", ")
+    )
 }
 
-/// Reads and parses `file`; an outcome already when it cannot be read.
-fn prepare(file: &Path) -> Result<Prepared, FileOutcome> {
-    let mut outcome = FileOutcome::default();
-    let text = match std::fs::read(file) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(e) => {
-                outcome.stderr = format!(
-                    "{}: error: not UTF-8 text (byte {})\n",
-                    file.display(),
-                    e.utf8_error().valid_up_to()
-                );
-                outcome.io_error = true;
-                return Err(outcome);
-            }
-        },
-        Err(e) => {
-            outcome.stderr = format!("{}: error: cannot read: {e}\n", file.display());
-            outcome.io_error = true;
-            return Err(outcome);
-        }
-    };
-    let parse = domxml_syntax::parse(&text);
-    Ok(Prepared { text, parse })
+/// A file read and parsed, waiting for its schema.
+struct Prepared {
+    name: String,
+    text: String,
+    parse: domxml_syntax::Parse,
+    encoding_problem: Option<Problem>,
+}
+
+/// Reads, decodes and parses a file; an outcome already when it cannot be read.
+fn prepare(input: Input, args: &CheckArgs) -> Result<Prepared, FileOutcome> {
+    let name = input.display_name(args.stdin_filename.as_deref());
+    let bytes = input.read_bytes().map_err(|e| FileOutcome {
+        stderr: format!("{name}: error: cannot read: {e}\n"),
+        io_error: true,
+        ..FileOutcome::default()
+    })?;
+    let decoded = decode(bytes);
+    let encoding_problem = decoded
+        .bad_byte
+        .map(|(at, byte)| not_utf8(at, byte, &decoded.text));
+    let parse = domxml_syntax::parse(&decoded.text);
+    Ok(Prepared {
+        name,
+        text: decoded.text,
+        parse,
+        encoding_problem,
+    })
+}
+
+pub(super) fn not_utf8(at: usize, byte: u8, text: &str) -> Problem {
+    let len = text[at..].chars().next().map_or(0, char::len_utf8) as u32;
+    let start = TextSize::from(at as u32);
+    Problem {
+        range: TextRange::at(start, len.into()),
+        severity: Severity::Error,
+        source: "syntax",
+        code: "invalid-encoding".to_owned(),
+        message: format!(
+            "byte 0x{byte:02X} at offset {at} is not UTF-8, and the document declares no other \
+             encoding: libvirt refuses it"
+        ),
+        related: Vec::new(),
+        help: vec![
+            "save the file as UTF-8, or declare its encoding: <?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>"
+                .to_owned(),
+        ],
+    }
 }
 
 /// Validates a parsed file with the run's schema (`None`: syntax only; `Some(Err)`: it did not
-/// compile, reported once by the caller) and formats its diagnostics.
+/// compile, reported once by the caller) and formats its problems.
 fn finish(
-    file: &Path,
     prepared: Prepared,
     model: Option<&Result<Arc<dyn SchemaModel>, String>>,
     args: &CheckArgs,
+    color: bool,
 ) -> FileOutcome {
-    let mut outcome = FileOutcome::default();
-    let Prepared { text, parse } = prepared;
+    let mut outcome = FileOutcome {
+        checked: true,
+        ..FileOutcome::default()
+    };
+    let Prepared {
+        name,
+        text,
+        parse,
+        encoding_problem,
+    } = prepared;
     // The same computation as the language server's (one path for both).
-    let kind = document_kind(&parse, &file.to_string_lossy());
+    let kind = document_kind(&parse, &name);
     let model = model.and_then(|m| m.as_ref().ok()).map(|m| m.as_ref());
     let options = DiagnosticsOptions {
         rules: args.rule_options(),
+        // The command line validates documents of any size: a large file is never passed
+        // silently (the server keeps its limit for responsiveness).
+        schema_size_limit: usize::MAX,
         ..DiagnosticsOptions::default()
     };
     let diagnostics = domxml_ide::diagnostics::diagnostics(&parse, &text, kind, model, &options);
-    outcome.error = diagnostics.iter().any(|d| d.severity == Severity::Error);
-    // Positions are only computed for diagnostics: most files have none, so no line index.
-    let index = if diagnostics.is_empty() {
-        LineIndex::new("")
-    } else {
-        LineIndex::new(&text)
+    if let (DocumentKind::Libvirt, Some(m)) = (kind, model) {
+        let root = parse.document().root().and_then(|r| r.name());
+        if let Some(root) = root
+            && !m.applies_to_any_document()
+            && !m.accepts_root(root.local())
+        {
+            outcome.uncovered_root = Some(root.local().to_owned());
+        }
+    }
+    let mut problems: Vec<Problem> = encoding_problem.into_iter().collect();
+    problems.extend(diagnostics.iter().map(Problem::from_diagnostic));
+    if matches!(args.format, Format::Human | Format::Github) && !diagnostics.is_empty() {
+        add_help(&mut problems, &parse, &text, kind, model, &options.rules);
+    }
+    let report = FileReport {
+        name: &name,
+        text: &text,
+        problems: &problems,
     };
-    let written = match args.format {
-        Format::Text => write_text(&mut outcome.stdout, file, &text, &index, &diagnostics),
-        Format::Json => write_json(&mut outcome.stdout, file, &text, &index, &diagnostics),
-    };
-    if let Err(e) = written {
+    if let Err(e) = render::write_file(&mut outcome.stdout, args.format, color, &report) {
         outcome
             .stderr
             .push_str(&format!("error: cannot format output: {e}\n"));
         outcome.io_error = true;
     }
+    outcome.problems = problems;
     outcome
 }
 
-fn write_text(
-    out: &mut impl Write,
-    file: &std::path::Path,
+/// The quick fixes the editor would offer, as help lines: did-you-mean replacements, missing
+/// attributes, libvirt's rules' repairs.
+fn add_help(
+    problems: &mut [Problem],
+    parse: &domxml_syntax::Parse,
     text: &str,
-    index: &LineIndex,
-    diagnostics: &[Diagnostic],
-) -> std::io::Result<()> {
-    for d in diagnostics {
-        let pos = index.line_col(text, d.range.start(), PositionEncoding::Utf16);
-        writeln!(
-            out,
-            "{}:{}:{}: {}: {} [{}]",
-            file.display(),
-            pos.line + 1,
-            pos.col + 1,
-            d.severity.as_str(),
-            d.message,
-            d.code
-        )?;
+    kind: DocumentKind,
+    model: Option<&dyn SchemaModel>,
+    rules: &RuleOptions,
+) {
+    let whole = TextRange::up_to(TextSize::from(text.len() as u32));
+    let actions = domxml_ide::actions::code_actions(parse, text, whole, kind, model, rules);
+    for p in problems.iter_mut() {
+        for a in &actions {
+            if a.fixes
+                .is_some_and(|(range, code)| range == p.range && code.as_str() == p.code)
+                && !p.help.contains(&a.title)
+            {
+                p.help.push(a.title.clone());
+            }
+        }
     }
-    Ok(())
-}
-
-fn write_json(
-    out: &mut impl Write,
-    file: &std::path::Path,
-    text: &str,
-    index: &LineIndex,
-    diagnostics: &[Diagnostic],
-) -> std::io::Result<()> {
-    let position = |offset| {
-        let p = index.line_col(text, offset, PositionEncoding::Utf16);
-        serde_json::json!({ "line": p.line, "character": p.col })
-    };
-    let diagnostics: Vec<_> = diagnostics
-        .iter()
-        .map(|d| {
-            serde_json::json!({
-                "range": { "start": position(d.range.start()), "end": position(d.range.end()) },
-                "severity": d.severity.as_str(),
-                "source": d.source.as_str(),
-                "code": d.code.as_str(),
-                "message": d.message,
-            })
-        })
-        .collect();
-    let line =
-        serde_json::json!({ "file": file.display().to_string(), "diagnostics": diagnostics });
-    writeln!(out, "{line}")
 }

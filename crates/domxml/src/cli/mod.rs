@@ -1,3 +1,6 @@
-//! The command-line front ends: `domxml check`.
+//! The command-line front ends: `domxml check` and `domxml fmt`.
 
 pub mod check;
+pub mod fmt;
+mod input;
+mod render;

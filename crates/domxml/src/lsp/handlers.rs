@@ -88,7 +88,7 @@ impl Backend {
             .ok()
             .and_then(|c| c.schema_path.clone());
         let started = std::time::Instant::now();
-        let discovery = select::discover(path.as_deref(), "setting domxml.schema.path");
+        let discovery = select::discover_first(path.as_deref(), "setting domxml.schema.path");
         let (schema, status, problem) = match select::open(&discovery) {
             Ok(schema) => (
                 Some(schema),
