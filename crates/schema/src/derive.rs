@@ -76,6 +76,8 @@ pub(crate) struct SessionState {
     /// Attribute derivatives by (state, name, hash of the value), the value kept likewise.
     attr_by_string: FxHashMap<(Pat, NameKey, u64), (Box<str>, Pat)>,
     after: FxHashMap<(Pat, AfterOp), Pat>,
+    /// Whole-element results (their states are this session's patterns).
+    elements: crate::elem_cache::ElemCache,
 }
 
 /// Derivative computations against one catalogue.
@@ -155,6 +157,11 @@ impl<'c> Session<'c> {
                 ..SessionState::default()
             };
         }
+    }
+
+    /// Results of whole elements from earlier validations in this session state.
+    pub(crate) fn elements(&mut self) -> &mut crate::elem_cache::ElemCache {
+        &mut self.st.elements
     }
 
     pub fn name_key(&mut self, ns: &str, local: &str) -> NameKey {

@@ -26,6 +26,14 @@ impl<'g> GElem<'g> {
             start: e.syntax().text_range().start(),
         }
     }
+
+    pub fn green(&self) -> &'g GreenNodeData {
+        self.green
+    }
+
+    pub fn start(&self) -> TextSize {
+        self.start
+    }
 }
 
 // Raw kinds of the green tree, compared as integers (a child's kind is read for every token).

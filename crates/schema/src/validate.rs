@@ -17,11 +17,21 @@ use crate::xml_tree::{XML_NS, is_xmlns};
 pub struct Validator<'c> {
     pub(crate) session: Session<'c>,
     order: crate::libxml2_order::Memo,
+    /// Reuse the results of unchanged elements from earlier validations (see `elem_cache`).
+    reuse: bool,
 }
 
 /// Validates one document (convenience for `Validator::new(cat).validate(doc)`).
 pub fn validate(cat: &Catalogue, doc: &ast::Document) -> Vec<Diagnostic> {
     Validator::new(cat).validate(doc)
+}
+
+/// Validates one document from scratch, reusing no element's earlier result: the reference
+/// that incremental validation is tested against.
+pub fn validate_without_reuse(cat: &Catalogue, doc: &ast::Document) -> Vec<Diagnostic> {
+    let mut v = Validator::new(cat);
+    v.reuse = false;
+    v.validate(doc)
 }
 
 impl Drop for Validator<'_> {
@@ -36,6 +46,8 @@ impl Drop for Validator<'_> {
 #[derive(Default)]
 pub(crate) struct NsScope {
     decls: Vec<(String, String)>,
+    /// `decls` as a shared value, made when first asked for after a change.
+    snapshot: Option<std::sync::Arc<[(String, String)]>>,
 }
 
 impl NsScope {
@@ -44,9 +56,9 @@ impl NsScope {
         let before = self.decls.len();
         for (name, value) in attribute_pairs(e) {
             if name == "xmlns" {
-                self.decls.push((String::new(), value));
+                self.declare(String::new(), value);
             } else if let Some(prefix) = name.strip_prefix("xmlns:") {
-                self.decls.push((prefix.to_owned(), value));
+                self.declare(prefix.to_owned(), value);
             }
         }
         self.decls.len() - before
@@ -58,18 +70,32 @@ impl NsScope {
         for attr in attrs {
             let text = attr.name.text();
             if text == "xmlns" {
-                self.decls.push((String::new(), attr.text().into_owned()));
+                self.declare(String::new(), attr.text().into_owned());
             } else if let Some(prefix) = text.strip_prefix("xmlns:") {
-                self.decls
-                    .push((prefix.to_owned(), attr.text().into_owned()));
+                self.declare(prefix.to_owned(), attr.text().into_owned());
             }
         }
         self.decls.len() - before
     }
 
+    fn declare(&mut self, prefix: String, uri: String) {
+        self.snapshot = None;
+        self.decls.push((prefix, uri));
+    }
+
     pub(crate) fn leave(&mut self, n: usize) {
+        if n > 0 {
+            self.snapshot = None;
+        }
         let len = self.decls.len().saturating_sub(n);
         self.decls.truncate(len);
+    }
+
+    /// The declarations in scope, as a value an element's cached result can be checked against.
+    pub(crate) fn snapshot(&mut self) -> std::sync::Arc<[(String, String)]> {
+        self.snapshot
+            .get_or_insert_with(|| self.decls.as_slice().into())
+            .clone()
     }
 
     pub(crate) fn resolve(&self, prefix: Option<&str>) -> Option<&str> {
@@ -103,6 +129,7 @@ impl<'c> Validator<'c> {
         Validator {
             session: Session::new(cat),
             order,
+            reuse: true,
         }
     }
 
@@ -113,6 +140,7 @@ impl<'c> Validator<'c> {
     /// Every schema problem of `doc`, in document order.
     pub fn validate(&mut self, doc: &ast::Document) -> Vec<Diagnostic> {
         self.session.trim();
+        self.session.elements().begin();
         let mut walk = Walk {
             s: &mut self.session,
             out: Vec::new(),
@@ -121,6 +149,8 @@ impl<'c> Validator<'c> {
             too_deep_reported: false,
             pool: PartsPool::default(),
             order: &mut self.order,
+            uses_place: false,
+            reuse: self.reuse,
         };
         if let Some(root) = doc.root() {
             let start = walk.s.cat.start();
@@ -134,6 +164,7 @@ impl<'c> Validator<'c> {
             );
         }
         let mut out = walk.out;
+        self.session.elements().end();
         out.sort_by_key(|d| d.range.start());
         out
     }
@@ -147,6 +178,10 @@ struct Walk<'a, 'c> {
     too_deep_reported: bool,
     pool: PartsPool,
     order: &'a mut crate::libxml2_order::Memo,
+    /// Set when the element being validated read its siblings or parent (it was not allowed
+    /// where it stands): its result depends on more than itself and is not cached.
+    uses_place: bool,
+    reuse: bool,
 }
 
 /// Deeper documents are not validated below this depth: the walk is recursive and a hostile
@@ -211,11 +246,56 @@ impl Walk<'_, '_> {
     }
 
     /// Validates `e` in state `pat`; returns the state after it.
+    /// Reuses the result of an earlier validation when `e` is an unchanged element entered
+    /// the same way (see `elem_cache`).
     fn element(&mut self, pat: Pat, e: GElem<'_>, place: Place<'_, '_>) -> Pat {
+        if !self.reuse {
+            return self.element_uncached(pat, e, place);
+        }
+        let key = crate::elem_cache::Key {
+            node: std::ptr::from_ref(e.green()) as usize,
+            state: pat,
+            depth: self.depth as u32,
+            too_deep_reported: self.too_deep_reported,
+        };
+        let ns = self.ns.snapshot();
+        if let Some(hit) = self.s.elements().get(&key, &ns) {
+            let start = e.start();
+            self.too_deep_reported |= hit.reported_too_deep;
+            let after = hit.after;
+            self.out.extend(hit.diagnostics.iter().map(|d| {
+                let mut d = d.clone();
+                d.range += start;
+                d
+            }));
+            return after;
+        }
+        let before = self.out.len();
+        let outer_uses_place = std::mem::replace(&mut self.uses_place, false);
+        let after = self.element_uncached(pat, e, place);
+        if !self.uses_place {
+            let reported_too_deep = self.too_deep_reported && !key.too_deep_reported;
+            self.s.elements().put(
+                key,
+                e.green().to_owned(),
+                ns,
+                e.start(),
+                crate::elem_cache::Outcome {
+                    after,
+                    diagnostics: &self.out[before..],
+                    reported_too_deep,
+                },
+            );
+        }
+        self.uses_place = outer_uses_place;
+        after
+    }
+
+    fn element_uncached(&mut self, pat: Pat, e: GElem<'_>, place: Place<'_, '_>) -> Pat {
         let parts = self.pool.parts_of(e, self.depth < MAX_DEPTH);
-        let result = self.element_parts(pat, e, &parts, place);
+        let after = self.element_parts(pat, e, &parts, place);
         self.pool.put(parts);
-        result
+        after
     }
 
     fn element_parts(
@@ -395,6 +475,7 @@ impl Walk<'_, '_> {
         key: NameKey,
         place: Place<'_, '_>,
     ) {
+        self.uses_place = true;
         let (ns, local) = {
             let (ns, local) = self.s.name_of(key);
             (ns.to_owned(), local.to_owned())

@@ -67,16 +67,20 @@ fn target_name_for(prefix: &str, mut idx: u64) -> String {
 
 fn duplicate_targets(disks: &[Disk], out: &mut Findings) {
     let code = RuleCode::DiskTargetDuplicate;
-    for (i, disk) in disks.iter().enumerate() {
+    // The first disk of each target, so that 17,000 disks are not compared pairwise.
+    let mut first_of: std::collections::HashMap<&str, &Disk> = std::collections::HashMap::new();
+    let all_targets: std::collections::HashSet<&str> = disks
+        .iter()
+        .filter_map(|d| d.target.as_ref().map(|(n, _)| n.as_str()))
+        .collect();
+    for disk in disks {
         let Some((name, range)) = &disk.target else {
             continue;
         };
-        let Some(first) = disks[..i]
-            .iter()
-            .find(|o| o.target.as_ref().is_some_and(|(n, _)| n == name))
-        else {
+        let first = *first_of.entry(name.as_str()).or_insert(disk);
+        if std::ptr::eq(first, disk) {
             continue;
-        };
+        }
         let mut f = finding(
             code,
             *range,
@@ -96,11 +100,7 @@ fn duplicate_targets(disks: &[Disk], out: &mut Findings) {
             .filter(|p| name.starts_with(**p))
             .max_by_key(|p| p.len());
         if let Some(prefix) = prefix {
-            let taken = |n: &str| {
-                disks
-                    .iter()
-                    .any(|o| o.target.as_ref().is_some_and(|(t, _)| t == n))
-            };
+            let taken = |n: &str| all_targets.contains(n);
             if let Some(free) = (0..18278)
                 .map(|i| target_name_for(prefix, i))
                 .find(|n| !taken(n))

@@ -8,7 +8,7 @@ use domxml_syntax::ast::Element;
 use super::super::domain::{attr, child, name_range, parse_decimal};
 use super::super::{Domain, Driver, Findings, RuleCode, finding};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct Drive {
     controller: u64,
     bus: u64,
@@ -130,13 +130,28 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
         return;
     }
     let disks = disks(d);
+    // Per address, the first disk and the first with an explicit address (a hash map rather
+    // than pairwise comparisons: domains with thousands of disks).
+    let mut firsts: std::collections::HashMap<(&str, Drive), (usize, Option<usize>)> =
+        std::collections::HashMap::new();
     for (i, p) in disks.iter().enumerate() {
+        let slot = firsts.entry((p.bus.as_str(), p.drive)).or_insert((i, None));
+        let (any, explicit) = *slot;
+        if p.derived_from.is_none() && explicit.is_none() {
+            slot.1 = Some(i);
+        }
         // Two derived addresses come from two target names; their clash is the duplicate target.
-        let Some(first) = disks[..i].iter().find(|q| {
-            q.bus == p.bus
-                && q.drive == p.drive
-                && (q.derived_from.is_none() || p.derived_from.is_none())
-        }) else {
+        let first = match p.derived_from {
+            None => any,
+            Some(_) => match explicit {
+                Some(e) => e,
+                None => continue,
+            },
+        };
+        if first == i {
+            continue;
+        }
+        let Some(first) = disks.get(first) else {
             continue;
         };
         out.push_finding(

@@ -1,0 +1,97 @@
+//! Where a keystroke's time goes on a large domain: applying the edit (text, tree, line index),
+//! schema validation, libvirt's rules, and all diagnostics together, per keystroke of typing a
+//! device line into <devices> (the case of `bench/lsp_typing.py`, without the protocol).
+//!
+//!     cargo run --release -p domxml-ide --example typing_profile -- [KiB]
+
+use std::time::{Duration, Instant};
+
+use domxml_ide::Document;
+use domxml_ide::diagnostics::{DiagnosticsOptions, diagnostics, semantic_diagnostics};
+use domxml_libvirt::kinds::DocumentKind;
+use domxml_libvirt::rules::RuleOptions;
+use domxml_syntax::{TextEdit, TextRange, TextSize};
+
+const BASE: &str = include_str!("../../../tests/lsp/data/domain.xml");
+const LINE: &str = "<watchdog model='i6300esb' action='reset'/>";
+
+fn domain_of_size(target: usize) -> String {
+    let (head, tail) = BASE
+        .split_once("    <console")
+        .expect("the fixture has a console");
+    let mut out = head.to_string();
+    let mut i = 0;
+    while out.len() + tail.len() < target {
+        out.push_str(&format!(
+            "    <disk type='file' device='disk'>\n      <driver name='qemu' type='qcow2' cache='none'/>\n      <source file='/var/lib/libvirt/images/disk{i}.qcow2'/>\n      <target dev='vd{i}' bus='virtio'/>\n    </disk>\n"
+        ));
+        i += 1;
+    }
+    out + "    <console" + tail
+}
+
+fn p50(xs: &mut [Duration]) -> Duration {
+    xs.sort();
+    xs[xs.len() / 2]
+}
+
+fn main() {
+    let kib: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1024);
+    let text = domain_of_size(kib * 1024);
+    let model = domxml_libvirt::builtin::model().expect("built-in model");
+    let mut doc = Document::new(text);
+    let at = doc.text().find("<devices>\n").expect("devices") + "<devices>\n".len();
+    let opts = DiagnosticsOptions::default();
+    let all = |doc: &Document| {
+        diagnostics(
+            doc.parse(),
+            doc.text(),
+            DocumentKind::Libvirt,
+            Some(&*model),
+            &opts,
+        )
+    };
+    all(&doc);
+    let (mut apply, mut validate, mut rules, mut total) = (vec![], vec![], vec![], vec![]);
+    let mut edits = vec![TextEdit::new(
+        TextRange::empty(TextSize::from(at as u32)),
+        "    \n",
+    )];
+    for (i, c) in LINE.char_indices() {
+        let p = (at + 4 + i) as u32;
+        edits.push(TextEdit::new(TextRange::empty(p.into()), c.to_string()));
+    }
+    for i in (0..LINE.len()).rev() {
+        let p = (at + 4 + i) as u32;
+        edits.push(TextEdit::new(TextRange::new(p.into(), (p + 1).into()), ""));
+    }
+    for edit in &edits {
+        // A snapshot is alive while the edit is applied, as in the server.
+        let snapshot = doc.clone();
+        let t = Instant::now();
+        doc.apply_edit(edit);
+        apply.push(t.elapsed());
+        drop(snapshot);
+        let t = Instant::now();
+        domxml_ide::diagnostics::schema_problems(doc.parse(), &*model);
+        validate.push(t.elapsed());
+        let t = Instant::now();
+        semantic_diagnostics(doc.parse(), &RuleOptions::default());
+        rules.push(t.elapsed());
+        let t = Instant::now();
+        all(&doc);
+        total.push(t.elapsed());
+    }
+    println!(
+        "{} bytes, {} keystrokes, p50: apply {:?}, validate {:?}, rules {:?}, all diagnostics {:?}",
+        doc.text().len(),
+        edits.len(),
+        p50(&mut apply),
+        p50(&mut validate),
+        p50(&mut rules),
+        p50(&mut total)
+    );
+}
