@@ -41,7 +41,7 @@ fn main() {
         .and_then(|a| a.parse().ok())
         .unwrap_or(1024);
     let text = domain_of_size(kib * 1024);
-    let model = domxml_libvirt::builtin::model().expect("built-in model");
+    let model = domxml_libvirt::select::builtin_model().expect("built-in model");
     let mut doc = Document::new(text);
     let at = doc.text().find("<devices>\n").expect("devices") + "<devices>\n".len();
     let opts = DiagnosticsOptions::default();

@@ -55,22 +55,12 @@ pub struct Catalogue {
     /// Reverse element containment, for documentation lookups by name (built on first use).
     pub(crate) parents: std::sync::OnceLock<Vec<Vec<ElemId>>>,
     /// Derivative memo tables of finished validations, reused by the next ones.
-    pub(crate) sessions: SessionPool,
+    pub(crate) sessions: crate::pool::Pool,
     /// The branches of each `<interleave>` in schema order (the arena keeps interleaves binary
     /// and sorted): libxml2's validation depends on that order (see `libxml2_order`).
     pub(crate) interleave_branches: crate::fxhash::FxHashMap<Pat, Box<[Pat]>>,
     /// The libxml2 replay's memos of finished validations, reused by the next ones.
-    pub(crate) order_memo: std::sync::Mutex<Vec<crate::libxml2_order::Memo>>,
-}
-
-/// Pooled session states (see `derive`); opaque in `Debug` output.
-#[derive(Default)]
-pub(crate) struct SessionPool(pub(crate) std::sync::Mutex<Vec<crate::derive::SessionState>>);
-
-impl std::fmt::Debug for SessionPool {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SessionPool")
-    }
+    pub(crate) order_memo: crate::pool::Pool,
 }
 
 impl Store for Catalogue {

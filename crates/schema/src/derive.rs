@@ -734,21 +734,13 @@ pub fn is_whitespace(s: &str) -> bool {
 impl Catalogue {
     /// A pooled session state, or a fresh one.
     pub(crate) fn take_session_state(&self) -> SessionState {
-        self.sessions
-            .0
-            .lock()
-            .ok()
-            .and_then(|mut pool| pool.pop())
-            .unwrap_or_default()
+        self.sessions.take().unwrap_or_default()
     }
 
     /// Returns a session state to the pool unless it grew too large or the pool is full.
     pub(crate) fn return_session_state(&self, st: SessionState) {
-        let small = st.local.as_ref().is_some_and(|a| a.len() < 1_000_000);
-        if let (true, Ok(mut pool)) = (small, self.sessions.0.lock())
-            && pool.len() < 8
-        {
-            pool.push(st);
+        if st.local.as_ref().is_some_and(|a| a.len() < 1_000_000) {
+            self.sessions.put(st, 8);
         }
     }
 }

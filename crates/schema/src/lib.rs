@@ -22,6 +22,7 @@ pub mod inventory;
 pub mod libxml2_order;
 mod name_class;
 mod pattern;
+mod pool;
 pub mod query;
 pub mod serial;
 mod sources;

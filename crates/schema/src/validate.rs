@@ -36,9 +36,8 @@ pub fn validate_without_reuse(cat: &Catalogue, doc: &ast::Document) -> Vec<Diagn
 
 impl Drop for Validator<'_> {
     fn drop(&mut self) {
-        if let Ok(mut pool) = self.session.cat.order_memo.lock() {
-            pool.push(std::mem::take(&mut self.order));
-        }
+        let memo: crate::libxml2_order::Memo = std::mem::take(&mut self.order);
+        self.session.cat.order_memo.put(memo, 8);
     }
 }
 
@@ -120,12 +119,7 @@ impl NsScope {
 
 impl<'c> Validator<'c> {
     pub fn new(cat: &'c Catalogue) -> Validator<'c> {
-        let order = cat
-            .order_memo
-            .lock()
-            .ok()
-            .and_then(|mut pool| pool.pop())
-            .unwrap_or_default();
+        let order: crate::libxml2_order::Memo = cat.order_memo.take().unwrap_or_default();
         Validator {
             session: Session::new(cat),
             order,
