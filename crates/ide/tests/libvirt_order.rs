@@ -73,6 +73,12 @@ fn quick_fix_reorders_the_domain_as_libvirt_writes_it() {
         .find(|d| d.code == ORDER)
         .expect("libxml2 rejects this order");
     assert_eq!(&REJECTED[d.range], "vcpu", "{}", d.message);
+    assert!(
+        d.message.starts_with("`virsh edit`, `virsh define --validate` and `virt-xml-validate` will refuse this document")
+            && d.message.ends_with("To fix it, move <vcpu> before <on_crash>."),
+        "{}",
+        d.message
+    );
     let (title, fixed) = quick_fixed(REJECTED).expect("a quick fix");
     assert_eq!(
         title,
