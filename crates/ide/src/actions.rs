@@ -235,6 +235,11 @@ pub fn code_actions(
                     });
                 }
             }
+            Code::Schema(SchemaCode::LibvirtElementOrder) => {
+                if let Some(action) = schema.and_then(|s| reorder_fix(parse, s, p)) {
+                    out.push(action);
+                }
+            }
             _ => {}
         }
     }
@@ -270,6 +275,52 @@ fn mismatched_end_tag_at(parse: &Parse, offset: TextSize) -> Option<(TextRange, 
     let end = domxml_syntax::ast::EndTag::cast(end_tag)?.name()?;
     let open = element.name()?;
     (end.text() != open.text()).then(|| (end.range(), open.text().to_owned()))
+}
+
+/// Reorders the children of the element whose order libxml2 rejects: the parent of the
+/// element the diagnostic names, or the element it is on when it names none.
+fn reorder_fix(parse: &Parse, schema: &dyn SchemaModel, p: &SchemaProblem) -> Option<CodeAction> {
+    let at = element_named_at(parse, p.range)?;
+    let parent = if p.expected.is_empty() {
+        at
+    } else {
+        at.parent()?
+    };
+    let edit = schema.libvirt_order(&parent)?;
+    let name = parent.name()?;
+    Some(CodeAction {
+        title: format!(
+            "Reorder the children of <{}> as libvirt writes them",
+            name.text()
+        ),
+        edits: vec![edit],
+        fixes: Some((p.range, p.code)),
+        preferred: true,
+    })
+}
+
+/// The source action "Reorder elements as libvirt writes them": offered on a libvirt document
+/// whose root children are not in the order libvirt writes them, whether or not libvirt's
+/// validator would refuse the order.
+pub fn libvirt_order_action(
+    parse: &Parse,
+    kind: DocumentKind,
+    schema: Option<&dyn SchemaModel>,
+) -> Option<CodeAction> {
+    let (DocumentKind::Libvirt, Some(schema)) = (kind, schema) else {
+        return None;
+    };
+    let root = parse.document().root()?;
+    if root.name()?.local() != "domain" {
+        return None;
+    }
+    let edit = schema.libvirt_order(&root)?;
+    Some(CodeAction {
+        title: "Reorder elements as libvirt writes them".into(),
+        edits: vec![edit],
+        fixes: None,
+        preferred: false,
+    })
 }
 
 /// The element whose start-tag name is inside `range` (diagnostics point at names).

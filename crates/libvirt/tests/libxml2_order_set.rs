@@ -153,11 +153,10 @@ fn libvirt_11_schemas_agree_with_xmllint() {
     agree(&cat, &corpus, |r| &r.label11, "libvirt 11.3");
 }
 
-/// The built-in catalogue groups <domain>'s children by topic in nested interleaves, unlike
-/// libvirt's `domaincontents`, so libxml2 would split them differently: until its <domain>
-/// interleave mirrors libvirt 11.3's branches, this disagrees on 58 of 400.
+/// The built-in catalogue's <domain> interleave has libvirt 11.3's branches, in its order and
+/// with its nested interleaves (catalogue/domain.rng), so libxml2 would split the children of
+/// a document the same way under both.
 #[test]
-#[ignore = "the built-in <domain> interleave does not mirror libvirt 11.3's branches yet"]
 fn builtin_schema_agrees_with_xmllint_on_libvirt_11() {
     let Some(corpus) = domxml_testdata::domain_corpus() else {
         return;

@@ -24,7 +24,8 @@ fn a_nested_interleave_split_by_a_repeated_sibling_is_rejected() {
     // xmllint: "Extra element a2 in interleave".
     let got = check(&cat, "<r><a1/><b/><a2/><b/></r>");
     assert!(got.starts_with("libvirt-element-order @\"a2\""), "{got}");
-    assert!(got.contains("move <a2> before <b>, next to <a1>"), "{got}");
+    assert!(got.contains("To fix it, move <a2> before <b>."), "{got}");
+    assert!(got.contains("`virsh edit`"), "{got}");
 }
 
 #[test]

@@ -18,6 +18,8 @@ use super::store::{Doc, Snapshot};
 use super::{Backend, SchemaStatus, guard};
 
 const MAX_SYMBOLS: usize = 20_000;
+/// The source action that reorders a domain's children as libvirt writes them.
+const LIBVIRT_ORDER_KIND: &str = "source.libvirtOrder";
 
 #[derive(Debug, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -277,7 +279,10 @@ impl LanguageServer for Backend {
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
-                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::new(LIBVIRT_ORDER_KIND),
+                        ]),
                         ..Default::default()
                     },
                 )),
@@ -513,7 +518,7 @@ impl LanguageServer for Backend {
             let lines = doc.lines(encoding);
             let range = lines.text_range(params.range);
             let kind = document_kind(doc.document.parse(), &doc.uri);
-            let actions = domxml_ide::actions::code_actions(
+            let quick_fixes = domxml_ide::actions::code_actions(
                 doc.document.parse(),
                 doc.document.text(),
                 range,
@@ -521,9 +526,24 @@ impl LanguageServer for Backend {
                 schema.as_deref(),
                 &rule_options,
             );
-            let out: Vec<CodeActionOrCommand> = actions
+            let reorder = domxml_ide::actions::libvirt_order_action(
+                doc.document.parse(),
+                kind,
+                schema.as_deref(),
+            );
+            let wanted = |k: &CodeActionKind| match &params.context.only {
+                // A requested kind covers its sub-kinds ("source" covers "source.libvirtOrder").
+                Some(only) => only.iter().any(|o| {
+                    k.as_str() == o.as_str() || k.as_str().starts_with(&format!("{}.", o.as_str()))
+                }),
+                None => true,
+            };
+            let out: Vec<CodeActionOrCommand> = quick_fixes
                 .into_iter()
-                .map(|a| {
+                .map(|a| (a, CodeActionKind::QUICKFIX))
+                .chain(reorder.map(|a| (a, CodeActionKind::new(LIBVIRT_ORDER_KIND))))
+                .filter(|(_, k)| wanted(k))
+                .map(|(a, action_kind)| {
                     let edits: Vec<TextEdit> = a
                         .edits
                         .iter()
@@ -547,7 +567,7 @@ impl LanguageServer for Backend {
                     });
                     CodeActionOrCommand::CodeAction(CodeAction {
                         title: a.title,
-                        kind: Some(CodeActionKind::QUICKFIX),
+                        kind: Some(action_kind),
                         diagnostics: diagnostics.filter(|d| !d.is_empty()),
                         edit: Some(WorkspaceEdit {
                             changes: Some([(uri.clone(), edits)].into_iter().collect()),

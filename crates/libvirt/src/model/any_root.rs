@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
-use domxml_syntax::TextSize;
 use domxml_syntax::ast::{Document, Element};
+use domxml_syntax::{TextEdit, TextSize};
 
 use super::{AttributeInfo, ElementInfo, SchemaModel, SchemaProblem, ValueInfo};
 
@@ -41,6 +41,9 @@ impl SchemaModel for AnyRoot {
     }
     fn text_values(&self, element: &Element) -> (Vec<ValueInfo>, Option<String>) {
         self.0.text_values(element)
+    }
+    fn libvirt_order(&self, parent: &Element) -> Option<TextEdit> {
+        self.0.libvirt_order(parent)
     }
     fn libvirt_version(&self) -> Option<String> {
         self.0.libvirt_version()

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use domxml_syntax::TextSize;
 use domxml_syntax::ast::{Document, Element};
+use domxml_syntax::{TextEdit, TextSize};
 
 use super::{AttributeInfo, ElementInfo, SchemaModel, SchemaProblem, ValueInfo};
 use crate::kinds::schema_file_for_root;
@@ -123,6 +123,10 @@ impl SchemaModel for ByRoot {
         self.for_element(element)
             .map(|m| m.text_values(element))
             .unwrap_or_default()
+    }
+
+    fn libvirt_order(&self, parent: &Element) -> Option<TextEdit> {
+        self.for_element(parent)?.libvirt_order(parent)
     }
 
     fn libvirt_version(&self) -> Option<String> {

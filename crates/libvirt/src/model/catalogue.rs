@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use domxml_schema::Catalogue;
 use domxml_schema::query::{self, AttributeChoice, ElementChoice, ValueChoice};
-use domxml_syntax::TextSize;
 use domxml_syntax::ast::{Document, Element};
+use domxml_syntax::{TextEdit, TextSize};
 
 use super::{AttributeInfo, ElementInfo, SchemaModel, SchemaProblem, ValueInfo};
 use crate::{Code, Severity};
@@ -78,6 +78,10 @@ fn attribute_info(a: AttributeChoice) -> AttributeInfo {
 }
 
 impl SchemaModel for CatalogueModel {
+    fn libvirt_order(&self, parent: &Element) -> Option<TextEdit> {
+        domxml_schema::libxml2_order::reorder::libvirt_order(&self.catalogue, parent)
+    }
+
     fn label(&self) -> String {
         self.label.clone()
     }

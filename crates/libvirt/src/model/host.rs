@@ -8,8 +8,8 @@
 use std::sync::Arc;
 
 use domxml_schema::query;
-use domxml_syntax::TextSize;
 use domxml_syntax::ast::{Document, Element};
+use domxml_syntax::{TextEdit, TextSize};
 
 use super::{AttributeInfo, ElementInfo, SchemaModel, SchemaProblem, ValueInfo};
 use crate::drift;
@@ -133,6 +133,10 @@ impl SchemaModel for HostModel {
         let (mut values, datatype) = self.inner.text_values(element);
         fill_values(&mut values, &path_of(element));
         (values, datatype)
+    }
+
+    fn libvirt_order(&self, parent: &Element) -> Option<TextEdit> {
+        self.inner.libvirt_order(parent)
     }
 
     fn libvirt_version(&self) -> Option<String> {

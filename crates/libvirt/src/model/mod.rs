@@ -15,7 +15,7 @@ pub use catalogue::CatalogueModel;
 pub use host::HostModel;
 
 use domxml_syntax::ast::{Document, Element};
-use domxml_syntax::{TextRange, TextSize};
+use domxml_syntax::{TextEdit, TextRange, TextSize};
 
 use crate::{Code, Severity};
 
@@ -102,6 +102,12 @@ pub trait SchemaModel: Send + Sync {
     fn text_values(&self, element: &Element) -> (Vec<ValueInfo>, Option<String>);
     /// The libvirt version the schema describes, when known.
     fn libvirt_version(&self) -> Option<String> {
+        None
+    }
+    /// The edit that puts the children of `parent` in an order libvirt's validator (libxml2)
+    /// accepts: the order libvirt writes for `<domain>`, the schema's elsewhere; `None` when
+    /// nothing moves or the schema cannot say.
+    fn libvirt_order(&self, _parent: &Element) -> Option<TextEdit> {
         None
     }
 }

@@ -19,6 +19,73 @@ use crate::pattern::{Node, Pat, Store};
 
 pub(crate) use emulate::Memo;
 
+/// A place for child `x` that libxml2 accepts with every other child where it is: (x, the
+/// index of the child it goes before, or the count for the end). Tries next to `partner` (its
+/// sibling in the same interleave branch) first, then places nearest to where it is.
+fn one_move(
+    cat: &Catalogue,
+    memo: &mut Memo,
+    contents: &[Pat],
+    names: &[(&str, &str)],
+    x: usize,
+    partner: Option<usize>,
+) -> Option<(usize, usize)> {
+    let n = names.len();
+    let mut places: Vec<usize> = (0..=n).filter(|j| *j != x && *j != x + 1).collect();
+    places.sort_by_key(|j| j.abs_diff(x));
+    if let Some(p) = partner {
+        places.retain(|j| *j != p + 1);
+        places.insert(0, p + 1);
+    }
+    places.into_iter().find_map(|to| {
+        let mut moved: Vec<(&str, &str)> = Vec::with_capacity(n);
+        for (i, name) in names.iter().enumerate() {
+            if i == to {
+                moved.push(*names.get(x)?);
+            }
+            if i != x {
+                moved.push(*name);
+            }
+        }
+        if to == n {
+            moved.push(*names.get(x)?);
+        }
+        emulate::replay(cat, memo, contents, &moved)
+            .is_none()
+            .then_some((x, to))
+    })
+}
+
+/// Where libvirt writes each child: `<domain>`'s in its formatter's order, others by their
+/// branch of the content's outermost interleave.
+fn libvirt_ranks(
+    cat: &Catalogue,
+    memo: &mut Memo,
+    contents: &[Pat],
+    parent_local: &str,
+    children: &[Child<'_>],
+) -> Option<Vec<usize>> {
+    if parent_local == "domain" {
+        return Some(
+            children
+                .iter()
+                .map(|c| reorder::domain_rank(c.local, !c.ns.is_empty()))
+                .collect(),
+        );
+    }
+    let interleave = reorder::outermost_interleave(cat, *contents.first()?)?;
+    let part = memo.partition(cat, interleave);
+    Some(
+        children
+            .iter()
+            .map(|c| {
+                part.branch_of_name(cat, c.ns, c.local)
+                    .unwrap_or(usize::MAX)
+            })
+            .collect(),
+    )
+}
+
 /// Records the branches of a compiled `<interleave>` in schema order.
 pub(crate) fn record_branches(cat: &mut Catalogue, pat: Pat, mut branches: Vec<Pat>) {
     branches.retain(|b| *b != Pat::EMPTY);
@@ -52,23 +119,38 @@ pub(crate) fn check(
     let names: Vec<(&str, &str)> = children.iter().map(|c| (c.ns, c.local)).collect();
     let rejection = emulate::replay(cat, memo, contents, &names)?;
     let extra = rejection.extra.and_then(|i| children.get(i));
-    let partner = rejection
-        .partner
-        .and_then(|i| children.get(i).map(|c| (i, c)));
-    let hint = match (rejection.extra, extra, partner) {
-        (Some(xi), Some(x), Some((pi, p))) => match children.get(pi + 1..xi) {
-            Some([first, ..]) => format!(
-                "move <{}> before <{}>, next to <{}>",
-                x.qname, first.qname, p.qname
-            ),
-            _ => format!("keep <{}> next to <{}>", x.qname, p.qname),
-        },
-        _ => format!("put the children of <{parent}> in the order libvirt writes them"),
+    let local = parent.rsplit(':').next().unwrap_or(parent);
+    let hint = rejection
+        .extra
+        .and_then(|xi| one_move(cat, memo, contents, &names, xi, rejection.partner))
+        .and_then(|(xi, to)| {
+            let x = children.get(xi)?;
+            Some(match children.get(to) {
+                Some(next) => format!("move <{}> before <{}>", x.qname, next.qname),
+                None => format!("move <{}> to the end of <{parent}>", x.qname),
+            })
+        })
+        .or_else(|| {
+            let ranks = libvirt_ranks(cat, memo, contents, local, children)?;
+            let (moved, before) = reorder::first_move(&ranks)?;
+            Some(format!(
+                "reorder the children of <{parent}> as libvirt writes them, starting by \
+                 moving <{}> before <{}>",
+                children.get(moved)?.qname,
+                children.get(before)?.qname
+            ))
+        })
+        .unwrap_or_else(|| {
+            format!("put the children of <{parent}> in the order libvirt writes them")
+        });
+    let not_here = match extra {
+        Some(x) => format!("does not accept <{}> where it is", x.qname),
+        None => format!("does not accept this order of the children of <{parent}>"),
     };
     let message = format!(
-        "libvirt's validator (libxml2) rejects this order of the children of <{parent}> although \
-         each element is allowed here: {hint}; `virsh edit`, `virsh define --validate` and \
-         `virt-xml-validate` refuse the document as it is"
+        "`virsh edit`, `virsh define --validate` and `virt-xml-validate` will refuse this \
+         document: libvirt's validator (libxml2) {not_here}, although the schema allows this \
+         order. To fix it, {hint}."
     );
     let range = extra.map_or(parent_range, |x| x.range);
     let mut d = Diagnostic::new(range, Code::LibvirtElementOrder, message);

@@ -51,6 +51,26 @@ const DOMAIN_ORDER: &[&str] = &[
     "launchSecurity",
 ];
 
+/// Where libvirt writes a child of `<domain>` (namespaced extensions last).
+pub(crate) fn domain_rank(local: &str, namespaced: bool) -> usize {
+    match DOMAIN_ORDER.iter().position(|n| *n == local) {
+        Some(i) if !namespaced => i,
+        _ => DOMAIN_ORDER.len(),
+    }
+}
+
+/// The first move that sorts children by `ranks` (stably): (the child to move, the child it
+/// must go before); `None` when they are sorted.
+pub(crate) fn first_move(ranks: &[usize]) -> Option<(usize, usize)> {
+    let mut order: Vec<usize> = (0..ranks.len()).collect();
+    order.sort_by_key(|i| ranks[*i]);
+    order
+        .iter()
+        .enumerate()
+        .find(|(k, i)| *k != **i)
+        .map(|(k, i)| (*i, k))
+}
+
 /// One child with what precedes it since the previous child (whitespace, comments).
 struct Unit {
     range: TextRange,
@@ -139,10 +159,7 @@ pub fn libvirt_order(cat: &Catalogue, parent: &ast::Element) -> Option<TextEdit>
                 .map(|c| {
                     let local = c.name().map(|n| n.local().to_owned()).unwrap_or_default();
                     let namespaced = c.name().is_some_and(|n| n.prefix().is_some());
-                    match DOMAIN_ORDER.iter().position(|n| *n == local) {
-                        Some(i) if !namespaced => i,
-                        _ => DOMAIN_ORDER.len(),
-                    }
+                    domain_rank(&local, namespaced)
                 })
                 .collect()
         } else {
@@ -183,7 +200,7 @@ fn schema_ranks(
     )
 }
 
-fn outermost_interleave(cat: &Catalogue, p: Pat) -> Option<Pat> {
+pub(crate) fn outermost_interleave(cat: &Catalogue, p: Pat) -> Option<Pat> {
     let mut stack = vec![p];
     let mut seen = Vec::new();
     while let Some(q) = stack.pop() {
