@@ -123,7 +123,7 @@ fn human_output_coloured_only_when_asked_or_on_a_terminal() {
         [1m[94m1 |[0m <domain type='kvm'><name>a</nam></domain>
           [1m[94m|[0m                     [1m[91m^^^^[0m
           [1m[94m|[0m
-          [1m[94m= [0m[1m[96mhelp[0m: Close <name>
+          [1m[94m= [0m[1m[96mhelp[0m: Change </nam> to </name>
 
         [1m[91merror[mismatched-end-tag][0m: [1mend tag </nam> does not match the open element <name>[0m
          [1m[94m-->[0m bad.xml:1:29
@@ -131,6 +131,7 @@ fn human_output_coloured_only_when_asked_or_on_a_terminal() {
         [1m[94m1 |[0m <domain type='kvm'><name>a</nam></domain>
           [1m[94m|[0m                             [1m[91m^^^[0m
           [1m[94m|[0m
+          [1m[94m= [0m[1m[96mhelp[0m: Change to </name>
 
         3 errors, 0 warnings in 1 of 1 file
     "#]]
