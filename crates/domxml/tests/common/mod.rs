@@ -163,3 +163,45 @@ impl Session {
         self.send(&framed(&notification.to_string()));
     }
 }
+
+impl Session {
+    /// Waits for a message the server sends that satisfies `wanted` (already seen ones count),
+    /// within `timeout`.
+    pub fn wait_for(&mut self, timeout: Duration, wanted: impl Fn(&Value) -> bool) -> Value {
+        if let Some(m) = self.seen.iter().rev().find(|m| wanted(m)) {
+            return m.clone();
+        }
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.messages.recv_timeout(left) {
+                Ok(message) => {
+                    let hit = wanted(&message);
+                    self.seen.push(message);
+                    if hit {
+                        return self.seen.last().cloned().unwrap_or(Value::Null);
+                    }
+                }
+                Err(_) => panic!(
+                    "no such message within {timeout:?}; last seen {:?}",
+                    self.seen.last()
+                ),
+            }
+        }
+    }
+
+    /// The diagnostics published for `uri` at `version`.
+    pub fn diagnostics_at(&mut self, uri: &str, version: i64) -> Value {
+        let message = self.wait_for(TIMEOUT, |m| {
+            m.get("method").and_then(Value::as_str) == Some("textDocument/publishDiagnostics")
+                && m["params"]["uri"] == json!(uri)
+                && m["params"]["version"] == json!(version)
+        });
+        message["params"]["diagnostics"].clone()
+    }
+
+    /// Forgets the messages seen so far (long sessions).
+    pub fn forget_seen(&mut self) {
+        self.seen.clear();
+    }
+}
