@@ -99,12 +99,7 @@ fn worker(
                     publish(&client, &handle, &uri, Vec::new(), None);
                 }
                 Job::Analyze(uri) => {
-                    let Some(doc) = state
-                        .docs
-                        .lock()
-                        .ok()
-                        .and_then(|d| d.docs.get(&uri).cloned())
-                    else {
+                    let Some(doc) = state.docs.lock().ok().and_then(|d| d.get(&uri)) else {
                         continue;
                     };
                     if published.get(&uri).is_some_and(|&v| v > doc.version) {
@@ -118,11 +113,7 @@ fn worker(
                         Err(_) => continue,
                     };
                     // Still the newest text? Otherwise a newer job is queued and will publish.
-                    let current = state
-                        .docs
-                        .lock()
-                        .ok()
-                        .and_then(|d| d.docs.get(&uri).map(|x| x.version));
+                    let current = state.docs.lock().ok().and_then(|d| d.version(&uri));
                     if current != Some(doc.version) {
                         continue;
                     }

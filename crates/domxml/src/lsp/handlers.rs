@@ -14,7 +14,7 @@ use tower_lsp_server::ls_types::*;
 use domxml_libvirt::select;
 
 use super::analysis::Job;
-use super::store::{Doc, Snapshot};
+use super::store::{self, Doc, Snapshot};
 use super::{Backend, SchemaStatus, guard};
 
 const MAX_SYMBOLS: usize = 20_000;
@@ -44,8 +44,62 @@ impl tower_lsp_server::ls_types::notification::Notification for StatusNotificati
 }
 
 impl Backend {
-    fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
-        self.state.docs.lock().ok()?.docs.get(uri.as_str()).cloned()
+    /// The document as the client sees it, once the changes sent before this request are
+    /// applied; when they take longer than [`store::edit_wait`], the newest applied snapshot.
+    async fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+        let deadline = tokio::time::Instant::now() + store::edit_wait();
+        loop {
+            // Registered before looking, so that an install in between is not missed.
+            let applied = self.state.applied.notified();
+            tokio::pin!(applied);
+            applied.as_mut().enable();
+            let (doc, pending) = self.state.docs.lock().ok()?.latest(uri.as_str())?;
+            if !pending || tokio::time::timeout_at(deadline, applied).await.is_err() {
+                return Some(doc);
+            }
+        }
+    }
+
+    /// Applies the queued changes of one document until none is left, off the server's task.
+    fn start_applier(&self, ticket: store::Ticket) {
+        let state = self.state.clone();
+        tokio::task::spawn_blocking(move || {
+            loop {
+                let encoding = state
+                    .encoding
+                    .read()
+                    .map(|e| *e)
+                    .unwrap_or(PositionEncoding::Utf16);
+                let Some((mut doc, batch)) =
+                    state.docs.lock().ok().and_then(|mut d| d.take(&ticket))
+                else {
+                    state.applied.notify_waiters();
+                    return;
+                };
+                let started = std::time::Instant::now();
+                for change in batch {
+                    let before = doc.clone();
+                    let version = change.version;
+                    doc = guard("change", move || {
+                        doc.apply(change.changes, version, encoding);
+                        doc
+                    })
+                    // A change that cannot be applied is dropped (the next full sync repairs it).
+                    .unwrap_or(before);
+                }
+                let version = doc.version;
+                let installed = state
+                    .docs
+                    .lock()
+                    .map(|mut d| d.install(&ticket, doc))
+                    .unwrap_or(false);
+                tracing::debug!(version, elapsed = ?started.elapsed(), installed, "changes applied");
+                state.applied.notify_waiters();
+                if installed {
+                    state.analysis.send(Job::Analyze(ticket.uri.clone()));
+                }
+            }
+        });
     }
 
     fn encoding(&self) -> PositionEncoding {
@@ -69,12 +123,7 @@ impl Backend {
     }
 
     fn reanalyze_all(&self) {
-        let uris: Vec<String> = self
-            .state
-            .docs
-            .lock()
-            .map(|d| d.docs.keys().cloned().collect())
-            .unwrap_or_default();
+        let uris: Vec<String> = self.state.docs.lock().map(|d| d.uris()).unwrap_or_default();
         for uri in uris {
             self.state.analysis.send(Job::Analyze(uri));
         }
@@ -133,7 +182,7 @@ impl Backend {
     /// the `/` of `</`) with the cursor at `position` just after it, the snippet to insert
     /// there (`$0` marks the cursor), or null.
     pub async fn auto_close(&self, params: AutoCloseParams) -> Result<Option<AutoCloseResult>> {
-        let Some(doc) = self.snapshot(&params.text_document.uri) else {
+        let Some(doc) = self.snapshot(&params.text_document.uri).await else {
             return Ok(None);
         };
         let Some(ch) = params
@@ -328,7 +377,7 @@ impl LanguageServer for Backend {
         let doc = guard("open", || Doc::new(uri.clone(), td.text, td.version));
         let Ok(doc) = doc else { return };
         let replaced = match self.state.docs.lock() {
-            Ok(mut docs) => docs.docs.insert(uri.clone(), doc).is_some(),
+            Ok(mut docs) => docs.open(doc),
             Err(_) => false,
         };
         if replaced {
@@ -340,42 +389,25 @@ impl LanguageServer for Backend {
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let uri = params.text_document.uri.as_str().to_string();
-        let version = params.text_document.version;
-        let encoding = self.encoding();
-        let started = std::time::Instant::now();
-        let applied = {
-            let Ok(mut docs) = self.state.docs.lock() else {
-                return;
-            };
-            let Some(doc) = docs.docs.get_mut(&uri) else {
-                return;
-            };
-            if version <= doc.version {
-                // A stale or repeated change: drop it.
-                return;
-            }
-            let mut next = doc.clone();
-            match guard("change", move || {
-                next.apply(params.content_changes, version, encoding);
-                next
-            }) {
-                Ok(next) => {
-                    *doc = next;
-                    true
-                }
-                Err(_) => false,
-            }
+        let change = store::Change {
+            changes: params.content_changes,
+            version: params.text_document.version,
         };
-        tracing::debug!(version, elapsed = ?started.elapsed(), applied, "change applied");
-        if applied {
-            self.state.analysis.send(Job::Analyze(uri));
+        let ticket = self
+            .state
+            .docs
+            .lock()
+            .ok()
+            .and_then(|mut docs| docs.queue(&uri, change));
+        if let Some(ticket) = ticket {
+            self.start_applier(ticket);
         }
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri.as_str().to_string();
         if let Ok(mut docs) = self.state.docs.lock() {
-            docs.docs.remove(&uri);
+            docs.close(&uri);
         }
         self.state.analysis.send(Job::Close(uri));
     }
@@ -415,7 +447,7 @@ impl LanguageServer for Backend {
             .and_then(|c| c.trigger_character.as_deref())
             .and_then(|t| t.chars().next());
         let pos = params.text_document_position;
-        let Some(doc) = self.snapshot(&pos.text_document.uri) else {
+        let Some(doc) = self.snapshot(&pos.text_document.uri).await else {
             return Ok(None);
         };
         let schema = self.schema_for(&doc);
@@ -479,7 +511,7 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let pos = params.text_document_position_params;
-        let Some(doc) = self.snapshot(&pos.text_document.uri) else {
+        let Some(doc) = self.snapshot(&pos.text_document.uri).await else {
             return Ok(None);
         };
         let schema = self.schema_for(&doc);
@@ -502,7 +534,7 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        let Some(doc) = self.snapshot(&params.text_document.uri) else {
+        let Some(doc) = self.snapshot(&params.text_document.uri).await else {
             return Ok(None);
         };
         let schema = self.schema_for(&doc);
@@ -586,7 +618,7 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        let Some(doc) = self.snapshot(&params.text_document.uri) else {
+        let Some(doc) = self.snapshot(&params.text_document.uri).await else {
             return Ok(None);
         };
         let encoding = self.encoding();
@@ -625,7 +657,7 @@ impl LanguageServer for Backend {
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        let Some(doc) = self.snapshot(&params.text_document.uri) else {
+        let Some(doc) = self.snapshot(&params.text_document.uri).await else {
             return Ok(None);
         };
         let encoding = self.encoding();
@@ -660,7 +692,7 @@ impl LanguageServer for Backend {
         &self,
         params: SelectionRangeParams,
     ) -> Result<Option<Vec<SelectionRange>>> {
-        let Some(doc) = self.snapshot(&params.text_document.uri) else {
+        let Some(doc) = self.snapshot(&params.text_document.uri).await else {
             return Ok(None);
         };
         let encoding = self.encoding();
@@ -695,7 +727,7 @@ impl LanguageServer for Backend {
         params: LinkedEditingRangeParams,
     ) -> Result<Option<LinkedEditingRanges>> {
         let pos = params.text_document_position_params;
-        let Some(doc) = self.snapshot(&pos.text_document.uri) else {
+        let Some(doc) = self.snapshot(&pos.text_document.uri).await else {
             return Ok(None);
         };
         let encoding = self.encoding();
@@ -718,7 +750,7 @@ impl LanguageServer for Backend {
         params: DocumentHighlightParams,
     ) -> Result<Option<Vec<DocumentHighlight>>> {
         let pos = params.text_document_position_params;
-        let Some(doc) = self.snapshot(&pos.text_document.uri) else {
+        let Some(doc) = self.snapshot(&pos.text_document.uri).await else {
             return Ok(None);
         };
         let encoding = self.encoding();
@@ -739,7 +771,7 @@ impl LanguageServer for Backend {
     }
 
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
-        let Some(doc) = self.snapshot(&params.text_document.uri) else {
+        let Some(doc) = self.snapshot(&params.text_document.uri).await else {
             return Ok(None);
         };
         let encoding = self.encoding();
@@ -766,7 +798,7 @@ impl LanguageServer for Backend {
         &self,
         params: TextDocumentPositionParams,
     ) -> Result<Option<PrepareRenameResponse>> {
-        let Some(doc) = self.snapshot(&params.text_document.uri) else {
+        let Some(doc) = self.snapshot(&params.text_document.uri).await else {
             return Ok(None);
         };
         let encoding = self.encoding();
@@ -782,7 +814,7 @@ impl LanguageServer for Backend {
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
         let pos = params.text_document_position;
-        let Some(doc) = self.snapshot(&pos.text_document.uri) else {
+        let Some(doc) = self.snapshot(&pos.text_document.uri).await else {
             return Ok(None);
         };
         if !domxml_ide::tags::is_xml_name(&params.new_name) {
@@ -815,7 +847,7 @@ impl LanguageServer for Backend {
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-        let Some(doc) = self.snapshot(&params.text_document.uri) else {
+        let Some(doc) = self.snapshot(&params.text_document.uri).await else {
             return Ok(None);
         };
         let encoding = self.encoding();
@@ -843,6 +875,7 @@ impl LanguageServer for Backend {
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
         self.format(&params.text_document.uri, None, &params.options)
+            .await
     }
 
     async fn range_formatting(
@@ -854,17 +887,18 @@ impl LanguageServer for Backend {
             Some(params.range),
             &params.options,
         )
+        .await
     }
 }
 
 impl Backend {
-    fn format(
+    async fn format(
         &self,
         uri: &Uri,
         range: Option<Range>,
         options: &FormattingOptions,
     ) -> Result<Option<Vec<TextEdit>>> {
-        let Some(doc) = self.snapshot(uri) else {
+        let Some(doc) = self.snapshot(uri).await else {
             return Ok(None);
         };
         let config = self

@@ -26,6 +26,8 @@ pub const AUTO_CLOSE_METHOD: &str = "domxml/autoClose";
 /// Everything the handlers share.
 pub struct State {
     pub docs: Mutex<store::Store>,
+    /// Woken whenever an applier installs a newer snapshot.
+    pub applied: tokio::sync::Notify,
     pub config: RwLock<Config>,
     pub schema: RwLock<Option<Arc<dyn domxml_ide::SchemaModel>>>,
     pub encoding: RwLock<PositionEncoding>,
@@ -91,6 +93,7 @@ pub fn run() -> std::process::ExitCode {
             let handle = tokio::runtime::Handle::current();
             let state = Arc::new_cyclic(|weak| State {
                 docs: Mutex::new(store::Store::default()),
+                applied: tokio::sync::Notify::new(),
                 config: RwLock::new(Config::default()),
                 schema: RwLock::new(None),
                 encoding: RwLock::new(PositionEncoding::Utf16),

@@ -1,8 +1,15 @@
 //! Open documents: an ide [`Document`] (text, incremental tree, line index) with its URI and
-//! version. Edits are applied synchronously in the notification handlers, before any `.await`,
-//! so they happen in the order the client sent them.
+//! version.
+//!
+//! Edits are queued in the order the client sent them (synchronously, in the notification
+//! handler) and applied off the server's task by one applier per document, so that a large
+//! change never holds up the requests behind it. Each entry keeps the newest *applied* snapshot
+//! readable while the next one is built: a request waits a short while for pending edits (typing
+//! is applied in well under that, so requests see the text the client sees) and otherwise
+//! answers from that snapshot.
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use domxml_ide::Document;
 use domxml_syntax::{PositionEncoding, TextEdit, TextRange};
@@ -58,7 +65,190 @@ impl Doc {
     }
 }
 
+/// The changes of one `didChange`, not applied yet.
+pub struct Change {
+    pub changes: Vec<TextDocumentContentChangeEvent>,
+    pub version: i32,
+}
+
+/// One open document.
+struct Entry {
+    /// The newest applied version: what requests and the analysis read.
+    doc: Doc,
+    /// Changes received but not taken by the applier yet, oldest first.
+    queued: Vec<Change>,
+    /// True while an applier works on this entry.
+    applying: bool,
+    /// The newest version received (applied or not): older changes are dropped.
+    received: i32,
+    /// Tells an applier whether the document it works on is still this one (not closed and
+    /// opened again meanwhile).
+    generation: u64,
+}
+
+/// What an applier needs to take the next batch of one document's changes.
+#[derive(Clone)]
+pub struct Ticket {
+    pub uri: String,
+    generation: u64,
+}
+
 #[derive(Default)]
 pub struct Store {
-    pub docs: HashMap<String, Doc>,
+    docs: HashMap<String, Entry>,
+    generations: u64,
+}
+
+/// How long a request waits for pending edits before it answers from the newest applied
+/// snapshot: 50 ms, or `DOMXML_EDIT_WAIT_MS`.
+pub fn edit_wait() -> Duration {
+    static WAIT: std::sync::OnceLock<Duration> = std::sync::OnceLock::new();
+    *WAIT.get_or_init(|| {
+        std::env::var("DOMXML_EDIT_WAIT_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .map_or(Duration::from_millis(50), Duration::from_millis)
+    })
+}
+
+impl Store {
+    /// Opens (or opens again) a document; true when it replaced an open one.
+    pub fn open(&mut self, doc: Doc) -> bool {
+        self.generations += 1;
+        let entry = Entry {
+            received: doc.version,
+            doc,
+            queued: Vec::new(),
+            applying: false,
+            generation: self.generations,
+        };
+        self.docs.insert(entry.doc.uri.clone(), entry).is_some()
+    }
+
+    pub fn close(&mut self, uri: &str) {
+        self.docs.remove(uri);
+    }
+
+    pub fn uris(&self) -> Vec<String> {
+        self.docs.keys().cloned().collect()
+    }
+
+    /// The newest applied snapshot.
+    pub fn get(&self, uri: &str) -> Option<Doc> {
+        self.docs.get(uri).map(|e| e.doc.clone())
+    }
+
+    /// The newest applied version.
+    pub fn version(&self, uri: &str) -> Option<i32> {
+        self.docs.get(uri).map(|e| e.doc.version)
+    }
+
+    /// The newest applied snapshot, and whether changes are still pending.
+    pub fn latest(&self, uri: &str) -> Option<(Doc, bool)> {
+        let e = self.docs.get(uri)?;
+        Some((e.doc.clone(), e.applying || !e.queued.is_empty()))
+    }
+
+    /// Queues a change; returns a ticket when the caller must start an applier for it (none is
+    /// running). Stale or repeated versions are dropped.
+    pub fn queue(&mut self, uri: &str, change: Change) -> Option<Ticket> {
+        let e = self.docs.get_mut(uri)?;
+        if change.version <= e.received {
+            return None;
+        }
+        e.received = change.version;
+        e.queued.push(change);
+        if e.applying {
+            return None;
+        }
+        e.applying = true;
+        Some(Ticket {
+            uri: uri.to_string(),
+            generation: e.generation,
+        })
+    }
+
+    /// The applier's next batch: the snapshot to apply it to and the queued changes. None (and
+    /// the applier ends) when nothing is queued or the document was closed.
+    pub fn take(&mut self, ticket: &Ticket) -> Option<(Doc, Vec<Change>)> {
+        let e = self
+            .docs
+            .get_mut(&ticket.uri)
+            .filter(|e| e.generation == ticket.generation)?;
+        if e.queued.is_empty() {
+            e.applying = false;
+            return None;
+        }
+        Some((e.doc.clone(), std::mem::take(&mut e.queued)))
+    }
+
+    /// Installs an applied snapshot; false when the document was closed meanwhile.
+    pub fn install(&mut self, ticket: &Ticket, doc: Doc) -> bool {
+        match self
+            .docs
+            .get_mut(&ticket.uri)
+            .filter(|e| e.generation == ticket.generation)
+        {
+            Some(e) => {
+                e.doc = doc;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower_lsp_server::ls_types::{Position, Range};
+
+    fn insert(at: u32, text: &str, version: i32) -> Change {
+        let p = Position::new(0, at);
+        Change {
+            changes: vec![TextDocumentContentChangeEvent {
+                range: Some(Range::new(p, p)),
+                range_length: None,
+                text: text.into(),
+            }],
+            version,
+        }
+    }
+
+    #[test]
+    fn changes_apply_in_order_and_stale_ones_are_dropped() {
+        let mut store = Store::default();
+        store.open(Doc::new("u".into(), "<a/>".into(), 1));
+        let ticket = store
+            .queue("u", insert(1, "b", 2))
+            .expect("starts an applier");
+        assert!(store.queue("u", insert(2, "c", 3)).is_none(), "one applier");
+        assert!(store.queue("u", insert(0, "zz", 3)).is_none(), "stale");
+        assert_eq!(store.latest("u").map(|(_, pending)| pending), Some(true));
+        let (mut doc, batch) = store.take(&ticket).expect("queued");
+        assert_eq!(batch.len(), 2);
+        for c in batch {
+            doc.apply(c.changes, c.version, PositionEncoding::Utf16);
+        }
+        assert!(store.install(&ticket, doc));
+        assert!(store.take(&ticket).is_none());
+        let (doc, pending) = store.latest("u").expect("open");
+        assert!(!pending);
+        assert_eq!((doc.document.text(), doc.version), ("<bca/>", 3));
+    }
+
+    #[test]
+    fn an_applier_of_a_closed_document_installs_nothing() {
+        let mut store = Store::default();
+        store.open(Doc::new("u".into(), "<a/>".into(), 1));
+        let ticket = store
+            .queue("u", insert(1, "b", 2))
+            .expect("starts an applier");
+        let (doc, _) = store.take(&ticket).expect("queued");
+        store.close("u");
+        store.open(Doc::new("u".into(), "<x/>".into(), 1));
+        assert!(!store.install(&ticket, doc));
+        assert_eq!(store.get("u").map(|d| d.version), Some(1));
+        assert!(store.take(&ticket).is_none());
+    }
 }
