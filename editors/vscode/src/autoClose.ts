@@ -135,7 +135,9 @@ export function registerAutoClose(
           ch,
         });
         serverCloses = true;
-        snippet = result?.snippet || undefined;
+        // The client may deliver the typed character's didChange after this request: a null
+        // answer can come from the text before it, so the text here has the last word then.
+        snippet = result?.snippet || localClose(document, position, ch);
       } catch (error) {
         if ((error as { code?: number })?.code === METHOD_NOT_FOUND) {
           serverCloses = false;
