@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use domxml_schema::serial::{checksum, from_bytes, to_bytes};
 use domxml_schema::{Catalogue, DiskFiles, SchemaError, SchemaFiles, compile};
 
-const HEADER: &str = "domxml-schema-cache 1";
+const HEADER: &str = "domxml-schema-cache 2";
 
 /// `$XDG_CACHE_HOME/domxml`, else `~/.cache/domxml`; `None` when neither can be named.
 pub fn directory() -> Option<PathBuf> {
@@ -24,6 +24,54 @@ pub fn directory() -> Option<PathBuf> {
             .filter(|v| !v.is_empty())
             .map(|home| PathBuf::from(home).join(".cache/domxml")),
     }
+}
+
+/// A file's modification time and size, as a cache key part: `None` when it cannot be read.
+pub fn file_stamp(file: &Path) -> Option<String> {
+    let meta = std::fs::metadata(file).ok()?;
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some(format!(
+        "{}.{:09}+{}",
+        modified.as_secs(),
+        modified.subsec_nanos(),
+        meta.len()
+    ))
+}
+
+const ANSWER_HEADER: &str = "domxml-answer 1";
+
+/// A small remembered answer (one line of `key`, whatever text): `None` when `dir` has none
+/// for exactly this key.
+pub fn load_answer(dir: Option<&Path>, key: &str) -> Option<String> {
+    let text = std::fs::read_to_string(answer_file(dir?, key)).ok()?;
+    let rest = text.strip_prefix(ANSWER_HEADER)?.strip_prefix('\n')?;
+    let rest = rest.strip_prefix(key)?.strip_prefix('\n')?;
+    Some(rest.to_owned())
+}
+
+/// Remembers `answer` for `key` (best effort: a failure only means computing it again).
+pub fn store_answer(dir: Option<&Path>, key: &str, answer: &str) {
+    let Some(dir) = dir else { return };
+    if key.contains('\n') || std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    let file = answer_file(dir, key);
+    let tmp = file.with_extension(format!("answer.{}.tmp", std::process::id()));
+    let text = format!("{ANSWER_HEADER}\n{key}\n{answer}");
+    if std::fs::write(&tmp, text).is_ok() && std::fs::rename(&tmp, &file).is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+}
+
+fn answer_file(dir: &Path, key: &str) -> PathBuf {
+    // Named after the key without its last word (the stamp), so a new stamp replaces the
+    // old answer instead of piling up files.
+    let name = key.rsplit_once(' ').map_or(key, |(k, _)| k);
+    dir.join(format!("{:016x}.answer", checksum(name.as_bytes())))
 }
 
 /// What a lookup did (tests and `--print-schema` tell hits from misses).

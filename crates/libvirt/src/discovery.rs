@@ -316,15 +316,59 @@ fn install_prefix(dir: &Path) -> Option<&Path> {
     (names == ("schemas", "libvirt", "share")).then(|| share.parent())?
 }
 
-/// Debian and derivatives: the package whose file list has the directory, and its version in
-/// `var/lib/dpkg/status` (both looked up under the file-system root the directory is in).
-fn from_dpkg(dir: &Path) -> Option<DetectedVersion> {
+/// The file-system root whose dpkg records could name `dir`'s package: `/usr` -> `/`;
+/// `/tmp/x/usr` -> `/tmp/x`. Local installs (`/usr/local`) are not packaged.
+fn dpkg_root(dir: &Path) -> Option<&Path> {
     let prefix = install_prefix(dir)?;
-    // `/usr` -> `/`; `/tmp/x/usr` -> `/tmp/x`. Local installs (`/usr/local`) are not packaged.
     if prefix.file_name()?.to_str()? != "usr" {
         return None;
     }
-    let root = prefix.parent()?;
+    prefix.parent()
+}
+
+/// Debian and derivatives: [`from_dpkg_records`], remembered in the cache directory until
+/// dpkg's status file changes (every install, upgrade or removal rewrites it), since reading
+/// the records (a directory of thousands of file lists, the whole status file) is most of
+/// a default `domxml check`'s start-up otherwise.
+fn from_dpkg(dir: &Path) -> Option<DetectedVersion> {
+    // Unit tests make throw-away roots: they keep them out of the user's cache.
+    let cache = if cfg!(test) {
+        None
+    } else {
+        crate::cache::directory()
+    };
+    from_dpkg_cached(dir, cache.as_deref())
+}
+
+fn from_dpkg_cached(dir: &Path, cache: Option<&Path>) -> Option<DetectedVersion> {
+    let root = dpkg_root(dir)?;
+    let stamp = crate::cache::file_stamp(&root.join("var/lib/dpkg/status"))?;
+    let key = format!("dpkg {} {stamp}", dir.display());
+    if let Some(answer) = crate::cache::load_answer(cache, &key) {
+        return decode_dpkg_answer(&answer);
+    }
+    let found = from_dpkg_records(dir);
+    let answer = match &found {
+        Some(v) => format!("{}\n{}", v.version, v.how),
+        None => String::new(),
+    };
+    crate::cache::store_answer(cache, &key, &answer);
+    found
+}
+
+fn decode_dpkg_answer(answer: &str) -> Option<DetectedVersion> {
+    let (version, how) = answer.split_once('\n')?;
+    Some(DetectedVersion {
+        version: version.to_owned(),
+        at_least: false,
+        how: how.to_owned(),
+    })
+}
+
+/// The package whose file list has the directory, and its version in `var/lib/dpkg/status`
+/// (both looked up under the file-system root the directory is in).
+fn from_dpkg_records(dir: &Path) -> Option<DetectedVersion> {
+    let root = dpkg_root(dir)?;
     let installed = Path::new("/").join(dir.strip_prefix(root).ok()?);
     let wanted = installed.to_string_lossy().into_owned();
     let info = root.join("var/lib/dpkg/info");
@@ -655,6 +699,29 @@ mod tests {
             v.how
         );
         assert_eq!(v.short(), "9.0");
+    }
+
+    #[test]
+    fn the_dpkg_answer_is_remembered_until_the_status_file_changes() {
+        let t = TempTree::new();
+        let dir = t.0.join(SCHEMAS);
+        t.write(&format!("{SCHEMAS}/domain.rng"), "<grammar/>");
+        t.write(
+            "var/lib/dpkg/info/libvirt0:amd64.list",
+            &format!("/usr/share/libvirt\n/{SCHEMAS}\n"),
+        );
+        let status = "Package: libvirt0\nStatus: install ok installed\nVersion: 9.0.0-4\n\n";
+        t.write("var/lib/dpkg/status", status);
+        let cache = t.0.join("cache");
+        let first = from_dpkg_cached(&dir, Some(&cache)).expect("found");
+        assert_eq!(first.version, "9.0.0");
+        // The records go away but the status file is the same: the remembered answer holds.
+        std::fs::remove_file(t.0.join("var/lib/dpkg/info/libvirt0:amd64.list")).expect("rm");
+        assert_eq!(from_dpkg_cached(&dir, Some(&cache)), Some(first));
+        // A changed status file (another size, so another stamp) is read again.
+        t.write("var/lib/dpkg/status", &format!("{status}Package: x\n"));
+        assert_eq!(from_dpkg_cached(&dir, Some(&cache)), None);
+        assert_eq!(from_dpkg_cached(&dir, Some(&cache)), None);
     }
 
     #[test]

@@ -98,7 +98,18 @@ pub fn apply(doc: &ast::Document, problems: Vec<SchemaProblem>, host: &str) -> V
         .root()
         .and_then(|r| r.name())
         .is_some_and(|n| n.local() == "domain");
+    // Only a problem about one name or value can be drift: a document without any (most
+    // of them, and every valid one) never needs the catalogue loaded.
+    let may_drift = problems
+        .iter()
+        .any(|p| matches!(p.code, Code::Schema(code) if is_name_or_value_code(code)));
     if problems.is_empty() || !is_domain {
+        return problems;
+    }
+    if !may_drift {
+        // In the order a merge leaves them.
+        let mut problems = problems;
+        problems.sort_by_key(|p| (p.range.start(), p.range.end()));
         return problems;
     }
     // The catalogue is compiled only now that a problem may need reclassifying.

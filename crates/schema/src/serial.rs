@@ -12,16 +12,28 @@ use crate::intern::Interner;
 use crate::name_class::{NameClass, NameClasses, NcId};
 use crate::pattern::{Arena, AttrId, DtId, ElemId, Node, Pat, ValueId};
 
-const MAGIC: &[u8] = concat!("domxml-catalogue 2 ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
+const MAGIC: &[u8] = concat!("domxml-catalogue 3 ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
 
-/// FNV-1a, 64 bits: enough to tell a damaged file from a whole one.
+/// A 64-bit checksum, enough to tell a damaged file from a whole one. It mixes eight bytes
+/// at a step (FNV-1a's byte-at-a-time chain of multiplications cost about a millisecond per
+/// start-up over the catalogue and the host schema files).
 pub fn checksum(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mix = |h: u64, w: u64| (h ^ w).wrapping_mul(K).rotate_left(29);
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ (bytes.len() as u64);
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        h = mix(h, u64::from_le_bytes(b));
     }
-    h
+    let mut tail = [0u8; 8];
+    tail[..words.remainder().len()].copy_from_slice(words.remainder());
+    h = mix(h, u64::from_le_bytes(tail));
+    // Final avalanche, so a change in the last word reaches every bit.
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ (h >> 33)
 }
 
 const INT_KINDS: &[IntKind] = &[
@@ -302,6 +314,10 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Catalogue, String> {
     };
     let nodes = r.len()?;
     let mut arena = Arena::default();
+    // Sized once: growing the hash index step by step rehashed every node several times.
+    arena.nodes.reserve(nodes);
+    arena.nullable.reserve(nodes);
+    arena.index.reserve(nodes);
     for _ in 0..nodes {
         let nullable = r.u8()? != 0;
         let tag = r.u8()?;

@@ -5,13 +5,20 @@
 
 use std::cell::RefCell;
 
+use domxml_syntax::SyntaxNode;
 use domxml_syntax::ast::Element;
+
+/// No node: ends a child list.
+const NONE: u32 = u32::MAX;
 
 struct Node {
     start: u32,
     name: Box<str>,
     element: Element,
-    children: Vec<u32>,
+    /// The first child element and the next sibling: the children as a list threaded through
+    /// the table, so building it allocates nothing per node.
+    first_child: u32,
+    next_sibling: u32,
 }
 
 #[derive(Default)]
@@ -40,27 +47,45 @@ pub(super) fn with_index<T>(root: &Element, f: impl FnOnce() -> T) -> T {
 
 fn build(root: &Element) -> Index {
     let mut nodes: Vec<Node> = Vec::new();
-    // (element, parent's node index)
-    let mut stack: Vec<(Element, Option<usize>)> = vec![(root.clone(), None)];
-    while let Some((e, parent)) = stack.pop() {
-        let id = nodes.len();
-        let name = e.name_text().unwrap_or_default().into_boxed_str();
+    // (element, its parent's node, the previous sibling's node)
+    let mut stack: Vec<(Element, u32, u32)> = vec![(root.clone(), NONE, NONE)];
+    while let Some((e, parent, previous)) = stack.pop() {
+        let id = nodes.len() as u32;
+        let next = next_element(e.syntax());
         nodes.push(Node {
             start: e.range().start().into(),
-            name,
-            element: e.clone(),
-            children: Vec::new(),
+            name: e.name_text().unwrap_or_default().into_boxed_str(),
+            first_child: NONE,
+            next_sibling: NONE,
+            element: e,
         });
-        if let Some(p) = parent {
-            nodes[p].children.push(id as u32);
+        match (previous, parent) {
+            (NONE, NONE) => {}
+            (NONE, p) => nodes[p as usize].first_child = id,
+            (prev, _) => nodes[prev as usize].next_sibling = id,
         }
-        let children: Vec<Element> = e.children().collect();
-        // Reversed so that the first child is indexed next: preorder keeps starts sorted.
-        for c in children.into_iter().rev() {
-            stack.push((c, Some(id)));
+        // The next sibling waits below the first child: preorder keeps starts sorted.
+        if let Some(sibling) = next {
+            stack.push((sibling, parent, id));
+        }
+        if let Some(child) = nodes[id as usize].element.children().next() {
+            stack.push((child, id, NONE));
         }
     }
     Index { nodes }
+}
+
+fn next_element(node: &SyntaxNode) -> Option<Element> {
+    std::iter::successors(node.next_sibling(), |n| n.next_sibling()).find_map(Element::cast)
+}
+
+impl Index {
+    fn children(&self, i: usize) -> impl Iterator<Item = &Node> {
+        let first = self.nodes[i].first_child;
+        std::iter::successors(self.nodes.get(first as usize), |n| {
+            self.nodes.get(n.next_sibling as usize)
+        })
+    }
 }
 
 fn find(index: &Index, e: &Element) -> Option<usize> {
@@ -85,10 +110,7 @@ pub(super) fn name_is(e: &Element, name: &str) -> Option<bool> {
 
 pub(super) fn children_named(e: &Element, name: &str) -> Option<Vec<Element>> {
     with_node(e, |ix, i| {
-        ix.nodes[i]
-            .children
-            .iter()
-            .map(|&c| &ix.nodes[c as usize])
+        ix.children(i)
             .filter(|n| &*n.name == name)
             .map(|n| n.element.clone())
             .collect()
@@ -97,10 +119,7 @@ pub(super) fn children_named(e: &Element, name: &str) -> Option<Vec<Element>> {
 
 pub(super) fn first_child_named(e: &Element, name: &str) -> Option<Option<Element>> {
     with_node(e, |ix, i| {
-        ix.nodes[i]
-            .children
-            .iter()
-            .map(|&c| &ix.nodes[c as usize])
+        ix.children(i)
             .find(|n| &*n.name == name)
             .map(|n| n.element.clone())
     })
