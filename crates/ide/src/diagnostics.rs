@@ -152,7 +152,21 @@ pub fn schema_problems(parse: &Parse, schema: &dyn SchemaModel) -> Vec<crate::Sc
         return Vec::new();
     };
     if !schema.accepts_root(root.text()) {
-        return Vec::new();
+        // A misspelt libvirt root: say which one it means (other roots are not ours to judge).
+        return domxml_libvirt::kinds::near_libvirt_root(root.text())
+            .map(|meant| crate::SchemaProblem {
+                range: root.range(),
+                severity: Severity::Error,
+                code: Code::Schema(domxml_schema::Code::WrongRoot),
+                message: format!(
+                    "unknown root element <{}>: did you mean <{meant}>?",
+                    root.text()
+                ),
+                suggestion: Some(meant.to_owned()),
+                expected: vec![meant.to_owned()],
+            })
+            .into_iter()
+            .collect();
     }
     schema.validate(&document)
 }

@@ -16,6 +16,7 @@ pub mod format;
 pub mod hints;
 pub mod hover;
 pub mod links;
+pub mod navigation;
 pub mod numbers;
 pub mod ranking;
 pub mod structure;

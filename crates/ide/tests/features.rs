@@ -376,3 +376,91 @@ fn a_new_file_offers_the_domain_root() {
         domain.insert
     );
 }
+
+/// Each diagnostic as (code, the text it covers, message).
+fn problems(text: &str) -> Vec<(String, String, String)> {
+    let parse = domxml_syntax::parse(text);
+    let kind = domxml_libvirt::kinds::document_kind(&parse, "/srv/vm.xml");
+    diagnostics(
+        &parse,
+        text,
+        kind,
+        Some(model()),
+        &DiagnosticsOptions::default(),
+    )
+    .into_iter()
+    .map(|d| {
+        (
+            d.code.as_str().to_string(),
+            text[d.range].to_string(),
+            d.message,
+        )
+    })
+    .collect()
+}
+
+#[test]
+fn messages_say_what_is_wrong() {
+    let text = "<domain type='kvm'><name>a</name><memory>1</memory><os><type>hvm</type></os>\
+        <watchdog model='i6300esb'/><devices>\
+        <disk type='file' type='file' device='disk'><source file='/a'/><target dev='vda'/><boot order='1' loadparm='A' ordr='2'/></disk>\
+        </devices></domain>";
+    let found = problems(text);
+    let by_code = |code: &str| found.iter().filter(|p| p.0 == code).collect::<Vec<_>>();
+    let misplaced = by_code("misplaced-element");
+    assert_eq!(misplaced.len(), 1, "{found:?}");
+    assert_eq!(misplaced[0].1, "watchdog");
+    assert!(
+        misplaced[0].2.ends_with("it goes in <devices>"),
+        "{found:?}"
+    );
+    let unknown = by_code("unknown-attribute");
+    assert_eq!(unknown.len(), 1, "{found:?}");
+    assert!(
+        unknown[0]
+            .2
+            .contains("every attribute <boot> allows here is already present"),
+        "{found:?}"
+    );
+    // The repeated type is one problem, the parser's.
+    let on_type: Vec<_> = found.iter().filter(|p| p.1 == "type").collect();
+    assert_eq!(on_type.len(), 1, "{found:?}");
+    assert_eq!(on_type[0].0, "duplicate-attribute");
+}
+
+#[test]
+fn misspelt_root_is_diagnosed_and_fixed() {
+    let text = "<domian type='kvm'><name>a</name></domian>";
+    let found = problems(text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        (found[0].0.as_str(), found[0].1.as_str()),
+        ("wrong-root", "domian")
+    );
+    let parse = domxml_syntax::parse(text);
+    let actions = code_actions(
+        &parse,
+        text,
+        TextRange::new(1.into(), 2.into()),
+        DocumentKind::Libvirt,
+        Some(model()),
+        &Default::default(),
+    );
+    let fix = actions.iter().find(|a| a.preferred).expect("rename fix");
+    assert_eq!(
+        apply_edits(text, &fix.edits),
+        text.replace("domian", "domain")
+    );
+    // Other vocabularies stay other.
+    assert!(problems("<project><x/></project>").is_empty());
+}
+
+#[test]
+fn did_you_mean_skips_names_already_used() {
+    // <initrd> is a sibling already: <initrdd> does not mean a second one.
+    let text = "<domain type='kvm'><name>a</name><memory>1</memory><os><type>hvm</type>\
+        <kernel>/k</kernel><initrd>/i</initrd><initrdd>/x</initrdd></os><devices/></domain>";
+    let found = problems(text);
+    let on = found.iter().find(|p| p.1 == "initrdd").expect("reported");
+    assert!(!on.2.contains("did you mean <initrd>"), "{found:?}");
+}

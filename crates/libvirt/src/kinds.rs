@@ -78,9 +78,25 @@ pub fn root_name(parse: &Parse) -> Option<String> {
         .map(|n| n.text().to_string())
 }
 
+/// The libvirt root a misspelt root most likely means (`domian` -> `domain`): at most two
+/// edits, at least three letters per edit, and the same first letter (other vocabularies'
+/// short roots often differ from libvirt's there; typos rarely do).
+pub fn near_libvirt_root(root: &str) -> Option<&'static str> {
+    let lower = root.to_lowercase();
+    ROOT_KINDS
+        .iter()
+        .map(|k| k.root)
+        .filter(|r| *r != root && r.get(..1) == lower.get(..1))
+        .map(|r| (domxml_schema::edit_distance(&lower, &r.to_lowercase()), r))
+        .filter(|(d, r)| *d <= 2 && d * 3 <= r.len())
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, r)| r)
+}
+
 pub fn document_kind(parse: &Parse, path: &str) -> DocumentKind {
     match root_name(parse) {
         Some(root) if is_libvirt_root(&root) => DocumentKind::Libvirt,
+        Some(root) if near_libvirt_root(&root).is_some() => DocumentKind::Libvirt,
         // No root element yet (a new file): offer libvirt's roots; nothing to validate anyway.
         None => DocumentKind::Libvirt,
         _ if is_virsh_temp_file(path) => DocumentKind::Libvirt,
@@ -107,6 +123,17 @@ mod tests {
             DocumentKind::Libvirt
         );
         assert_eq!(k("<dom", "/tmp/virshAb12Cd.xml"), DocumentKind::Libvirt);
+        assert_eq!(
+            k("<domian type='kvm'/>", "/srv/vm.xml"),
+            DocumentKind::Libvirt
+        );
+        assert_eq!(near_libvirt_root("domian"), Some("domain"));
+        assert_eq!(near_libvirt_root("Domain"), Some("domain"));
+        assert_eq!(near_libvirt_root("netwrk"), Some("network"));
+        assert_eq!(near_libvirt_root("domain"), None);
+        assert_eq!(near_libvirt_root("tool"), None);
+        assert_eq!(near_libvirt_root("html"), None);
+        assert_eq!(k("<project/>", "/x/pom.xml"), DocumentKind::OtherXml);
         assert!(!is_virsh_temp_file("/tmp/virsh.xml"));
         assert!(!is_virsh_temp_file("/tmp/virshAb12Cd.txt"));
     }

@@ -26,6 +26,7 @@ macro_rules! schema_codes {
 schema_codes! {
     UnknownElement = "unknown-element",
     ElementNotAllowed = "element-not-allowed",
+    MisplacedElement = "misplaced-element",
     UnknownAttribute = "unknown-attribute",
     AttributeNotAllowed = "attribute-not-allowed",
     InvalidValue = "invalid-value",

@@ -181,6 +181,8 @@ struct Walk<'a, 'c> {
 /// Deeper documents are not validated below this depth: the walk is recursive and a hostile
 /// document must not exhaust the stack.
 const MAX_DEPTH: usize = 256;
+/// More places than this for a misplaced element: the list of allowed names says more.
+const MAX_HOMES: usize = 3;
 
 /// What the walk knows about the parent while looking at a child.
 /// Where an element stands: its parent (none for the root) and the siblings before it.
@@ -226,6 +228,27 @@ impl Walk<'_, '_> {
         names.sort();
         names.dedup();
         (names, wildcard)
+    }
+
+    /// The names of the elements a `ns`:`local` element may be a child of anywhere in the
+    /// schema (for "it goes in <devices>").
+    fn homes_of(&self, ns: &str, local: &str) -> Vec<String> {
+        let cat = self.cat();
+        let parents = cat.parents();
+        let mut homes: Vec<String> = (0..cat.element_count())
+            .map(|i| ElemId(i as u32))
+            // Elements of any name (inside <metadata>) say nothing about where this one goes.
+            .filter(|id| {
+                let nc = cat.element(*id).name;
+                !cat.name_classes().is_wildcard(nc) && cat.name_matches(nc, ns, local)
+            })
+            .flat_map(|id| parents.get(id.0 as usize).into_iter().flatten())
+            .flat_map(|p| cat.class_names(cat.element(*p).name))
+            .map(|(_, l)| l.to_owned())
+            .collect();
+        homes.sort();
+        homes.dedup();
+        homes
     }
 
     /// The namespace of an element among `ids` with the same local name but another namespace.
@@ -525,8 +548,46 @@ impl Walk<'_, '_> {
                 self.push(d);
                 return;
             }
-            let suggestion =
-                did_you_mean(&local, all_names.iter().map(String::as_str)).map(str::to_owned);
+            let homes = self.homes_of(&ns, &local);
+            if !homes.is_empty() && homes.len() <= MAX_HOMES {
+                let shown: Vec<String> = homes.iter().map(|h| format!("<{h}>")).collect();
+                let mut d = Diagnostic::new(
+                    name.range(),
+                    Code::MisplacedElement,
+                    format!(
+                        "<{}> does not belong directly in <{}>: it goes in {}",
+                        name.text(),
+                        parent.name,
+                        one_of(&shown, MAX_HOMES)
+                    ),
+                );
+                d.expected = homes;
+                self.push(d);
+                return;
+            }
+            // A name allowed at this point first; else one of the parent's other children
+            // that is not already there (those it rules out by now).
+            let present: Vec<String> = place
+                .prev
+                .iter()
+                .filter_map(|item| match item {
+                    Item::Element(sibling) => {
+                        parts_of(*sibling, false).name.map(|n| n.text().to_owned())
+                    }
+                    Item::Text { .. } => None,
+                })
+                .collect();
+            let suggestion = did_you_mean(&local, allowed_names.iter().map(String::as_str))
+                .or_else(|| {
+                    did_you_mean(
+                        &local,
+                        all_names
+                            .iter()
+                            .map(String::as_str)
+                            .filter(|n| !present.iter().any(|p| p == n)),
+                    )
+                })
+                .map(str::to_owned);
             let mut message = format!("unknown element <{}> in <{}>", name.text(), parent.name);
             let others = if wildcard {
                 " (or elements of other namespaces)"
@@ -599,9 +660,13 @@ impl Walk<'_, '_> {
 
     /// Runs the attribute derivatives, reporting unknown attributes and invalid values.
     fn attributes(&mut self, mut state: Pat, attrs: &[Attr], elem_name: &Name) -> Pat {
-        for attr in attrs {
+        for (i, attr) in attrs.iter().enumerate() {
             let aname = &attr.name;
             if is_xmlns(aname.text()) {
+                continue;
+            }
+            // A repeated attribute is a well-formedness error, reported once by the parser.
+            if attrs[..i].iter().any(|a| a.name.text() == aname.text()) {
                 continue;
             }
             let ns = match aname.prefix() {
@@ -635,7 +700,8 @@ impl Walk<'_, '_> {
                 state = any_value;
                 continue;
             }
-            self.unknown_attribute(state, &ns, aname, elem_name);
+            let others_present = attrs[..i].iter().any(|a| !is_xmlns(a.name.text()));
+            self.unknown_attribute(state, &ns, aname, elem_name, others_present);
         }
         state
     }
@@ -688,7 +754,14 @@ impl Walk<'_, '_> {
         self.push(d);
     }
 
-    fn unknown_attribute(&mut self, state: Pat, ns: &str, aname: &Name, elem_name: &Name) {
+    fn unknown_attribute(
+        &mut self,
+        state: Pat,
+        ns: &str,
+        aname: &Name,
+        elem_name: &Name,
+        others_present: bool,
+    ) {
         let all = explain::attributes(&*self.s, state);
         let exists = all
             .iter()
@@ -722,6 +795,10 @@ impl Walk<'_, '_> {
         );
         match &suggestion {
             Some(s) => message.push_str(&format!(": did you mean '{s}'?")),
+            None if names.is_empty() && others_present => message.push_str(&format!(
+                ": every attribute <{}> allows here is already present",
+                elem_name.text()
+            )),
             None if names.is_empty() => {
                 message.push_str(&format!(": <{}> has no attributes", elem_name.text()))
             }

@@ -342,6 +342,8 @@ impl LanguageServer for Backend {
                     true,
                 )),
                 document_highlight_provider: Some(OneOf::Left(true)),
+                definition_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
                 document_link_provider: Some(DocumentLinkOptions {
                     resolve_provider: Some(false),
                     work_done_progress_options: Default::default(),
@@ -756,8 +758,24 @@ impl LanguageServer for Backend {
         let encoding = self.encoding();
         guard("document highlight", || {
             let lines = doc.lines(encoding);
-            let ranges =
-                domxml_ide::tags::highlights(doc.document.parse(), lines.offset(pos.position));
+            let offset = lines.offset(pos.position);
+            // An id (iothread, NUMA cell, vCPU, boot order) first, else the tag pair.
+            let ids = domxml_ide::navigation::highlights(doc.document.parse(), offset);
+            if !ids.is_empty() {
+                return Some(
+                    ids.into_iter()
+                        .map(|h| DocumentHighlight {
+                            range: lines.range(h.range),
+                            kind: Some(if h.declaration {
+                                DocumentHighlightKind::WRITE
+                            } else {
+                                DocumentHighlightKind::READ
+                            }),
+                        })
+                        .collect(),
+                );
+            }
+            let ranges = domxml_ide::tags::highlights(doc.document.parse(), offset);
             (!ranges.is_empty()).then(|| {
                 ranges
                     .into_iter()
@@ -765,6 +783,57 @@ impl LanguageServer for Backend {
                         range: lines.range(r),
                         kind: Some(DocumentHighlightKind::TEXT),
                     })
+                    .collect()
+            })
+        })
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let pos = params.text_document_position_params;
+        let Some(doc) = self.snapshot(&pos.text_document.uri) else {
+            return Ok(None);
+        };
+        let encoding = self.encoding();
+        let uri = pos.text_document.uri;
+        guard("definition", || {
+            let lines = doc.lines(encoding);
+            let ranges = domxml_ide::navigation::definition(
+                doc.document.parse(),
+                lines.offset(pos.position),
+            );
+            (!ranges.is_empty()).then(|| {
+                GotoDefinitionResponse::Array(
+                    ranges
+                        .into_iter()
+                        .map(|r| Location::new(uri.clone(), lines.range(r)))
+                        .collect(),
+                )
+            })
+        })
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let pos = params.text_document_position;
+        let Some(doc) = self.snapshot(&pos.text_document.uri) else {
+            return Ok(None);
+        };
+        let encoding = self.encoding();
+        let uri = pos.text_document.uri;
+        let include_declaration = params.context.include_declaration;
+        guard("references", || {
+            let lines = doc.lines(encoding);
+            let ranges = domxml_ide::navigation::references(
+                doc.document.parse(),
+                lines.offset(pos.position),
+                include_declaration,
+            );
+            (!ranges.is_empty()).then(|| {
+                ranges
+                    .into_iter()
+                    .map(|r| Location::new(uri.clone(), lines.range(r)))
                     .collect()
             })
         })
