@@ -793,7 +793,7 @@ impl LanguageServer for Backend {
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
         let pos = params.text_document_position_params;
-        let Some(doc) = self.snapshot(&pos.text_document.uri) else {
+        let Some(doc) = self.snapshot(&pos.text_document.uri).await else {
             return Ok(None);
         };
         let encoding = self.encoding();
@@ -817,7 +817,7 @@ impl LanguageServer for Backend {
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         let pos = params.text_document_position;
-        let Some(doc) = self.snapshot(&pos.text_document.uri) else {
+        let Some(doc) = self.snapshot(&pos.text_document.uri).await else {
             return Ok(None);
         };
         let encoding = self.encoding();
