@@ -170,11 +170,12 @@ fn github_annotations() {
     let d = Dir::new("github");
     d.write(
         "a,b:c.xml",
-        "<domain type='kvm'><name>50%</name>\n<nam/></domain>\n",
+        "<domain type='kvm'><title>50%</title>\n<nam/></domain>\n",
     );
     let out = domxml(&d.0, &["check", "--format", "github", "a,b:c.xml"], None);
     assert_eq!(out.status.code(), Some(1));
     expect![[r#"
+        ::error file=a%2Cb%3Ac.xml,line=1,col=2,endLine=1,endColumn=8,title=domxml missing-element::<domain> is missing required child element <name>%0Ahelp: Add missing child <name>
         ::error file=a%2Cb%3Ac.xml,line=1,col=2,endLine=1,endColumn=8,title=domxml memory-size-missing::the guest has no memory size; libvirt: "Memory size must be specified via <memory> or in the <numa> configuration"
         ::error file=a%2Cb%3Ac.xml,line=2,col=2,endLine=2,endColumn=5,title=domxml unknown-element::unknown element <nam> in <domain>: did you mean <name>?%0Ahelp: Replace 'nam' with 'name'
     "#]]
