@@ -90,14 +90,7 @@ impl Findings {
 
     /// Reports `code` at `range` with its default severity.
     pub fn push(&mut self, code: RuleCode, range: TextRange, message: impl Into<String>) {
-        self.push_finding(Finding {
-            range,
-            severity: code.severity(),
-            code,
-            message: message.into(),
-            related: Vec::new(),
-            fixes: Vec::new(),
-        });
+        self.push_finding(finding(code, range, message));
     }
 
     /// Reports a finding built with related places and fixes.
