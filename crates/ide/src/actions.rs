@@ -126,6 +126,9 @@ pub fn code_actions(
                     }
                 }
             }
+            Code::Schema(SchemaCode::MisplacedElement) => {
+                out.extend(move_into_home(parse, text, p));
+            }
             Code::Schema(SchemaCode::MissingElement) => {
                 if let Some(element) = element_named_at(parse, p.range) {
                     for name in p.expected.iter().take(4) {
@@ -321,6 +324,46 @@ pub fn libvirt_order_action(
         fixes: None,
         preferred: false,
     })
+}
+
+/// "Move <watchdog> into <devices>": for an element that belongs in a sibling (`p.expected`
+/// names the places it belongs), when that sibling exists.
+fn move_into_home(parse: &Parse, text: &str, p: &SchemaProblem) -> Option<CodeAction> {
+    let element = element_named_at(parse, p.range)?;
+    let name = element.name()?;
+    let (home, target) = p.expected.iter().find_map(|home| {
+        let target = element.parent()?.children().find(|c| c.name_is(home))?;
+        Some((home, target))
+    })?;
+    let mut edits = insert_child(text, &target, &element.syntax().to_string());
+    edits.push(TextEdit::new(with_leading_line_space(&element), ""));
+    Some(CodeAction {
+        title: format!("Move <{}> into <{home}>", name.text()),
+        edits,
+        fixes: Some((p.range, p.code)),
+        preferred: true,
+    })
+}
+
+/// The element's range together with the indentation before it on its own line, so removing it
+/// leaves no blank line.
+fn with_leading_line_space(e: &Element) -> TextRange {
+    let range = e.syntax().text_range();
+    let Some(prev) = e
+        .syntax()
+        .prev_sibling_or_token()
+        .and_then(|p| p.into_token())
+    else {
+        return range;
+    };
+    let space = prev.text();
+    match space.rfind('\n') {
+        Some(nl) if space.chars().all(char::is_whitespace) => TextRange::new(
+            prev.text_range().start() + TextSize::from(nl as u32),
+            range.end(),
+        ),
+        _ => range,
+    }
 }
 
 /// The element whose start-tag name is inside `range` (diagnostics point at names).

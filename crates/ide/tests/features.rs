@@ -464,3 +464,47 @@ fn did_you_mean_skips_names_already_used() {
     let on = found.iter().find(|p| p.1 == "initrdd").expect("reported");
     assert!(!on.2.contains("did you mean <initrd>"), "{found:?}");
 }
+
+#[test]
+fn a_misplaced_device_is_moved_into_devices() {
+    let text = "<domain type='kvm'>\n  <name>a</name>\n  <memory>1</memory>\n  <os><type>hvm</type></os>\n  <watchdog model='i6300esb'/>\n  <devices>\n    <disk type='file' device='disk'><source file='/a'/><target dev='vda'/></disk>\n  </devices>\n</domain>\n";
+    let parse = domxml_syntax::parse(text);
+    let diags = diagnostics(
+        &parse,
+        text,
+        DocumentKind::Libvirt,
+        Some(model()),
+        &DiagnosticsOptions::default(),
+    );
+    let d = diags
+        .iter()
+        .find(|d| d.code.as_str() == "misplaced-element")
+        .expect("misplaced watchdog");
+    let actions = code_actions(
+        &parse,
+        text,
+        d.range,
+        DocumentKind::Libvirt,
+        Some(model()),
+        &Default::default(),
+    );
+    let fix = actions
+        .iter()
+        .find(|a| a.title == "Move <watchdog> into <devices>")
+        .expect("move offered");
+    let fixed = apply_edits(text, &fix.edits);
+    assert!(
+        fixed.contains("</disk>\n    <watchdog model='i6300esb'/>\n  </devices>"),
+        "{fixed}"
+    );
+    assert!(!fixed.contains("</os>\n  <watchdog"), "{fixed}");
+    let parse = domxml_syntax::parse(&fixed);
+    let after = diagnostics(
+        &parse,
+        &fixed,
+        DocumentKind::Libvirt,
+        Some(model()),
+        &DiagnosticsOptions::default(),
+    );
+    assert!(after.is_empty(), "{after:?}");
+}
