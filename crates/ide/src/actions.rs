@@ -336,34 +336,13 @@ fn move_into_home(parse: &Parse, text: &str, p: &SchemaProblem) -> Option<CodeAc
         Some((home, target))
     })?;
     let mut edits = insert_child(text, &target, &element.syntax().to_string());
-    edits.push(TextEdit::new(with_leading_line_space(&element), ""));
+    edits.push(TextEdit::new(element.range_with_line_indent(), ""));
     Some(CodeAction {
         title: format!("Move <{}> into <{home}>", name.text()),
         edits,
         fixes: Some((p.range, p.code)),
         preferred: true,
     })
-}
-
-/// The element's range together with the indentation before it on its own line, so removing it
-/// leaves no blank line.
-fn with_leading_line_space(e: &Element) -> TextRange {
-    let range = e.syntax().text_range();
-    let Some(prev) = e
-        .syntax()
-        .prev_sibling_or_token()
-        .and_then(|p| p.into_token())
-    else {
-        return range;
-    };
-    let space = prev.text();
-    match space.rfind('\n') {
-        Some(nl) if space.chars().all(char::is_whitespace) => TextRange::new(
-            prev.text_range().start() + TextSize::from(nl as u32),
-            range.end(),
-        ),
-        _ => range,
-    }
 }
 
 /// The element whose start-tag name is inside `range` (diagnostics point at names).

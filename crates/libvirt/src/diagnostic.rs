@@ -58,6 +58,8 @@ pub enum Code {
     AnalysisLimited,
     /// The schema for this document could not be compiled.
     SchemaUnavailable,
+    /// The bytes are not text in the encoding the document has (or declares).
+    InvalidEncoding,
 }
 
 impl Code {
@@ -69,6 +71,7 @@ impl Code {
             Code::VersionDrift => "version-drift",
             Code::AnalysisLimited => "analysis-limited",
             Code::SchemaUnavailable => "schema-unavailable",
+            Code::InvalidEncoding => "invalid-encoding",
         }
     }
 }

@@ -124,6 +124,23 @@ impl Element {
         })
     }
 
+    /// The element's range together with the indentation before it on its own line, so that
+    /// removing it leaves no blank line.
+    pub fn range_with_line_indent(&self) -> TextRange {
+        let range = self.range();
+        let Some(prev) = self.0.prev_sibling_or_token().and_then(|p| p.into_token()) else {
+            return range;
+        };
+        let space = prev.text();
+        match space.rfind('\n') {
+            Some(nl) if space.chars().all(char::is_whitespace) => TextRange::new(
+                prev.text_range().start() + rowan::TextSize::from(nl as u32),
+                range.end(),
+            ),
+            _ => range,
+        }
+    }
+
     pub fn is_self_closing(&self) -> bool {
         self.0.children().any(|n| n.kind() == EMPTY_ELEM_TAG)
     }

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use clap::Args;
 use domxml_ide::diagnostics::DiagnosticsOptions;
-use domxml_ide::{SchemaModel, Severity};
+use domxml_ide::{Code, SchemaModel, Severity};
 use domxml_libvirt::kinds::{DocumentKind, document_kind};
 use domxml_libvirt::rules::{RuleCode, RuleOptions};
 use domxml_libvirt::{report, select};
@@ -258,7 +258,7 @@ pub(super) fn not_utf8(at: usize, byte: u8, text: &str) -> Problem {
         range: TextRange::at(start, len.into()),
         severity: Severity::Error,
         source: "syntax",
-        code: "invalid-encoding".to_owned(),
+        code: Code::InvalidEncoding,
         message: format!(
             "byte 0x{byte:02X} at offset {at} is not UTF-8, and the document declares no other \
              encoding: libvirt refuses it"
@@ -344,7 +344,7 @@ fn add_help(
     for p in problems.iter_mut() {
         for a in &actions {
             if a.fixes
-                .is_some_and(|(range, code)| range == p.range && code.as_str() == p.code)
+                .is_some_and(|(range, code)| range == p.range && code == p.code)
                 && !p.help.contains(&a.title)
             {
                 p.help.push(a.title.clone());

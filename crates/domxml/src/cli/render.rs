@@ -6,7 +6,7 @@ use std::io::Write;
 
 use annotate_snippets::{Level, Message, Renderer, Snippet};
 use clap::ValueEnum;
-use domxml_ide::{Diagnostic, Severity};
+use domxml_ide::{Code, Diagnostic, Severity};
 use domxml_syntax::{LineIndex, PositionEncoding, TextRange, TextSize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -47,7 +47,7 @@ pub struct Problem {
     pub range: TextRange,
     pub severity: Severity,
     pub source: &'static str,
-    pub code: String,
+    pub code: Code,
     pub message: String,
     pub related: Vec<(TextRange, String)>,
     pub help: Vec<String>,
@@ -59,7 +59,7 @@ impl Problem {
             range: d.range,
             severity: d.severity,
             source: d.source.as_str(),
-            code: d.code.as_str().to_owned(),
+            code: d.code,
             message: d.message.clone(),
             related: d
                 .related
@@ -138,7 +138,7 @@ fn write_json(out: &mut impl Write, r: &FileReport<'_>, index: &LineIndex) -> st
                 "range": { "start": position(p.range.start()), "end": position(p.range.end()) },
                 "severity": p.severity.as_str(),
                 "source": p.source,
-                "code": p.code,
+                "code": p.code.as_str(),
                 "message": p.message,
             })
         })
@@ -275,7 +275,7 @@ fn write_human(out: &mut impl Write, color: bool, r: &FileReport<'_>) -> std::io
         for (span, message) in &same {
             snippet = snippet.annotation(Level::Info.span(span.clone()).label(message));
         }
-        let message: Message<'_> = lvl.title(&p.message).id(&p.code).snippet(snippet);
+        let message: Message<'_> = lvl.title(&p.message).id(p.code.as_str()).snippet(snippet);
         let message = message.snippets(other.iter().map(|(w, span, label, origin)| {
             Snippet::source(w.source)
                 .line_start(w.line)
@@ -359,7 +359,7 @@ mod tests {
             range: TextRange::empty(0.into()),
             severity,
             source: "schema",
-            code: "x".into(),
+            code: Code::AnalysisLimited,
             message: String::new(),
             related: vec![],
             help: vec![],

@@ -4,7 +4,7 @@
 use domxml_syntax::TextEdit;
 use domxml_syntax::ast::Element;
 
-use super::domain::{attr, child, children, is_hvm, name_range, parse_decimal, removal_range};
+use super::domain::{attr, child, children, is_hvm, name_range, parse_decimal};
 use super::{Domain, Findings, RuleCode, finding};
 use crate::Fix;
 
@@ -47,14 +47,14 @@ fn os_boot_conflict(d: &Domain, device_boots: &[Element], out: &mut Findings) {
             "Remove the <os><boot> elements",
             os_boots
                 .iter()
-                .map(|b| TextEdit::new(removal_range(b), ""))
+                .map(|b| TextEdit::new(b.range_with_line_indent(), ""))
                 .collect(),
         ))
         .fix(Fix::new(
             "Remove the per-device <boot order> elements",
             device_boots
                 .iter()
-                .map(|b| TextEdit::new(removal_range(b), ""))
+                .map(|b| TextEdit::new(b.range_with_line_indent(), ""))
                 .collect(),
         ));
     out.push_finding(f);

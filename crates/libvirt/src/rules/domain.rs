@@ -4,7 +4,7 @@
 use domxml_syntax::ast::{Document, Element};
 
 use super::index;
-use domxml_syntax::{TextRange, TextSize};
+use domxml_syntax::TextRange;
 
 /// The hypervisor driver named by `<domain type>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,30 +106,6 @@ pub fn name_range(e: &Element) -> TextRange {
 /// The range of attribute `name`'s value, else the element's name.
 pub fn attr_or_name_range(e: &Element, name: &str) -> TextRange {
     attr(e, name).map_or_else(|| name_range(e), |(_, r)| r)
-}
-
-/// The range that removes `e` together with the indentation before it on its line, so a
-/// removal leaves no blank line behind.
-pub fn removal_range(e: &Element) -> TextRange {
-    let range = e.range();
-    let Some(prev) = e
-        .syntax()
-        .prev_sibling_or_token()
-        .and_then(|p| p.into_token())
-    else {
-        return range;
-    };
-    let text = prev.text();
-    if !text.chars().all(char::is_whitespace) {
-        return range;
-    }
-    match text.rfind('\n') {
-        Some(nl) => {
-            let start = prev.text_range().start() + TextSize::from(nl as u32);
-            TextRange::new(start, range.end())
-        }
-        None => range,
-    }
 }
 
 /// `<os><type>`'s text is `hvm`.
