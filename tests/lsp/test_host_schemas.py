@@ -68,3 +68,16 @@ async def test_builtin_setting_wins_over_host_schemas(host_client):
     assert status.schema.kind == "builtin"
     open_doc(host_client, URI, DOC)
     assert await wait_for_version(host_client, URI, 1) == []
+
+
+async def test_a_second_watchdog_is_named_as_such(host_client):
+    uri = URI.replace("host", "two-watchdogs")
+    # ib700 is an ISA card: an i440fx machine takes it beside the PCI i6300esb.
+    text = DOC.replace("machine='q35'", "machine='pc'").replace(
+        "<watchdog model='itco' action='reset'/>",
+        "<watchdog model='i6300esb'/><watchdog model='ib700'/>",
+    )
+    open_doc(host_client, uri, text)
+    diags = await wait_for_version(host_client, uri, 1)
+    assert [d.code for d in diags] == ["version-drift"], diags
+    assert "allows only one <watchdog> in <devices>: this second one" in diags[0].message

@@ -1,5 +1,5 @@
 """End-to-end: schema messages that say what is wrong (misspelt root, misplaced element,
-one problem for a repeated attribute)."""
+one problem for a repeated attribute, one for children an attribute value rules out)."""
 
 from conftest import open_doc, wait_for_version
 
@@ -25,3 +25,20 @@ async def test_misspelt_root_and_misplaced_element(client):
     assert codes == ["duplicate-attribute", "misplaced-element"], diags
     misplaced = next(d for d in diags if d.code == "misplaced-element")
     assert misplaced.message.endswith("it goes in <devices>")
+
+
+async def test_children_ruled_out_by_a_mode_are_one_problem_on_the_mode(client):
+    uri = URI.replace("messages", "hyperv")
+    text = (
+        "<domain type='kvm'><name>a</name><memory>1</memory><os><type>hvm</type></os>"
+        "<features><hyperv mode='passthrough'><relaxed state='on'/><vapic state='on'/>"
+        "</hyperv></features></domain>"
+    )
+    open_doc(client, uri, text)
+    diags = await wait_for_version(client, uri, 1)
+    assert len(diags) == 1, diags
+    d = diags[0]
+    assert d.code == "element-not-allowed"
+    start = text.index("passthrough")
+    assert (d.range.start.character, d.range.end.character) == (start, start + len("passthrough"))
+    assert "mode='custom'" in d.message, d.message

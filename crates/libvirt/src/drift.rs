@@ -88,6 +88,31 @@ fn drift_message(subject: &Subject, host: &str, host_message: &str) -> String {
     )
 }
 
+/// How many earlier siblings of `e` have its name.
+fn same_named_before(e: &ast::Element) -> usize {
+    let Some(parent) = e.parent() else { return 0 };
+    let name = element_name(e);
+    parent
+        .children()
+        .take_while(|c| c.range() != e.range())
+        .filter(|c| element_name(c) == name)
+        .count()
+}
+
+/// The drift message for an element the host knows but takes fewer times than the catalogue.
+fn repeated_message(e: &ast::Element, before: usize, host: &str, host_message: &str) -> String {
+    let name = element_name(e);
+    let parent = e.parent().map(|p| element_name(&p)).unwrap_or_default();
+    let (which, allowed) = match before {
+        1 => ("second", "one".to_owned()),
+        2 => ("third", "two".to_owned()),
+        n => ("next", n.to_string()),
+    };
+    format!(
+        "{host} (host schema) allows only {allowed} <{name}> in <{parent}>: this {which} one would be rejected; the built-in catalogue (a newer libvirt) accepts more. Host schema: {host_message}"
+    )
+}
+
 /// The one drift merge: `problems` are the host schema's verdict on `doc`; those about an
 /// element, attribute or value the built-in catalogue (newer) accepts become version-drift
 /// warnings (`host` names the host's libvirt, e.g. `libvirt 9.0`), and the catalogue's problems
@@ -135,10 +160,17 @@ pub fn merge(
         let Some(subject) = subject_at(doc, p.range) else {
             continue;
         };
-        if let Subject::Element(e) = &subject {
-            unknown.push(e.range());
-        }
-        p.message = drift_message(&subject, host, &p.message);
+        p.message = match &subject {
+            Subject::Element(e) if same_named_before(e) > 0 => {
+                repeated_message(e, same_named_before(e), host, &p.message)
+            }
+            _ => {
+                if let Subject::Element(e) = &subject {
+                    unknown.push(e.range());
+                }
+                drift_message(&subject, host, &p.message)
+            }
+        };
         p.severity = Severity::Warning;
         p.code = Code::VersionDrift;
         p.suggestion = None;

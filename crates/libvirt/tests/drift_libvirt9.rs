@@ -182,3 +182,28 @@ fn checked(
     let inner = Arc::new(CatalogueModel::new(Arc::new(host), "host", None));
     HostModel::new(inner, Some(label.to_owned()), None).validate(doc)
 }
+
+#[test]
+fn a_second_element_the_host_takes_once_is_named_as_such() {
+    let Some(dir) = libvirt9_schemas() else {
+        println!("SKIPPED: libvirt 9.0 schemas absent");
+        return;
+    };
+    let host = compile(&DiskFiles, &dir.join("domain.rng").to_string_lossy()).expect("compiles");
+    let text = r#"<domain type="kvm"><name>a</name><memory>1024</memory><os><type>hvm</type></os>
+<devices><watchdog model="i6300esb"/><watchdog model="ib700"/></devices></domain>"#;
+    let parse = domxml_syntax::parse(text);
+    let checked = checked(host, "libvirt 9.0", &parse.document());
+    assert_eq!(checked.len(), 1, "{checked:#?}");
+    let second = text.rfind("watchdog model").expect("second watchdog");
+    assert_eq!(usize::from(checked[0].range.start()), second);
+    assert_eq!(checked[0].code, Code::VersionDrift);
+    assert!(
+        checked[0].message.starts_with(
+            "libvirt 9.0 (host schema) allows only one <watchdog> in <devices>: this second one"
+        ),
+        "{}",
+        checked[0].message
+    );
+    assert!(!checked[0].message.contains("is not known"));
+}

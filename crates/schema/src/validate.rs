@@ -196,6 +196,9 @@ struct Parent<'n> {
     name: &'n str,
     /// The parent's content pattern right after its start tag: every child it can ever have.
     content: Pat,
+    /// One attribute value rules out every child and that was reported once on the value:
+    /// children it rules out are not reported again one by one.
+    children_explained: bool,
 }
 
 impl Walk<'_, '_> {
@@ -388,9 +391,12 @@ impl Walk<'_, '_> {
                 self.missing_attributes(after_attrs, attrs, name);
                 state = self.s.start_tag_close_forgiving(after_attrs);
             }
+            let children_explained =
+                self.attribute_rules_out_children(content, attrs, state, &parts.items, name);
             let me = Parent {
                 name: name.text(),
                 content,
+                children_explained,
             };
             let before = self.out.len();
             state = self.content(state, &parts.items, name, &me);
@@ -409,9 +415,12 @@ impl Walk<'_, '_> {
             self.missing_attributes(after_attrs, attrs, name);
             state = self.s.start_tag_close_forgiving(after_attrs);
         }
+        let children_explained =
+            self.attribute_rules_out_children(content_start, attrs, state, &parts.items, name);
         let me = Parent {
             name: name.text(),
             content: content_start,
+            children_explained,
         };
         let before = self.out.len();
         state = self.content(state, &parts.items, name, &me);
@@ -433,6 +442,148 @@ impl Walk<'_, '_> {
         }
         self.missing_children(state, name);
         self.s.end_tag_forgiving(state)
+    }
+
+    /// When the element has children but one of its attribute values allows none (and other
+    /// values would allow the first child), reports that once on the value, naming the values
+    /// that take children: `<hyperv mode='passthrough'>` with children is one problem, not one
+    /// per child that never mentions the mode.
+    fn attribute_rules_out_children(
+        &mut self,
+        content: Pat,
+        attrs: &[Attr],
+        state: Pat,
+        items: &[Item<'_>],
+        name: &Name,
+    ) -> bool {
+        let mut children = items.iter().filter_map(|item| match item {
+            Item::Element(child) => Some(parts_of(*child, false)),
+            Item::Text { .. } => None,
+        });
+        let Some(first) = children.next() else {
+            return false;
+        };
+        let Some(first_name) = first.name else {
+            return false;
+        };
+        // The child's name in its own scope (it may declare its prefix itself), quietly: its
+        // own validation reports an undeclared prefix.
+        let declared = self.ns.enter_attrs(&first.attrs);
+        let child_ns = self.ns.resolve(first_name.prefix()).map(str::to_owned);
+        self.ns.leave(declared);
+        let Some(child_ns) = child_ns else {
+            return false;
+        };
+        let child_key = self.s.name_key(&child_ns, first_name.local());
+        let first = first_name;
+        // The usual case, the first child fits, costs one memoised derivative.
+        if self.s.start_tag_open(state, child_key) != Pat::NOT_ALLOWED
+            || !explain::first_elements(&*self.s, state).is_empty()
+        {
+            return false;
+        }
+        for (i, attr) in attrs.iter().enumerate() {
+            let Some(key) = self.attribute_key(attr) else {
+                continue;
+            };
+            let any = self.start_state_with(content, attrs, i, None);
+            if any == Pat::NOT_ALLOWED || self.s.start_tag_open(any, child_key) == Pat::NOT_ALLOWED
+            {
+                continue;
+            }
+            let (ns, local) = {
+                let (ns, local) = self.s.name_of(key);
+                (ns.to_owned(), local.to_owned())
+            };
+            let mut candidates = Vec::new();
+            for (nc, values, _) in explain::attributes(&*self.s, content) {
+                if self.cat().name_matches(nc, &ns, &local) {
+                    for id in explain::expected_text(&*self.s, values).values {
+                        candidates.push(self.cat().value(id).raw.clone());
+                    }
+                }
+            }
+            let mut taking: Vec<String> = Vec::new();
+            for value in candidates {
+                let with = self.start_state_with(content, attrs, i, Some(&value));
+                if with != Pat::NOT_ALLOWED
+                    && self.s.start_tag_open(with, child_key) != Pat::NOT_ALLOWED
+                    && !taking.contains(&value)
+                {
+                    taking.push(value);
+                }
+            }
+            let others = children.count();
+            let shown_children = match others {
+                0 => format!("<{}>", first.text()),
+                1 => format!("<{}> and 1 other child", first.text()),
+                n => format!("<{}> and {n} other children", first.text()),
+            };
+            let quoted: Vec<String> = taking.iter().map(|v| format!("'{v}'")).collect();
+            let attr_name = attr.name.text();
+            let value = attr.text();
+            let mut message = format!(
+                "<{} {attr_name}='{value}'> takes no child elements, but it has {shown_children}",
+                name.text()
+            );
+            if quoted.is_empty() {
+                message.push_str(&format!(": remove them or change '{attr_name}'"));
+            } else {
+                message.push_str(&format!(
+                    ": they apply with {attr_name}={}; remove them or change the value",
+                    one_of(&quoted, 6)
+                ));
+            }
+            let mut d = Diagnostic::new(attr.value_range(), Code::ElementNotAllowed, message);
+            if taking.len() == 1 {
+                d.suggestion = taking.first().cloned();
+            }
+            d.expected = taking;
+            self.push(d);
+            return true;
+        }
+        false
+    }
+
+    /// The attribute's name key, or None for namespace declarations and undeclared prefixes.
+    fn attribute_key(&mut self, attr: &Attr) -> Option<NameKey> {
+        if is_xmlns(attr.name.text()) {
+            return None;
+        }
+        let ns = match attr.name.prefix() {
+            None => String::new(),
+            Some(_) => self.ns.resolve(attr.name.prefix())?.to_owned(),
+        };
+        Some(self.s.name_key(&ns, attr.name.local()))
+    }
+
+    /// The content state after the start tag with attribute `which` set to `value` (any value
+    /// when None) and the others as written; NOT_ALLOWED when they do not fit.
+    fn start_state_with(
+        &mut self,
+        content: Pat,
+        attrs: &[Attr],
+        which: usize,
+        value: Option<&str>,
+    ) -> Pat {
+        let mut state = content;
+        for (i, attr) in attrs.iter().enumerate() {
+            if attrs[..i].iter().any(|a| a.name.text() == attr.name.text()) {
+                continue;
+            }
+            let Some(key) = self.attribute_key(attr) else {
+                continue;
+            };
+            state = match (i == which, value) {
+                (true, Some(v)) => self.s.attribute(state, key, v),
+                (true, None) => self.s.attribute_any_value(state, key),
+                (false, _) => self.s.attribute(state, key, &attr.text()),
+            };
+            if state == Pat::NOT_ALLOWED {
+                return state;
+            }
+        }
+        self.s.start_tag_close(state)
     }
 
     /// Reports an order of `items` that libxml2 rejects (the spec accepted it).
@@ -643,9 +794,11 @@ impl Walk<'_, '_> {
                 )
             )
         };
-        let mut d = Diagnostic::new(name.range(), Code::ElementNotAllowed, message);
-        d.expected = allowed_names;
-        self.push(d);
+        if !parent.children_explained {
+            let mut d = Diagnostic::new(name.range(), Code::ElementNotAllowed, message);
+            d.expected = allowed_names;
+            self.push(d);
+        }
         // Still check the element's own content against its definition(s).
         let mut alone = Pat::NOT_ALLOWED;
         for id in known {

@@ -394,3 +394,34 @@ fn name_and_choice_name_classes() {
         wrong-root @"xen": <xen> must be in namespace 'urn:x' to be the root element (add xmlns="urn:x")
     "#]].assert_eq(&check(&cat, "<xen a='1'/>"));
 }
+
+#[test]
+fn an_attribute_value_that_takes_no_children_is_one_problem_naming_the_value() {
+    // As libvirt's <hyperv mode='passthrough'> (empty) vs mode='custom' (feature children).
+    let cat = schema(
+        r#"<start><element name="hyperv"><choice><attribute name="mode"><value>passthrough</value></attribute><group><optional><attribute name="mode"><value>custom</value></attribute></optional><interleave><optional><element name="relaxed"><empty/></element></optional><optional><element name="vapic"><empty/></element></optional></interleave></group></choice></element></start>"#,
+    );
+    expect![[r#"
+        element-not-allowed @"passthrough": <hyperv mode='passthrough'> takes no child elements, but it has <relaxed> and 1 other child: they apply with mode='custom'; remove them or change the value [fix: custom]
+    "#]]
+    .assert_eq(&check(
+        &cat,
+        "<hyperv mode='passthrough'><relaxed/><vapic/></hyperv>",
+    ));
+    expect![[r#"
+        valid
+    "#]]
+    .assert_eq(&check(
+        &cat,
+        "<hyperv mode='custom'><relaxed/><vapic/></hyperv>",
+    ));
+    // A misspelt child is still named (it is not explained by the mode).
+    expect![[r#"
+        element-not-allowed @"passthrough": <hyperv mode='passthrough'> takes no child elements, but it has <relaxed> and 1 other child: they apply with mode='custom'; remove them or change the value [fix: custom]
+        unknown-element @"vapc": unknown element <vapc> in <hyperv>: did you mean <vapic>? [fix: vapic]
+    "#]]
+    .assert_eq(&check(
+        &cat,
+        "<hyperv mode='passthrough'><relaxed/><vapc/></hyperv>",
+    ));
+}
