@@ -51,6 +51,11 @@ async def test_namespaced_element_declares_its_prefix(client):
     after = apply_edits(text, edits, enc)
     assert "<domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>" in after
     assert "<qemu:commandline>" in after
+    # Other drivers' extensions are not offered on a kvm domain.
+    text = "<domain type='kvm'>\n  <name>a</name>\n  <\n</domain>\n"
+    labels = [i.label for i in await complete(client, text, text.index("  <\n") + 3)]
+    assert "qemu:commandline" in labels, labels
+    assert not [label for label in labels if label.split(":")[0] in ("lxc", "bhyve", "xen", "vmware")]
 
 
 async def test_auto_close_request(client):

@@ -347,10 +347,19 @@ fn element_items(
     prefix: &str,
 ) -> Vec<CompletionItem> {
     let parent_name = parent.and_then(|p| p.name().map(|n| n.local().to_owned()));
+    let hypervisor = parent
+        .and_then(|p| p.ancestors().last().or_else(|| Some(p.clone())))
+        .and_then(|root| root.attribute_value("type"));
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for (i, info) in infos.iter().enumerate() {
         let (qname, declare) = qualified_name(info, parent, quote);
+        // Another driver's extensions (lxc: on a kvm domain) only when the document already
+        // declares their namespace.
+        if declare.is_some() && !ranking::extension_applies(&info.namespace, hypervisor.as_deref())
+        {
+            continue;
+        }
         if !seen.insert(qname.clone()) {
             continue;
         }

@@ -351,18 +351,54 @@ const VALUES: &[Values] = &[
     },
 ];
 
-/// Namespaces of libvirt's hypervisor-specific extensions and the prefix people write for them.
-pub const PREFIXES: &[(&str, &str)] = &[
-    ("http://libvirt.org/schemas/domain/qemu/1.0", "qemu"),
-    ("http://libvirt.org/schemas/domain/lxc/1.0", "lxc"),
-    ("http://libvirt.org/schemas/domain/bhyve/1.0", "bhyve"),
-    ("http://libvirt.org/schemas/domain/xen/1.0", "xen"),
-    ("http://libvirt.org/schemas/domain/vmware/1.0", "vmware"),
+/// A namespace of libvirt's hypervisor-specific extensions: the prefix people write for it and
+/// the domain types (`<domain type>`) whose driver reads it.
+pub struct Extension {
+    pub uri: &'static str,
+    pub prefix: &'static str,
+    pub hypervisors: &'static [&'static str],
+}
+
+pub const EXTENSIONS: &[Extension] = &[
+    Extension {
+        uri: "http://libvirt.org/schemas/domain/qemu/1.0",
+        prefix: "qemu",
+        hypervisors: &["kvm", "qemu", "hvf"],
+    },
+    Extension {
+        uri: "http://libvirt.org/schemas/domain/lxc/1.0",
+        prefix: "lxc",
+        hypervisors: &["lxc"],
+    },
+    Extension {
+        uri: "http://libvirt.org/schemas/domain/bhyve/1.0",
+        prefix: "bhyve",
+        hypervisors: &["bhyve"],
+    },
+    Extension {
+        uri: "http://libvirt.org/schemas/domain/xen/1.0",
+        prefix: "xen",
+        hypervisors: &["xen"],
+    },
+    Extension {
+        uri: "http://libvirt.org/schemas/domain/vmware/1.0",
+        prefix: "vmware",
+        hypervisors: &["vmware"],
+    },
 ];
 
 /// The conventional prefix for a namespace URI.
 pub fn conventional_prefix(uri: &str) -> Option<&'static str> {
-    PREFIXES.iter().find(|(u, _)| *u == uri).map(|(_, p)| *p)
+    EXTENSIONS.iter().find(|e| e.uri == uri).map(|e| e.prefix)
+}
+
+/// Whether the extension namespace `uri` means anything to the driver of `hypervisor` (a
+/// namespace that is not an extension, or an unknown hypervisor, always does).
+pub fn extension_applies(uri: &str, hypervisor: Option<&str>) -> bool {
+    match (EXTENSIONS.iter().find(|e| e.uri == uri), hypervisor) {
+        (Some(ext), Some(h)) => ext.hypervisors.contains(&h),
+        _ => true,
+    }
 }
 
 /// What of the document steers the ranking.

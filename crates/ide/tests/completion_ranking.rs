@@ -145,7 +145,30 @@ fn namespaced_elements_carry_their_prefix() {
         "{}",
         qemu.insert
     );
-    assert!(labels.iter().any(|l| l == "vmware:datacenterpath"));
+    // Other drivers' extensions are not offered on a kvm domain...
+    for other in [
+        "vmware:datacenterpath",
+        "lxc:namespace",
+        "bhyve:commandline",
+        "xen:commandline",
+    ] {
+        assert!(!labels.iter().any(|l| l == other), "{other} in {labels:?}");
+    }
+    // ...but on theirs, and when the document declares their namespace.
+    let (_, items) = complete("<domain type='vmware'>\n  <$0\n</domain>\n");
+    let labels = ordered(&items);
+    assert!(
+        labels.iter().any(|l| l == "vmware:datacenterpath"),
+        "{labels:?}"
+    );
+    assert!(
+        !labels.iter().any(|l| l == "qemu:commandline"),
+        "{labels:?}"
+    );
+    let (_, items) = complete(
+        "<domain type='kvm' xmlns:lxc='http://libvirt.org/schemas/domain/lxc/1.0'>\n  <$0\n</domain>\n",
+    );
+    assert!(ordered(&items).iter().any(|l| l == "lxc:namespace"));
     let mut edits = qemu.additional_edits.clone();
     edits.push(domxml_ide::TextEdit::new(qemu.range, "qemu:commandline/>"));
     let after = apply_edits(&text, &edits);
