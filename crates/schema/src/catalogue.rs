@@ -124,6 +124,14 @@ impl Catalogue {
         &self.values[id.0 as usize]
     }
 
+    /// Every `dx:since` of the schema, on elements, attributes and values alike.
+    pub fn releases(&self) -> impl Iterator<Item = &Since> {
+        let elements = self.elements.iter().filter_map(|e| e.since.as_ref());
+        let attributes = self.attributes.iter().filter_map(|a| a.since.as_ref());
+        let values = self.values.iter().filter_map(|v| v.since.as_ref());
+        elements.chain(attributes).chain(values)
+    }
+
     pub fn datatype(&self, id: DtId) -> &Datatype {
         &self.datatypes[id.0 as usize]
     }
