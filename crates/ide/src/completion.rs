@@ -470,6 +470,7 @@ fn value_items(
                     ValueInfo {
                         value: (*p).to_owned(),
                         doc: None,
+                        since: None,
                     },
                     true,
                 ));

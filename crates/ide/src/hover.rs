@@ -7,7 +7,7 @@ use domxml_syntax::{Parse, SyntaxKind::*, SyntaxToken, TextRange, TextSize};
 
 use crate::completion::attribute_doc_markdown;
 use crate::numbers::{describe_int, describe_size};
-use domxml_libvirt::model::{SchemaModel, find_attribute};
+use domxml_libvirt::model::{SchemaModel, Since, find_attribute};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HoverResult {
@@ -45,6 +45,20 @@ fn footer(schema: &dyn SchemaModel, element: Option<&Element>) -> String {
     s
 }
 
+/// "Since libvirt 6.2" (the micro number only when it is not 0), with the driver that had it
+/// first: "Since libvirt 1.2.8 (QEMU)".
+pub(crate) fn since_line(since: &Since) -> String {
+    let version = match since.numbers() {
+        Some((major, minor, 0)) => format!("{major}.{minor}"),
+        Some((major, minor, micro)) => format!("{major}.{minor}.{micro}"),
+        None => since.version.clone(),
+    };
+    match &since.driver {
+        Some(driver) => format!("Since libvirt {version} ({driver})"),
+        None => format!("Since libvirt {version}"),
+    }
+}
+
 pub fn hover(
     parse: &Parse,
     offset: TextSize,
@@ -61,6 +75,9 @@ pub fn hover(
             let mut md = format!("**`<{}>`**", info.name);
             if let Some(doc) = &info.doc {
                 md.push_str(&format!("\n\n{doc}"));
+            }
+            if let Some(since) = &info.since {
+                md.push_str(&format!("\n\n{}", since_line(since)));
             }
             if !info.required_attributes.is_empty() {
                 let list: Vec<String> = info
@@ -93,6 +110,9 @@ pub fn hover(
                 "**`{name}`** attribute of `<{element_name}>`\n\n{}",
                 attribute_doc_markdown(&info)
             );
+            if let Some(since) = &info.since {
+                md.push_str(&format!("\n\n{}", since_line(since)));
+            }
             let common =
                 crate::ranking::preferred_values(&crate::ranking::Facts::of(parse), &element, name);
             if info.datatype.is_some() && !common.is_empty() {
@@ -123,6 +143,7 @@ pub fn hover(
                     if let Some(doc) = &v.doc {
                         parts.push(doc.clone());
                     }
+                    parts.extend(v.since.as_ref().map(since_line));
                 } else if let Some(dt) = &info.datatype {
                     parts.push(format!("`{name}`: {dt}"));
                 }
@@ -155,6 +176,7 @@ pub fn hover(
                     if let Some(doc) = &v.doc {
                         parts.push(doc.clone());
                     }
+                    parts.extend(v.since.as_ref().map(since_line));
                 } else if let Some(dt) = datatype {
                     parts.push(format!("Expected: {dt}"));
                 }

@@ -179,6 +179,20 @@ fn hovers() {
 }
 
 #[test]
+fn hovers_name_the_libvirt_release_that_introduced_an_item() {
+    let md = hover_at(&domain("    <watchdog model='it$0co'/>"));
+    assert!(md.contains("Since libvirt 9.1"), "{md}");
+    assert!(!md.contains("9.1.0"), "{md}");
+    let md = hover_at(&domain("    <watch$0dog model='itco'/>"));
+    assert!(md.contains("Since libvirt 0.7.3 (QEMU)"), "{md}");
+    let md = hover_at("<domain type='kvm'><os fir$0mware='efi'/></domain>");
+    assert!(md.contains("Since libvirt 7.2 (QEMU)"), "{md}");
+    // No release where libvirt's documentation states none.
+    let md = hover_at(&domain("    <watchdog model='i63$000esb'/>"));
+    assert!(!md.contains("Since libvirt"), "{md}");
+}
+
+#[test]
 fn vgaa_is_reported_and_fixed() {
     let text = domain("    <video>\n      <model type='vgaa'/>\n    </video>");
     let parse = domxml_syntax::parse(&text);

@@ -14,11 +14,37 @@ pub struct Location {
     pub line: u32,
 }
 
+/// The release of the schema's subject that introduced a definition, from the `dx:since`
+/// annotation (`dx:sinceDriver` when only one driver had it then): structured, so hovers,
+/// completion details and version drift can all read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Since {
+    /// `major.minor.micro`, as written.
+    pub version: String,
+    /// The one driver it came to first ("QEMU"), when the documentation says so.
+    pub driver: Option<String>,
+}
+
+impl Since {
+    /// The numbers of a well-formed `major.minor[.micro]` version, else `None`.
+    pub fn numbers(&self) -> Option<(u32, u32, u32)> {
+        let mut parts = self.version.split('.').map(|p| p.parse::<u32>().ok());
+        let major = parts.next()??;
+        let minor = parts.next()??;
+        let micro = match parts.next() {
+            Some(p) => p?,
+            None => 0,
+        };
+        parts.next().is_none().then_some((major, minor, micro))
+    }
+}
+
 #[derive(Debug)]
 pub struct ElementDef {
     pub name: NcId,
     pub content: Pat,
     pub doc: Option<String>,
+    pub since: Option<Since>,
     pub location: Location,
 }
 
@@ -27,6 +53,7 @@ pub struct AttributeDef {
     pub name: NcId,
     pub doc: Option<String>,
     pub default: Option<String>,
+    pub since: Option<Since>,
     pub location: Location,
 }
 
@@ -38,6 +65,7 @@ pub struct ValueDef {
     /// After the datatype's whitespace normalization.
     pub normalized: String,
     pub doc: Option<String>,
+    pub since: Option<Since>,
 }
 
 #[derive(Debug)]
@@ -94,6 +122,14 @@ impl Catalogue {
 
     pub fn value(&self, id: ValueId) -> &ValueDef {
         &self.values[id.0 as usize]
+    }
+
+    /// Every `dx:since` of the schema, on elements, attributes and values alike.
+    pub fn releases(&self) -> impl Iterator<Item = &Since> {
+        let elements = self.elements.iter().filter_map(|e| e.since.as_ref());
+        let attributes = self.attributes.iter().filter_map(|a| a.since.as_ref());
+        let values = self.values.iter().filter_map(|v| v.since.as_ref());
+        elements.chain(attributes).chain(values)
     }
 
     pub fn datatype(&self, id: DtId) -> &Datatype {

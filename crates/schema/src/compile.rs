@@ -612,6 +612,7 @@ impl Compiler<'_> {
             name,
             content: Pat::NOT_ALLOWED,
             doc: e.documentation(),
+            since: e.since(),
             location: Location {
                 file: ctx.file.to_string(),
                 line: e.line,
@@ -644,6 +645,7 @@ impl Compiler<'_> {
             name,
             doc: e.documentation(),
             default: e.attr_ns(ANNOTATIONS_NS, "defaultValue").map(str::to_owned),
+            since: e.since(),
             location: Location {
                 file: ctx.file.to_string(),
                 line: e.line,
@@ -794,6 +796,7 @@ impl Compiler<'_> {
             raw,
             normalized,
             doc: None,
+            since: e.since(),
         });
         self.cat.intern(Node::Value(id))
     }

@@ -31,7 +31,7 @@ mod validate;
 mod xml_tree;
 pub mod xsd_regex;
 
-pub use catalogue::{AttributeDef, Catalogue, ElementDef, Location, ValueDef};
+pub use catalogue::{AttributeDef, Catalogue, ElementDef, Location, Since, ValueDef};
 pub use compile::{SchemaError, compile};
 pub use diagnostic::{Code, Diagnostic};
 pub use sources::{DiskFiles, MemoryFiles, SchemaFiles, resolve_href};

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 
 use domxml_syntax::{TextSize, ast};
 
-use crate::catalogue::{Catalogue, Location};
+use crate::catalogue::{Catalogue, Location, Since};
 use crate::derive::Session;
 use crate::explain;
 use crate::pattern::{self as p, ElemId, Node, Pat, Store};
@@ -24,6 +24,8 @@ pub struct ElementChoice {
     /// Namespace URI ("" for libvirt's own elements).
     pub namespace: String,
     pub doc: Option<String>,
+    /// The release that introduced it (`dx:since`).
+    pub since: Option<Since>,
     /// Attributes every instance must have.
     pub required_attributes: Vec<String>,
     /// Neither children nor text allowed: complete as `<name/>`.
@@ -38,6 +40,7 @@ pub struct AttributeChoice {
     pub namespace: String,
     pub doc: Option<String>,
     pub default: Option<String>,
+    pub since: Option<Since>,
     pub required: bool,
     pub values: Vec<ValueChoice>,
     /// The free-form datatype(s) in words, when not only an enumeration.
@@ -50,6 +53,7 @@ pub struct AttributeChoice {
 pub struct ValueChoice {
     pub value: String,
     pub doc: Option<String>,
+    pub since: Option<Since>,
 }
 
 /// Documentation found for a document path.
@@ -57,6 +61,7 @@ pub struct ValueChoice {
 pub struct PathDoc {
     pub doc: Option<String>,
     pub default: Option<String>,
+    pub since: Option<Since>,
     pub location: Location,
     /// False when found by name only (the path itself did not lead to it).
     pub exact: bool,
@@ -188,6 +193,7 @@ fn element_choice(cat: &Catalogue, s: &mut Session<'_>, id: ElemId) -> ElementCh
         name,
         namespace,
         doc: def.doc.clone(),
+        since: def.since.clone(),
         required_attributes,
         empty,
         location: def.location.clone(),
@@ -330,10 +336,12 @@ pub fn attributes(
                 }
                 if accepts && !fits[i] && def.doc.is_some() {
                     existing.doc = def.doc.clone();
+                    existing.since = def.since.clone();
                     existing.location = def.location.clone();
                     fits[i] = true;
                 } else {
                     existing.doc = existing.doc.take().or_else(|| def.doc.clone());
+                    existing.since = existing.since.take().or_else(|| def.since.clone());
                 }
                 existing.default = existing.default.take().or_else(|| def.default.clone());
                 existing.datatype = match (existing.datatype.take(), datatype) {
@@ -348,6 +356,7 @@ pub fn attributes(
                 namespace: namespace.to_owned(),
                 doc: def.doc.clone(),
                 default: def.default.clone(),
+                since: def.since.clone(),
                 required: required.contains(&nc),
                 values,
                 datatype,
@@ -364,10 +373,14 @@ fn values_of(cat: &Catalogue, s: &Session<'_>, content: Pat) -> (Vec<ValueChoice
     for v in &expected.values {
         let def = cat.value(*v);
         match values.iter_mut().find(|x| x.value == def.normalized) {
-            Some(existing) => existing.doc = existing.doc.take().or_else(|| def.doc.clone()),
+            Some(existing) => {
+                existing.doc = existing.doc.take().or_else(|| def.doc.clone());
+                existing.since = existing.since.take().or_else(|| def.since.clone());
+            }
             None => values.push(ValueChoice {
                 value: def.normalized.clone(),
                 doc: def.doc.clone(),
+                since: def.since.clone(),
             }),
         }
     }
@@ -500,6 +513,7 @@ pub fn documentation(cat: &Catalogue, path: &str, value: Option<&str>) -> Option
                     return Some(PathDoc {
                         doc: v.doc,
                         default: None,
+                        since: v.since,
                         location: def.location.clone(),
                         exact,
                     });
@@ -508,6 +522,7 @@ pub fn documentation(cat: &Catalogue, path: &str, value: Option<&str>) -> Option
             Some(PathDoc {
                 doc: def.doc.clone(),
                 default: None,
+                since: def.since.clone(),
                 location: def.location.clone(),
                 exact,
             })
@@ -523,16 +538,18 @@ pub fn documentation(cat: &Catalogue, path: &str, value: Option<&str>) -> Option
                     }
                     let def = cat.attribute(aid);
                     let mut doc = def.doc.clone();
+                    let mut since = def.since.clone();
                     if let Some(value) = value {
                         let (values, _) = values_of(cat, &s, acontent);
                         match values.into_iter().find(|v| v.value == value) {
-                            Some(v) => doc = v.doc,
+                            Some(v) => (doc, since) = (v.doc, v.since),
                             None => continue,
                         }
                     }
                     let candidate = PathDoc {
                         doc,
                         default: def.default.clone(),
+                        since,
                         location: def.location.clone(),
                         exact,
                     };

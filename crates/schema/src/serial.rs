@@ -6,13 +6,13 @@
 //! (another version, a truncated or corrupt file) is refused with an error, never a panic, so
 //! callers fall back to compiling. Hash indexes are rebuilt on load; regexes stay lazy.
 
-use crate::catalogue::{AttributeDef, Catalogue, ElementDef, Location, ValueDef};
+use crate::catalogue::{AttributeDef, Catalogue, ElementDef, Location, Since, ValueDef};
 use crate::datatype::{BaseType, Datatype, Facet, IntKind};
 use crate::intern::Interner;
 use crate::name_class::{NameClass, NameClasses, NcId};
 use crate::pattern::{Arena, AttrId, DtId, ElemId, Node, Pat, ValueId};
 
-const MAGIC: &[u8] = concat!("domxml-catalogue 3 ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
+const MAGIC: &[u8] = concat!("domxml-catalogue 4 ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
 
 /// A 64-bit checksum, enough to tell a damaged file from a whole one. It mixes eight bytes
 /// at a step (FNV-1a's byte-at-a-time chain of multiplications cost about a millisecond per
@@ -106,6 +106,11 @@ impl W {
         };
         self.len(tag);
     }
+    /// `dx:since`: absent, or the version and the driver it came to first.
+    fn since(&mut self, s: &Option<Since>) {
+        self.opt(&s.as_ref().map(|s| s.version.clone()));
+        self.opt(&s.as_ref().and_then(|s| s.driver.clone()));
+    }
     fn location(&mut self, l: &Location) {
         self.str(&l.file);
         self.u32(l.line);
@@ -173,6 +178,7 @@ pub fn to_bytes(cat: &Catalogue) -> Vec<u8> {
         w.u32(e.name.0);
         w.u32(e.content.0);
         w.opt(&e.doc);
+        w.since(&e.since);
         w.location(&e.location);
     }
     w.len(cat.attributes.len());
@@ -180,6 +186,7 @@ pub fn to_bytes(cat: &Catalogue) -> Vec<u8> {
         w.u32(a.name.0);
         w.opt(&a.doc);
         w.opt(&a.default);
+        w.since(&a.since);
         w.location(&a.location);
     }
     w.len(cat.values.len());
@@ -188,6 +195,7 @@ pub fn to_bytes(cat: &Catalogue) -> Vec<u8> {
         w.str(&v.raw);
         w.str(&v.normalized);
         w.opt(&v.doc);
+        w.since(&v.since);
     }
     w.u32(cat.start.0);
     w.str(&cat.entry);
@@ -285,6 +293,11 @@ impl<'b> R<'b> {
         };
         base.ok_or_else(|| "corrupt datatype".to_owned())
     }
+    fn since(&mut self) -> Res<Option<Since>> {
+        let version = self.opt()?;
+        let driver = self.opt()?;
+        Ok(version.map(|version| Since { version, driver }))
+    }
     fn location(&mut self) -> Res<Location> {
         Ok(Location {
             file: self.str()?,
@@ -381,6 +394,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Catalogue, String> {
             name: NcId(r.u32()?),
             content: Pat(r.u32()?),
             doc: r.opt()?,
+            since: r.since()?,
             location: r.location()?,
         });
     }
@@ -390,6 +404,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Catalogue, String> {
             name: NcId(r.u32()?),
             doc: r.opt()?,
             default: r.opt()?,
+            since: r.since()?,
             location: r.location()?,
         });
     }
@@ -400,6 +415,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Catalogue, String> {
             raw: r.str()?,
             normalized: r.str()?,
             doc: r.opt()?,
+            since: r.since()?,
         });
     }
     let start = Pat(r.u32()?);

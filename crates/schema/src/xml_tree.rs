@@ -8,6 +8,8 @@ use crate::doc_walk::{GElem, Item, parts_of};
 
 pub const RNG_NS: &str = "http://relaxng.org/ns/structure/1.0";
 pub const ANNOTATIONS_NS: &str = "http://relaxng.org/ns/compatibility/annotations/1.0";
+/// domxml's own annotations (`dx:since`), next to the compatibility ones.
+pub const DOMXML_NS: &str = "urn:x-domxml:annotations";
 pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 
 /// A namespace declaration (`xmlns`, `xmlns:p`), not an attribute.
@@ -59,6 +61,15 @@ impl XElem {
             .iter()
             .find(|a| a.ns == ns && a.local == local)
             .map(|a| a.value.as_str())
+    }
+
+    /// The `dx:since` (and `dx:sinceDriver`) annotation on this pattern.
+    pub fn since(&self) -> Option<crate::catalogue::Since> {
+        let version = self.attr_ns(DOMXML_NS, "since")?.trim().to_owned();
+        let driver = self
+            .attr_ns(DOMXML_NS, "sinceDriver")
+            .map(|d| d.trim().to_owned());
+        Some(crate::catalogue::Since { version, driver })
     }
 
     /// RELAX NG child elements (annotations and foreign elements skipped).

@@ -52,6 +52,7 @@ fn element_info(c: ElementChoice) -> ElementInfo {
         name,
         namespace: c.namespace,
         doc: c.doc,
+        since: c.since,
         required_attributes: c.required_attributes,
         empty: c.empty,
         source: Some(location(&c.location)),
@@ -62,6 +63,7 @@ fn value_info(v: ValueChoice) -> ValueInfo {
     ValueInfo {
         value: v.value,
         doc: v.doc,
+        since: v.since,
     }
 }
 
@@ -70,6 +72,7 @@ fn attribute_info(a: AttributeChoice) -> AttributeInfo {
         name: a.name,
         doc: a.doc,
         default: a.default,
+        since: a.since,
         required: a.required,
         values: a.values.into_iter().map(value_info).collect(),
         datatype: a.datatype,

@@ -11,7 +11,7 @@ use domxml_schema::query;
 use domxml_syntax::ast::{Document, Element};
 use domxml_syntax::{TextEdit, TextSize};
 
-use super::{AttributeInfo, ElementInfo, SchemaModel, SchemaProblem, ValueInfo};
+use super::{AttributeInfo, ElementInfo, SchemaModel, SchemaProblem, Since, ValueInfo};
 use crate::drift;
 
 /// A libvirt schema with drift warnings and the catalogue's documentation.
@@ -46,28 +46,40 @@ fn path_of(e: &Element) -> String {
     names.join("/")
 }
 
-fn doc_for(path: &str, value: Option<&str>) -> Option<String> {
+fn doc_for(path: &str, value: Option<&str>) -> Option<query::PathDoc> {
     let cat = crate::builtin::catalogue().ok()?;
-    query::documentation(&cat, path, value).and_then(|d| d.doc)
+    query::documentation(&cat, path, value)
 }
 
-fn fill_element(info: &mut ElementInfo, path: &str) {
-    if info.doc.is_none() {
-        info.doc = doc_for(path, None);
+/// The catalogue's documentation and release where the host schema has none.
+fn fill(doc: &mut Option<String>, since: &mut Option<Since>, path: &str, value: Option<&str>) {
+    if doc.is_some() && since.is_some() {
+        return;
+    }
+    let Some(found) = doc_for(path, value) else {
+        return;
+    };
+    if doc.is_none() {
+        *doc = found.doc;
+    }
+    if since.is_none() {
+        *since = found.since;
     }
 }
 
+fn fill_element(info: &mut ElementInfo, path: &str) {
+    fill(&mut info.doc, &mut info.since, path, None);
+}
+
 fn fill_values(values: &mut [ValueInfo], path: &str) {
-    for v in values.iter_mut().filter(|v| v.doc.is_none()) {
-        v.doc = doc_for(path, Some(&v.value));
+    for v in values.iter_mut() {
+        fill(&mut v.doc, &mut v.since, path, Some(&v.value));
     }
 }
 
 fn fill_attribute(info: &mut AttributeInfo, element_path: &str) {
     let path = format!("{element_path}/@{}", info.name);
-    if info.doc.is_none() {
-        info.doc = doc_for(&path, None);
-    }
+    fill(&mut info.doc, &mut info.since, &path, None);
     fill_values(&mut info.values, &path);
 }
 

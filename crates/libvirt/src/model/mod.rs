@@ -19,6 +19,10 @@ use domxml_syntax::{TextEdit, TextRange, TextSize};
 
 use crate::{Code, Severity};
 
+/// The libvirt release that introduced an element, attribute or value (the catalogue's
+/// `dx:since`), with the driver it came to first when libvirt's documentation says so.
+pub use domxml_schema::Since;
+
 /// An element the schema allows at some place.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ElementInfo {
@@ -27,6 +31,7 @@ pub struct ElementInfo {
     /// Namespace URI ("" for libvirt's own elements): completion adds the prefix.
     pub namespace: String,
     pub doc: Option<String>,
+    pub since: Option<Since>,
     /// Attributes every instance must have, in schema order.
     pub required_attributes: Vec<String>,
     /// Neither child elements nor text are allowed: complete as `<name/>`.
@@ -41,6 +46,7 @@ pub struct AttributeInfo {
     pub name: String,
     pub doc: Option<String>,
     pub default: Option<String>,
+    pub since: Option<Since>,
     pub required: bool,
     /// Enumerated values (empty when the value is free or typed).
     pub values: Vec<ValueInfo>,
@@ -54,6 +60,7 @@ pub struct AttributeInfo {
 pub struct ValueInfo {
     pub value: String,
     pub doc: Option<String>,
+    pub since: Option<Since>,
 }
 
 /// A schema validation problem with the data quick fixes need.

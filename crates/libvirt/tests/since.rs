@@ -1,0 +1,68 @@
+//! The catalogue's `dx:since` annotations: well formed, never newer than the libvirt it
+//! describes, and found where libvirt's documentation puts them.
+
+use domxml_schema::query::documentation;
+
+/// The libvirt release the built-in catalogue describes.
+const CATALOGUE_LIBVIRT: (u32, u32, u32) = (11, 3, 0);
+const DRIVERS: &[&str] = &["QEMU", "Xen", "LXC"];
+
+#[test]
+fn every_since_is_a_release_no_newer_than_the_catalogue() {
+    let cat = domxml_libvirt::builtin::catalogue().expect("compiles");
+    let mut count = 0;
+    for since in cat.releases() {
+        count += 1;
+        let numbers = since.numbers();
+        assert!(
+            numbers.is_some() && since.version.split('.').count() == 3,
+            "not a major.minor.micro version: {since:?}"
+        );
+        assert!(
+            numbers <= Some(CATALOGUE_LIBVIRT),
+            "newer than libvirt 11.3: {since:?}"
+        );
+        if let Some(driver) = &since.driver {
+            assert!(DRIVERS.contains(&driver.as_str()), "{since:?}");
+        }
+    }
+    // Coverage does not silently drop: about ninety items carry libvirt's release.
+    assert!(count >= 80, "only {count} annotated items");
+}
+
+fn since_of(path: &str, value: Option<&str>) -> Option<(String, Option<String>)> {
+    let cat = domxml_libvirt::builtin::catalogue().expect("compiles");
+    let doc = documentation(&cat, path, value)?;
+    assert!(doc.exact, "{path} found by name only");
+    doc.since.map(|s| (s.version, s.driver))
+}
+
+#[test]
+fn known_items_carry_their_release() {
+    let v = |s: &str| Some((s.to_owned(), None));
+    let qemu = |s: &str| Some((s.to_owned(), Some("QEMU".to_owned())));
+    assert_eq!(
+        since_of("domain/devices/watchdog/@model", Some("itco")),
+        v("9.1.0")
+    );
+    assert_eq!(
+        since_of("domain/devices/watchdog/@model", Some("diag288")),
+        v("1.2.17")
+    );
+    assert_eq!(since_of("domain/devices/watchdog", None), qemu("0.7.3"));
+    assert_eq!(
+        since_of("domain/devices/panic/@model", Some("pvpanic")),
+        qemu("9.1.0")
+    );
+    assert_eq!(since_of("domain/cputune/cachetune", None), v("4.1.0"));
+    assert_eq!(
+        since_of("domain/features/kvm/dirty-ring", None),
+        qemu("8.0.0")
+    );
+    assert_eq!(since_of("domain/os/@firmware", None), qemu("7.2.0"));
+    // Values libvirt's documentation gives no release for carry none.
+    assert_eq!(
+        since_of("domain/devices/watchdog/@model", Some("i6300esb")),
+        None
+    );
+}
