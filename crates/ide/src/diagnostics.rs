@@ -252,3 +252,70 @@ pub fn schema_problems(parse: &Parse, schema: &dyn SchemaModel) -> Vec<crate::Sc
     }
     schema.validate(&document)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(start: u32, end: u32) -> TextRange {
+        TextRange::new(start.into(), end.into())
+    }
+
+    fn finding(range: TextRange, related: &[TextRange]) -> Diagnostic {
+        Diagnostic {
+            range,
+            severity: Severity::Error,
+            source: Source::Semantic,
+            code: Code::AnalysisLimited,
+            message: String::new(),
+            related: related
+                .iter()
+                .map(|&range| Related {
+                    range,
+                    message: String::new(),
+                })
+                .collect(),
+        }
+    }
+
+    fn replace(start: u32, end: u32, inserted: u32) -> Replacement {
+        Replacement {
+            delete: at(start, end),
+            inserted: inserted.into(),
+        }
+    }
+
+    #[test]
+    fn findings_before_an_edit_stay_after_it_move_and_touched_ones_go() {
+        let found = [
+            finding(at(0, 4), &[]),
+            finding(at(10, 14), &[at(30, 32)]),
+            finding(at(20, 24), &[]),
+            finding(at(22, 28), &[at(0, 2)]),
+        ];
+        // "abc" replaces 16..18: 0..4 stays, 10..14 and its related 30..32 move by one,
+        // 20..24 moves too, 22..28 too.
+        let moved = map_through(&found, &[replace(16, 18, 3)]);
+        let ranges: Vec<_> = moved.iter().map(|d| d.range).collect();
+        assert_eq!(ranges, [at(0, 4), at(10, 14), at(21, 25), at(23, 29)]);
+        assert_eq!(moved[1].related[0].range, at(31, 33));
+
+        // Bordering counts as touching: an insertion at 14 (end of 10..14) drops it, then one
+        // at 21 (start of 20..24, now 21..25) drops that one; 22..28 moves twice.
+        let moved = map_through(&found, &[replace(14, 14, 1), replace(21, 21, 1)]);
+        let ranges: Vec<_> = moved.iter().map(|d| d.range).collect();
+        assert_eq!(ranges, [at(0, 4), at(24, 30)]);
+        // One inside 30..32 drops the finding whose related place it is.
+        let moved = map_through(&found, &[replace(31, 31, 5)]);
+        assert!(moved.iter().all(|d| d.range != at(10, 14)));
+        assert_eq!(moved.len(), 3);
+    }
+
+    #[test]
+    fn edits_apply_in_order() {
+        let found = [finding(at(10, 12), &[])];
+        // Delete 0..5 (now 5..7), then insert 2 bytes at 0 (now 7..9).
+        let moved = map_through(&found, &[replace(0, 5, 0), replace(0, 0, 2)]);
+        assert_eq!(moved[0].range, at(7, 9));
+    }
+}
