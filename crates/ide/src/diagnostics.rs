@@ -3,7 +3,7 @@
 use domxml_libvirt::kinds::DocumentKind;
 use domxml_libvirt::rules::{self, RuleOptions};
 use domxml_libvirt::{Code, Related, Severity};
-use domxml_syntax::{Parse, TextRange};
+use domxml_syntax::{Parse, TextRange, TextSize};
 
 use crate::SchemaModel;
 
@@ -83,7 +83,33 @@ pub fn diagnostics(
     schema: Option<&dyn SchemaModel>,
     options: &DiagnosticsOptions,
 ) -> Vec<Diagnostic> {
+    let base = base_diagnostics(parse, text, kind, schema, options);
+    let semantic = if base.rules_apply {
+        semantic_diagnostics(parse, &options.rules)
+    } else {
+        Vec::new()
+    };
+    merge(base.diagnostics, semantic, options)
+}
+
+/// The syntax and schema diagnostics of a document, and whether libvirt's rules apply to it:
+/// [`diagnostics`] without the rules, so that a front end can run them apart (the language
+/// server runs them off the keystroke path for large documents) and [`merge`] the two.
+pub struct Base {
+    /// Sorted by range, not truncated.
+    pub diagnostics: Vec<Diagnostic>,
+    pub rules_apply: bool,
+}
+
+pub fn base_diagnostics(
+    parse: &Parse,
+    text: &str,
+    kind: DocumentKind,
+    schema: Option<&dyn SchemaModel>,
+    options: &DiagnosticsOptions,
+) -> Base {
     let mut out = syntax_diagnostics(parse);
+    let mut rules_apply = false;
     let kind = match schema {
         Some(s) if s.applies_to_any_document() => DocumentKind::Libvirt,
         _ => kind,
@@ -120,14 +146,70 @@ pub fn diagnostics(
                         related: Vec::new(),
                     }),
             );
-            out.extend(semantic_diagnostics(parse, &options.rules));
+            rules_apply = true;
         }
     }
-    out.sort_by_key(|d| (d.range.start(), d.range.end()));
-    if out.len() > options.max_diagnostics {
-        out.truncate(options.max_diagnostics);
+    sort(&mut out);
+    Base {
+        diagnostics: out,
+        rules_apply,
     }
+}
+
+/// The diagnostics of [`base_diagnostics`] with the rules' (sorted, truncated): equal to
+/// [`diagnostics`] when `semantic` is what [`semantic_diagnostics`] gives for the same tree.
+pub fn merge(
+    base: Vec<Diagnostic>,
+    semantic: Vec<Diagnostic>,
+    options: &DiagnosticsOptions,
+) -> Vec<Diagnostic> {
+    let mut out = base;
+    out.extend(semantic);
+    // Stable: at equal ranges, syntax and schema stay before the rules, as in one pass.
+    sort(&mut out);
+    out.truncate(options.max_diagnostics);
     out
+}
+
+fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by_key(|d| (d.range.start(), d.range.end()));
+}
+
+/// One replacement in a text: the bytes of `delete` became `inserted` bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Replacement {
+    pub delete: TextRange,
+    pub inserted: TextSize,
+}
+
+/// Diagnostics of an older text moved to where they stand after `edits` (applied in order);
+/// a diagnostic whose range or related places an edit touches (overlaps or borders) is
+/// dropped, since what it says may no longer hold there.
+pub fn map_through(diagnostics: &[Diagnostic], edits: &[Replacement]) -> Vec<Diagnostic> {
+    diagnostics
+        .iter()
+        .filter_map(|d| {
+            let mut d = d.clone();
+            for edit in edits {
+                d.range = map_range(d.range, edit)?;
+                for r in &mut d.related {
+                    r.range = map_range(r.range, edit)?;
+                }
+            }
+            Some(d)
+        })
+        .collect()
+}
+
+fn map_range(range: TextRange, edit: &Replacement) -> Option<TextRange> {
+    if range.end() < edit.delete.start() {
+        Some(range)
+    } else if range.start() > edit.delete.end() {
+        let start = range.start() - edit.delete.end() + edit.delete.start() + edit.inserted;
+        Some(TextRange::at(start, range.len()))
+    } else {
+        None
+    }
 }
 
 /// libvirt's rules broken by a `<domain>` document.
@@ -169,4 +251,71 @@ pub fn schema_problems(parse: &Parse, schema: &dyn SchemaModel) -> Vec<crate::Sc
             .collect();
     }
     schema.validate(&document)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(start: u32, end: u32) -> TextRange {
+        TextRange::new(start.into(), end.into())
+    }
+
+    fn finding(range: TextRange, related: &[TextRange]) -> Diagnostic {
+        Diagnostic {
+            range,
+            severity: Severity::Error,
+            source: Source::Semantic,
+            code: Code::AnalysisLimited,
+            message: String::new(),
+            related: related
+                .iter()
+                .map(|&range| Related {
+                    range,
+                    message: String::new(),
+                })
+                .collect(),
+        }
+    }
+
+    fn replace(start: u32, end: u32, inserted: u32) -> Replacement {
+        Replacement {
+            delete: at(start, end),
+            inserted: inserted.into(),
+        }
+    }
+
+    #[test]
+    fn findings_before_an_edit_stay_after_it_move_and_touched_ones_go() {
+        let found = [
+            finding(at(0, 4), &[]),
+            finding(at(10, 14), &[at(30, 32)]),
+            finding(at(20, 24), &[]),
+            finding(at(22, 28), &[at(0, 2)]),
+        ];
+        // "abc" replaces 16..18: 0..4 stays, 10..14 and its related 30..32 move by one,
+        // 20..24 moves too, 22..28 too.
+        let moved = map_through(&found, &[replace(16, 18, 3)]);
+        let ranges: Vec<_> = moved.iter().map(|d| d.range).collect();
+        assert_eq!(ranges, [at(0, 4), at(10, 14), at(21, 25), at(23, 29)]);
+        assert_eq!(moved[1].related[0].range, at(31, 33));
+
+        // Bordering counts as touching: an insertion at 14 (end of 10..14) drops it, then one
+        // at 21 (start of 20..24, now 21..25) drops that one; 22..28 moves twice.
+        let moved = map_through(&found, &[replace(14, 14, 1), replace(21, 21, 1)]);
+        let ranges: Vec<_> = moved.iter().map(|d| d.range).collect();
+        assert_eq!(ranges, [at(0, 4), at(24, 30)]);
+        // One inside 30..32 drops the finding whose related place it is.
+        let moved = map_through(&found, &[replace(31, 31, 5)]);
+        assert!(moved.iter().all(|d| d.range != at(10, 14)));
+        assert_eq!(moved.len(), 3);
+    }
+
+    #[test]
+    fn edits_apply_in_order() {
+        let found = [finding(at(10, 12), &[])];
+        // Delete 0..5 (now 5..7), then insert 2 bytes at 0 (now 7..9).
+        let moved = map_through(&found, &[replace(0, 5, 0), replace(0, 0, 2)]);
+        assert_eq!(moved[0].range, at(7, 9));
+    }
 }

@@ -8,11 +8,14 @@
 //! is applied in well under that, so requests see the text the client sees) and otherwise
 //! answers from that snapshot.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use domxml_ide::Document;
-use domxml_syntax::{PositionEncoding, TextEdit, TextRange};
+use domxml_ide::diagnostics::Replacement;
+use domxml_syntax::{PositionEncoding, TextEdit, TextRange, TextSize};
 use tower_lsp_server::ls_types::TextDocumentContentChangeEvent;
 
 use super::convert::Lines;
@@ -22,6 +25,32 @@ pub struct Doc {
     pub uri: String,
     pub document: Document,
     pub version: i32,
+    /// The latest edits, so that what was found in an older snapshot of this document can be
+    /// moved to where it stands now.
+    journal: Arc<Journal>,
+}
+
+/// Numbers the documents opened.
+static OPENED: AtomicU64 = AtomicU64::new(0);
+
+/// How many edits a document remembers.
+const JOURNAL_LEN: usize = 256;
+
+/// The last [`JOURNAL_LEN`] edits applied since the document was opened, numbered from 1.
+#[derive(Clone, Default)]
+struct Journal {
+    /// Tells documents opened apart (also the same URI opened again).
+    opened: u64,
+    /// How many edits were applied in all.
+    applied: u64,
+    recent: VecDeque<Replacement>,
+}
+
+/// Where a snapshot stands in its document's history of edits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mark {
+    opened: u64,
+    applied: u64,
 }
 
 /// A consistent view of one document for a request or an analysis.
@@ -33,7 +62,42 @@ impl Doc {
             uri,
             document: Document::new(text),
             version,
+            journal: Arc::new(Journal {
+                opened: OPENED.fetch_add(1, Ordering::Relaxed),
+                ..Journal::default()
+            }),
         }
+    }
+
+    pub fn mark(&self) -> Mark {
+        Mark {
+            opened: self.journal.opened,
+            applied: self.journal.applied,
+        }
+    }
+
+    /// The edits that lead from the snapshot at `since` to this one, in order; None when they
+    /// are forgotten (or `since` is not an older snapshot of this document).
+    pub fn edits_since(&self, since: Mark) -> Option<Vec<Replacement>> {
+        let j = &self.journal;
+        if j.opened != since.opened {
+            return None;
+        }
+        let count = usize::try_from(j.applied.checked_sub(since.applied)?).ok()?;
+        let skip = j.recent.len().checked_sub(count)?;
+        Some(j.recent.iter().skip(skip).copied().collect())
+    }
+
+    fn record(&mut self, delete: TextRange, inserted: usize) {
+        let journal = Arc::make_mut(&mut self.journal);
+        journal.applied += 1;
+        if journal.recent.len() == JOURNAL_LEN {
+            journal.recent.pop_front();
+        }
+        journal.recent.push_back(Replacement {
+            delete,
+            inserted: TextSize::try_from(inserted).unwrap_or(TextSize::from(u32::MAX)),
+        });
     }
 
     pub fn lines(&self, encoding: PositionEncoding) -> Lines<'_> {
@@ -52,14 +116,22 @@ impl Doc {
         encoding: PositionEncoding,
     ) {
         for change in changes {
-            match change.range {
-                None => self.document.replace_all(change.text),
+            let (delete, inserted) = match change.range {
+                None => {
+                    let all = TextRange::up_to(TextSize::of(self.document.text()));
+                    let inserted = change.text.len();
+                    self.document.replace_all(change.text);
+                    (all, inserted)
+                }
                 Some(range) => {
                     let delete: TextRange = self.lines(encoding).text_range(range);
+                    let inserted = change.text.len();
                     self.document
                         .apply_edit(&TextEdit::new(delete, change.text));
+                    (delete, inserted)
                 }
-            }
+            };
+            self.record(delete, inserted);
         }
         self.version = version;
     }

@@ -30,9 +30,15 @@ pub fn framed(body: &str) -> Vec<u8> {
 
 impl Session {
     pub fn start() -> Session {
+        Session::start_with(&[])
+    }
+
+    /// A server started with these environment variables set.
+    pub fn start_with(env: &[(&str, &str)]) -> Session {
         let mut child = Command::new(env!("CARGO_BIN_EXE_domxml"))
             .arg("lsp")
             .env("DOMXML_SCHEMA_PATH", "builtin")
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -198,6 +204,17 @@ impl Session {
                 && m["params"]["version"] == json!(version)
         });
         message["params"]["diagnostics"].clone()
+    }
+
+    /// The diagnostics published for `uri` at `version` once the server says they are complete
+    /// (the rules' findings for that text are in): the last publish for it.
+    pub fn complete_diagnostics_at(&mut self, uri: &str, version: i64) -> Value {
+        self.wait_for(TIMEOUT, |m| {
+            m.get("method").and_then(Value::as_str) == Some("domxml/diagnosticsComplete")
+                && m["params"]["uri"] == json!(uri)
+                && m["params"]["version"] == json!(version)
+        });
+        self.diagnostics_at(uri, version)
     }
 
     /// Forgets the messages seen so far (long sessions).
