@@ -6,6 +6,7 @@ use domxml_libvirt::{Code, Related, Severity};
 use domxml_syntax::{Parse, TextRange};
 
 use crate::SchemaModel;
+use crate::actions::CodeAction;
 
 /// Which layer found the problem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -83,7 +84,40 @@ pub fn diagnostics(
     schema: Option<&dyn SchemaModel>,
     options: &DiagnosticsOptions,
 ) -> Vec<Diagnostic> {
+    analyse(parse, text, kind, schema, options, None)
+}
+
+/// [`diagnostics`] and the quick fixes of those problems (what `code_actions` offers for
+/// them), from one analysis of the document.
+pub fn diagnostics_with_fixes(
+    parse: &Parse,
+    text: &str,
+    kind: DocumentKind,
+    schema: Option<&dyn SchemaModel>,
+    options: &DiagnosticsOptions,
+) -> (Vec<Diagnostic>, Vec<CodeAction>) {
+    let mut fixes = Vec::new();
+    let diagnostics = analyse(parse, text, kind, schema, options, Some(&mut fixes));
+    (diagnostics, fixes)
+}
+
+fn analyse(
+    parse: &Parse,
+    text: &str,
+    kind: DocumentKind,
+    schema: Option<&dyn SchemaModel>,
+    options: &DiagnosticsOptions,
+    fixes: Option<&mut Vec<CodeAction>>,
+) -> Vec<Diagnostic> {
     let mut out = syntax_diagnostics(parse);
+    // The problems as the quick fixes read them (syntax first), kept only when fixes are wanted.
+    let want_fixes = fixes.is_some();
+    let mut problems = if want_fixes {
+        syntax_problems(parse)
+    } else {
+        Vec::new()
+    };
+    let mut findings: Vec<rules::Finding> = Vec::new();
     let kind = match schema {
         Some(s) if s.applies_to_any_document() => DocumentKind::Libvirt,
         _ => kind,
@@ -108,20 +142,25 @@ pub fn diagnostics(
                 related: Vec::new(),
             });
         } else {
-            out.extend(
-                schema_problems(parse, schema)
-                    .into_iter()
-                    .map(|p| Diagnostic {
-                        range: p.range,
-                        severity: p.severity,
-                        source: Source::Schema,
-                        code: p.code,
-                        message: p.message,
-                        related: Vec::new(),
-                    }),
-            );
-            out.extend(semantic_diagnostics(parse, &options.rules));
+            let schema_found = schema_problems(parse, schema);
+            out.extend(schema_found.iter().map(|p| Diagnostic {
+                range: p.range,
+                severity: p.severity,
+                source: Source::Schema,
+                code: p.code,
+                message: p.message.clone(),
+                related: Vec::new(),
+            }));
+            let rules_found = rules::check(&parse.document(), &options.rules);
+            out.extend(rules_found.iter().map(semantic_diagnostic));
+            if want_fixes {
+                problems.extend(schema_found);
+                findings = rules_found;
+            }
         }
+    }
+    if let Some(fixes) = fixes {
+        *fixes = crate::actions::fixes_of(parse, text, schema, &problems, &findings);
     }
     out.sort_by_key(|d| (d.range.start(), d.range.end()));
     if out.len() > options.max_diagnostics {
@@ -133,14 +172,34 @@ pub fn diagnostics(
 /// libvirt's rules broken by a `<domain>` document.
 pub fn semantic_diagnostics(parse: &Parse, options: &RuleOptions) -> Vec<Diagnostic> {
     rules::check(&parse.document(), options)
-        .into_iter()
-        .map(|f| Diagnostic {
-            range: f.range,
-            severity: f.severity,
-            source: Source::Semantic,
-            code: Code::Rule(f.code),
-            message: f.message,
-            related: f.related,
+        .iter()
+        .map(semantic_diagnostic)
+        .collect()
+}
+
+fn semantic_diagnostic(f: &rules::Finding) -> Diagnostic {
+    Diagnostic {
+        range: f.range,
+        severity: f.severity,
+        source: Source::Semantic,
+        code: Code::Rule(f.code),
+        message: f.message.clone(),
+        related: f.related.clone(),
+    }
+}
+
+/// The well-formedness problems as quick fixes read them.
+fn syntax_problems(parse: &Parse) -> Vec<crate::SchemaProblem> {
+    parse
+        .errors()
+        .iter()
+        .map(|e| crate::SchemaProblem {
+            range: e.range,
+            severity: Severity::Error,
+            code: Code::Syntax(e.code),
+            message: e.message.clone(),
+            suggestion: None,
+            expected: Vec::new(),
         })
         .collect()
 }
