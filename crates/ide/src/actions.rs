@@ -63,33 +63,45 @@ pub fn code_actions(
             expected: vec![],
         })
         .collect();
+    let mut findings = Vec::new();
     if let (DocumentKind::Libvirt, Some(schema)) = (kind, schema) {
         problems.extend(
             schema_problems(parse, schema)
                 .into_iter()
                 .filter(|p| touches(reach(parse, p.range), range)),
         );
+        findings = rules::check(&parse.document(), rule_options);
+        findings.retain(|f| touches(reach(parse, f.range), range));
     }
-    let quote = preferred_quote(parse);
+    fixes_of(parse, text, schema, &problems, &findings)
+}
+
+/// The quick fixes of problems already computed: `problems` (syntax and schema, in that order)
+/// and libvirt's rules' `findings`, which carry their own repairs. `domxml check` takes its
+/// help lines from here, so a file is analysed once.
+pub fn fixes_of(
+    parse: &Parse,
+    text: &str,
+    schema: Option<&dyn SchemaModel>,
+    problems: &[SchemaProblem],
+    findings: &[rules::Finding],
+) -> Vec<CodeAction> {
+    // Read from the whole document, so only for the fixes that write an attribute.
+    let quote = std::cell::OnceCell::new();
+    let quote = || *quote.get_or_init(|| preferred_quote(parse));
     let mut out = Vec::new();
-    if let (DocumentKind::Libvirt, Some(_)) = (kind, schema) {
-        // libvirt's rules carry their own repairs.
-        for f in rules::check(&parse.document(), rule_options) {
-            if !touches(reach(parse, f.range), range) {
-                continue;
-            }
-            let only_one = f.fixes.len() == 1;
-            for fix in f.fixes {
-                out.push(CodeAction {
-                    title: fix.title,
-                    edits: fix.edits,
-                    fixes: Some((f.range, Code::Rule(f.code))),
-                    preferred: only_one,
-                });
-            }
+    for f in findings {
+        let only_one = f.fixes.len() == 1;
+        for fix in &f.fixes {
+            out.push(CodeAction {
+                title: fix.title.clone(),
+                edits: fix.edits.clone(),
+                fixes: Some((f.range, Code::Rule(f.code))),
+                preferred: only_one,
+            });
         }
     }
-    for p in &problems {
+    for p in problems {
         let fixes = Some((p.range, p.code));
         let slice = text
             .get(usize::from(p.range.start())..usize::from(p.range.end()))
@@ -113,6 +125,7 @@ pub fn code_actions(
             Code::Schema(SchemaCode::MissingAttribute) => {
                 if let Some(element) = element_named_at(parse, p.range) {
                     let at = tag_insert_point(&element);
+                    let quote = quote();
                     for name in p.expected.iter().take(4) {
                         out.push(CodeAction {
                             title: format!("Add required attribute '{name}'"),
@@ -131,6 +144,7 @@ pub fn code_actions(
             }
             Code::Schema(SchemaCode::MissingElement) => {
                 if let Some(element) = element_named_at(parse, p.range) {
+                    let quote = quote();
                     for name in p.expected.iter().take(4) {
                         let required = schema
                             .map(|s| {

@@ -6,6 +6,7 @@ use domxml_libvirt::{Code, Related, Severity};
 use domxml_syntax::{Parse, TextRange, TextSize};
 
 use crate::SchemaModel;
+use crate::actions::CodeAction;
 
 /// Which layer found the problem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -108,8 +109,43 @@ pub fn base_diagnostics(
     schema: Option<&dyn SchemaModel>,
     options: &DiagnosticsOptions,
 ) -> Base {
+    base_and_schema_problems(parse, text, kind, schema, options).0
+}
+
+/// [`diagnostics`] and the quick fixes of those problems (what `code_actions` offers for
+/// them), from one analysis of the document.
+pub fn diagnostics_with_fixes(
+    parse: &Parse,
+    text: &str,
+    kind: DocumentKind,
+    schema: Option<&dyn SchemaModel>,
+    options: &DiagnosticsOptions,
+) -> (Vec<Diagnostic>, Vec<CodeAction>) {
+    let (base, schema_found) = base_and_schema_problems(parse, text, kind, schema, options);
+    let findings = if base.rules_apply {
+        rules::check(&parse.document(), &options.rules)
+    } else {
+        Vec::new()
+    };
+    // The problems as the quick fixes read them: syntax first.
+    let mut problems = syntax_problems(parse);
+    problems.extend(schema_found);
+    let fixes = crate::actions::fixes_of(parse, text, schema, &problems, &findings);
+    let semantic = findings.iter().map(semantic_diagnostic).collect();
+    (merge(base.diagnostics, semantic, options), fixes)
+}
+
+/// [`base_diagnostics`] and the schema problems among them, as quick fixes read them.
+fn base_and_schema_problems(
+    parse: &Parse,
+    text: &str,
+    kind: DocumentKind,
+    schema: Option<&dyn SchemaModel>,
+    options: &DiagnosticsOptions,
+) -> (Base, Vec<crate::SchemaProblem>) {
     let mut out = syntax_diagnostics(parse);
     let mut rules_apply = false;
+    let mut schema_found = Vec::new();
     let kind = match schema {
         Some(s) if s.applies_to_any_document() => DocumentKind::Libvirt,
         _ => kind,
@@ -134,26 +170,26 @@ pub fn base_diagnostics(
                 related: Vec::new(),
             });
         } else {
-            out.extend(
-                schema_problems(parse, schema)
-                    .into_iter()
-                    .map(|p| Diagnostic {
-                        range: p.range,
-                        severity: p.severity,
-                        source: Source::Schema,
-                        code: p.code,
-                        message: p.message,
-                        related: Vec::new(),
-                    }),
-            );
+            schema_found = schema_problems(parse, schema);
+            out.extend(schema_found.iter().map(|p| Diagnostic {
+                range: p.range,
+                severity: p.severity,
+                source: Source::Schema,
+                code: p.code,
+                message: p.message.clone(),
+                related: Vec::new(),
+            }));
             rules_apply = true;
         }
     }
     sort(&mut out);
-    Base {
-        diagnostics: out,
-        rules_apply,
-    }
+    (
+        Base {
+            diagnostics: out,
+            rules_apply,
+        },
+        schema_found,
+    )
 }
 
 /// The diagnostics of [`base_diagnostics`] with the rules' (sorted, truncated): equal to
@@ -215,14 +251,34 @@ fn map_range(range: TextRange, edit: &Replacement) -> Option<TextRange> {
 /// libvirt's rules broken by a `<domain>` document.
 pub fn semantic_diagnostics(parse: &Parse, options: &RuleOptions) -> Vec<Diagnostic> {
     rules::check(&parse.document(), options)
-        .into_iter()
-        .map(|f| Diagnostic {
-            range: f.range,
-            severity: f.severity,
-            source: Source::Semantic,
-            code: Code::Rule(f.code),
-            message: f.message,
-            related: f.related,
+        .iter()
+        .map(semantic_diagnostic)
+        .collect()
+}
+
+fn semantic_diagnostic(f: &rules::Finding) -> Diagnostic {
+    Diagnostic {
+        range: f.range,
+        severity: f.severity,
+        source: Source::Semantic,
+        code: Code::Rule(f.code),
+        message: f.message.clone(),
+        related: f.related.clone(),
+    }
+}
+
+/// The well-formedness problems as quick fixes read them.
+fn syntax_problems(parse: &Parse) -> Vec<crate::SchemaProblem> {
+    parse
+        .errors()
+        .iter()
+        .map(|e| crate::SchemaProblem {
+            range: e.range,
+            severity: Severity::Error,
+            code: Code::Syntax(e.code),
+            message: e.message.clone(),
+            suggestion: None,
+            expected: Vec::new(),
         })
         .collect()
 }

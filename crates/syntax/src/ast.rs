@@ -109,6 +109,11 @@ impl Element {
 
     /// The name as written, read from the green tree (no cursor is created).
     pub fn name_text(&self) -> Option<String> {
+        self.with_name_text(str::to_owned)
+    }
+
+    /// `f` of the name as written, read from the green tree: no cursor and no allocation.
+    pub fn with_name_text<T>(&self, f: impl FnOnce(&str) -> T) -> Option<T> {
         use rowan::{Language, NodeOrToken};
         let kind = crate::XmlLanguage::kind_from_raw;
         let green = self.0.green();
@@ -116,12 +121,12 @@ impl Element {
             NodeOrToken::Node(n) if matches!(kind(n.kind()), START_TAG | EMPTY_ELEM_TAG) => Some(n),
             _ => None,
         })?;
-        tag.children().find_map(|t| match t {
-            NodeOrToken::Token(token) if kind(token.kind()) == NAME => {
-                Some(token.text().to_owned())
-            }
-            _ => None,
-        })
+        tag.children()
+            .find_map(|t| match t {
+                NodeOrToken::Token(token) if kind(token.kind()) == NAME => Some(token),
+                _ => None,
+            })
+            .map(|token| f(token.text()))
     }
 
     /// The element's range together with the indentation before it on its own line, so that

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use clap::Args;
+use domxml_ide::actions::CodeAction;
 use domxml_ide::diagnostics::DiagnosticsOptions;
 use domxml_ide::{Code, SchemaModel, Severity};
 use domxml_libvirt::kinds::{DocumentKind, document_kind};
@@ -299,7 +300,15 @@ fn finish(
         schema_size_limit: usize::MAX,
         ..DiagnosticsOptions::default()
     };
-    let diagnostics = domxml_ide::diagnostics::diagnostics(&parse, &text, kind, model, &options);
+    // Human and github output show each problem's quick fixes as help lines: they come from
+    // the same analysis, so a file is validated and judged once.
+    let with_help = matches!(args.format, Format::Human | Format::Github);
+    let (diagnostics, fixes) = if with_help {
+        domxml_ide::diagnostics::diagnostics_with_fixes(&parse, &text, kind, model, &options)
+    } else {
+        let d = domxml_ide::diagnostics::diagnostics(&parse, &text, kind, model, &options);
+        (d, Vec::new())
+    };
     if let (DocumentKind::Libvirt, Some(m)) = (kind, model) {
         let root = parse.document().root().and_then(|r| r.name());
         if let Some(root) = root
@@ -311,9 +320,7 @@ fn finish(
     }
     let mut problems: Vec<Problem> = encoding_problem.into_iter().collect();
     problems.extend(diagnostics.iter().map(Problem::from_diagnostic));
-    if matches!(args.format, Format::Human | Format::Github) && !diagnostics.is_empty() {
-        add_help(&mut problems, &parse, &text, kind, model, &options.rules);
-    }
+    add_help(&mut problems, &fixes);
     let report = FileReport {
         name: &name,
         text: &text,
@@ -331,18 +338,9 @@ fn finish(
 
 /// The quick fixes the editor would offer, as help lines: did-you-mean replacements, missing
 /// attributes, libvirt's rules' repairs.
-fn add_help(
-    problems: &mut [Problem],
-    parse: &domxml_syntax::Parse,
-    text: &str,
-    kind: DocumentKind,
-    model: Option<&dyn SchemaModel>,
-    rules: &RuleOptions,
-) {
-    let whole = TextRange::up_to(TextSize::from(text.len() as u32));
-    let actions = domxml_ide::actions::code_actions(parse, text, whole, kind, model, rules);
+fn add_help(problems: &mut [Problem], fixes: &[CodeAction]) {
     for p in problems.iter_mut() {
-        for a in &actions {
+        for a in fixes {
             if a.fixes
                 .is_some_and(|(range, code)| range == p.range && code == p.code)
                 && !p.help.contains(&a.title)

@@ -13,7 +13,8 @@ const NONE: u32 = u32::MAX;
 
 struct Node {
     start: u32,
-    name: Box<str>,
+    /// The element's name: `names[name.0..name.1]` (one buffer for all, not one per element).
+    name: (u32, u32),
     element: Element,
     /// The first child element and the next sibling: the children as a list threaded through
     /// the table, so building it allocates nothing per node.
@@ -24,6 +25,7 @@ struct Node {
 #[derive(Default)]
 struct Index {
     nodes: Vec<Node>,
+    names: String,
 }
 
 thread_local! {
@@ -47,14 +49,17 @@ pub(super) fn with_index<T>(root: &Element, f: impl FnOnce() -> T) -> T {
 
 fn build(root: &Element) -> Index {
     let mut nodes: Vec<Node> = Vec::new();
+    let mut names = String::new();
     // (element, its parent's node, the previous sibling's node)
     let mut stack: Vec<(Element, u32, u32)> = vec![(root.clone(), NONE, NONE)];
     while let Some((e, parent, previous)) = stack.pop() {
         let id = nodes.len() as u32;
         let next = next_element(e.syntax());
+        let name_start = names.len() as u32;
+        e.with_name_text(|n| names.push_str(n));
         nodes.push(Node {
             start: e.range().start().into(),
-            name: e.name_text().unwrap_or_default().into_boxed_str(),
+            name: (name_start, names.len() as u32),
             first_child: NONE,
             next_sibling: NONE,
             element: e,
@@ -72,7 +77,7 @@ fn build(root: &Element) -> Index {
             stack.push((child, id, NONE));
         }
     }
-    Index { nodes }
+    Index { nodes, names }
 }
 
 fn next_element(node: &SyntaxNode) -> Option<Element> {
@@ -80,6 +85,12 @@ fn next_element(node: &SyntaxNode) -> Option<Element> {
 }
 
 impl Index {
+    fn name(&self, n: &Node) -> &str {
+        self.names
+            .get(n.name.0 as usize..n.name.1 as usize)
+            .unwrap_or_default()
+    }
+
     fn children(&self, i: usize) -> impl Iterator<Item = &Node> {
         let first = self.nodes[i].first_child;
         std::iter::successors(self.nodes.get(first as usize), |n| {
@@ -104,14 +115,10 @@ fn with_node<T>(e: &Element, f: impl FnOnce(&Index, usize) -> T) -> Option<T> {
     })
 }
 
-pub(super) fn name_is(e: &Element, name: &str) -> Option<bool> {
-    with_node(e, |ix, i| &*ix.nodes[i].name == name)
-}
-
 pub(super) fn children_named(e: &Element, name: &str) -> Option<Vec<Element>> {
     with_node(e, |ix, i| {
         ix.children(i)
-            .filter(|n| &*n.name == name)
+            .filter(|n| ix.name(n) == name)
             .map(|n| n.element.clone())
             .collect()
     })
@@ -120,7 +127,7 @@ pub(super) fn children_named(e: &Element, name: &str) -> Option<Vec<Element>> {
 pub(super) fn first_child_named(e: &Element, name: &str) -> Option<Option<Element>> {
     with_node(e, |ix, i| {
         ix.children(i)
-            .find(|n| &*n.name == name)
+            .find(|n| ix.name(n) == name)
             .map(|n| n.element.clone())
     })
 }

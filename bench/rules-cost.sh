@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# What libvirt's rules (crates/libvirt/src/rules/) add to `domxml check` over the corpus,
+# side by side: the same run with every rule on, and with every rule switched off by
+# `--disable` (then the rules engine reads nothing). Counted in instructions with callgrind, which
+# repeats to the instruction on a busy machine where wall time does not; prints both counts and
+# the ratio. The issue's target: the rules add < 10%.
+# Usage: bench/rules-cost.sh [CORPUS_DIR]   (BIN=path/to/domxml skips the release build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+corpus=${1:-../shared/libvirt-11.3.0/corpus/domain}
+command -v valgrind >/dev/null || { echo "valgrind missing (apt-get install valgrind)" >&2; exit 2; }
+if [ -z "${BIN:-}" ]; then cargo build --release -q -p domxml; fi
+bin=${BIN:-target/release/domxml}
+mapfile -t files < <(ls "$corpus"/*.xml)
+# Every rule code, from the one list of codes.
+mapfile -t codes < <(grep -oE '= \("[a-z0-9-]+", (Generic|Qemu),' crates/libvirt/src/rules/codes.rs |
+  grep -oE '"[a-z0-9-]+"' | tr -d '"')
+[ "${#codes[@]}" -gt 0 ] || { echo "no rule codes found in codes.rs" >&2; exit 2; }
+disable=()
+for c in "${codes[@]}"; do disable+=(--disable "$c"); done
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+count() { # name, extra args -> instructions of one run over the corpus
+  local name=$1
+  shift
+  valgrind --tool=callgrind --callgrind-out-file="$out/$name.cg" \
+    "$bin" check --schema builtin "$@" "${files[@]}" >/dev/null 2>"$out/$name.err" || true
+  grep -oE 'Collected : [0-9]+' "$out/$name.err" | grep -oE '[0-9]+$'
+}
+with=$(count with)
+without=$(count without "${disable[@]}")
+echo "${#files[@]} files from $corpus, ${#codes[@]} rule codes"
+printf '  without rules %14d instructions\n' "$without"
+printf '  with rules    %14d instructions\n' "$with"
+printf '  the rules add %.1f%%\n' "$(echo "($with - $without) * 100 / $without" | bc -l)"
