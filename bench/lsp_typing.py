@@ -142,10 +142,14 @@ def main():
     ap.add_argument("--rounds", type=int, default=3, help="times the line is typed and deleted per size")
     ap.add_argument("--requests", type=int, default=100)
     ap.add_argument("--huge", default="10M", help="size for the hover-during-change case ('' to skip)")
+    ap.add_argument("--only-requests", action="store_true", help="only completion and hover at the top and the end of the 1M domain")
     a = ap.parse_args()
+    if a.only_requests:
+        a.sizes, a.huge = "", ""
     base = {}
-    print(f"typing {LINE!r} into <devices> ({2 * len(LINE) + 1} keystrokes per round)")
-    for label in a.sizes.split(","):
+    if a.sizes:
+        print(f"typing {LINE!r} into <devices> ({2 * len(LINE) + 1} keystrokes per round)")
+    for label in filter(None, a.sizes.split(",")):
         text = domain_of_size(SIZES[label])
         rounds = a.rounds if SIZES[label] < SIZES["5M"] else max(1, a.rounds // 3)
         for fresh, what in ((False, "first publish"), (True, "fresh rules  ")):

@@ -2,7 +2,81 @@
 //! attribute value or element text. Completion and hover start from here.
 
 use domxml_syntax::ast::{self, Element};
-use domxml_syntax::{Parse, SyntaxKind::*, SyntaxNode, SyntaxToken, TextRange, TextSize};
+use domxml_syntax::{
+    Parse, SyntaxElement, SyntaxKind::*, SyntaxNode, SyntaxToken, TextRange, TextSize,
+};
+
+/// The tokens touching `offset`: (the left one when two meet there, the right one), like
+/// rowan's `token_at_offset(..).left_biased()` and `.right_biased()`. Rowan scans every child
+/// of every node on the way down (17,000 under a long `<devices>`); this finds each level's
+/// child by binary search.
+pub(crate) fn tokens_at(
+    root: &SyntaxNode,
+    offset: TextSize,
+) -> (Option<SyntaxToken>, Option<SyntaxToken>) {
+    let range = root.text_range();
+    if range.is_empty() || offset < range.start() || offset > range.end() {
+        return (None, None);
+    }
+    let mut node = root.clone();
+    loop {
+        match touching(&node, offset) {
+            (Some(left), Some(right)) => {
+                return (descend(left, offset), descend(right, offset));
+            }
+            (Some(SyntaxElement::Token(t)), None) => return (Some(t.clone()), Some(t)),
+            (Some(SyntaxElement::Node(n)), None) => node = n,
+            _ => return (None, None),
+        }
+    }
+}
+
+/// The one token under a child that touches `offset` at one of its ends or inside.
+fn descend(element: SyntaxElement, offset: TextSize) -> Option<SyntaxToken> {
+    let mut element = element;
+    loop {
+        match element {
+            SyntaxElement::Token(t) => return Some(t),
+            SyntaxElement::Node(n) => element = touching(&n, offset).0?,
+        }
+    }
+}
+
+/// The non-empty children of `node` whose range contains `offset` (ends included), in order:
+/// at most two, one ending and one starting there.
+fn touching(node: &SyntaxNode, offset: TextSize) -> (Option<SyntaxElement>, Option<SyntaxElement>) {
+    let Some(found) = node.child_or_token_at_range(TextRange::empty(offset)) else {
+        return (None, None);
+    };
+    let range = found.text_range();
+    if range.is_empty() {
+        // Rowan skips empty children; so does a scan, which is rare enough here.
+        let mut it = node.children_with_tokens().filter(|c| {
+            let r = c.text_range();
+            !r.is_empty() && r.start() <= offset && offset <= r.end()
+        });
+        return (it.next(), it.next());
+    }
+    let non_empty = |c: &SyntaxElement| !c.text_range().is_empty();
+    if range.end() == offset {
+        let next =
+            std::iter::successors(found.next_sibling_or_token(), |c| c.next_sibling_or_token())
+                .find(non_empty)
+                .filter(|c| c.text_range().start() == offset);
+        return (Some(found), next);
+    }
+    if range.start() == offset {
+        let previous =
+            std::iter::successors(found.prev_sibling_or_token(), |c| c.prev_sibling_or_token())
+                .find(non_empty)
+                .filter(|c| c.text_range().end() == offset);
+        return match previous {
+            Some(p) => (Some(p), Some(found)),
+            None => (Some(found), None),
+        };
+    }
+    (Some(found), None)
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CursorContext {
@@ -69,9 +143,7 @@ pub(crate) fn element_to_close(parent: &Element, offset: TextSize) -> Element {
 
 pub fn cursor_context(parse: &Parse, text: &str, offset: TextSize) -> CursorContext {
     let offset = offset.min(TextSize::of(text));
-    let root = parse.syntax();
-    let left = root.token_at_offset(offset).left_biased();
-    let right = root.token_at_offset(offset).right_biased();
+    let (left, right) = tokens_at(&parse.syntax(), offset);
     // Prefer the token the cursor is strictly inside of, then the one to its left.
     let token = match (&left, &right) {
         (Some(l), _) if l.text_range().end() > offset || l.text_range().start() == offset => {
@@ -340,6 +412,35 @@ mod tests {
                 format!("text of={} replace={:?}", name(&element), slice(replace))
             }
             CursorContext::None => "none".to_string(),
+        }
+    }
+
+    #[test]
+    fn tokens_at_matches_rowan_at_every_offset() {
+        let mut long = String::from("<domain><devices>");
+        for i in 0..200 {
+            long.push_str(&format!(
+                "\n  <disk n='{i}'><target dev='vd'/></disk><!-- c -->"
+            ));
+        }
+        long.push_str("\n</devices></domain>\n");
+        let docs = [
+            "",
+            "<d/>",
+            "<d a='1' b=\"2\">text &amp; more<e/><![CDATA[x]]></d>",
+            "<d><w a=\"v$i b='1'/>\n</d>",
+            "<?xml version='1.0'?>\n<!DOCTYPE d>\n<d>\n  <</d  <x",
+            long.as_str(),
+        ];
+        for text in docs {
+            let parse = domxml_syntax::parse(text);
+            let root = parse.syntax();
+            for o in 0..=text.len() {
+                let offset = TextSize::from(o as u32);
+                let at = root.token_at_offset(offset);
+                let want = (at.clone().left_biased(), at.right_biased());
+                assert_eq!(tokens_at(&root, offset), want, "{text:?} at {o}");
+            }
         }
     }
 

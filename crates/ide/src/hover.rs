@@ -18,9 +18,8 @@ pub struct HoverResult {
 use crate::hints::KIB_BY_DEFAULT;
 
 fn pick_token(parse: &Parse, offset: TextSize) -> Option<SyntaxToken> {
-    let at = parse.syntax().token_at_offset(offset);
     let interesting = |t: &SyntaxToken| matches!(t.kind(), NAME | ATTR_VALUE | TEXT);
-    let (l, r) = (at.clone().left_biased(), at.right_biased());
+    let (l, r) = crate::context::tokens_at(&parse.syntax(), offset);
     r.filter(interesting).or(l.filter(interesting))
 }
 

@@ -78,6 +78,8 @@ pub(crate) struct SessionState {
     after: FxHashMap<(Pat, AfterOp), Pat>,
     /// Whole-element results (their states are this session's patterns).
     elements: crate::elem_cache::ElemCache,
+    /// States between the children of long child lists, for queries.
+    siblings: crate::sibling_states::SiblingCache,
 }
 
 /// Derivative computations against one catalogue.
@@ -162,6 +164,11 @@ impl<'c> Session<'c> {
     /// Results of whole elements from earlier validations in this session state.
     pub(crate) fn elements(&mut self) -> &mut crate::elem_cache::ElemCache {
         &mut self.st.elements
+    }
+
+    /// Tables of states between siblings from earlier queries in this session state.
+    pub(crate) fn siblings(&mut self) -> &mut crate::sibling_states::SiblingCache {
+        &mut self.st.siblings
     }
 
     pub fn name_key(&mut self, ns: &str, local: &str) -> NameKey {

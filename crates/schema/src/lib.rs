@@ -25,6 +25,7 @@ mod pattern;
 mod pool;
 pub mod query;
 pub mod serial;
+mod sibling_states;
 mod sources;
 mod suggest;
 mod validate;

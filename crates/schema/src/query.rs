@@ -14,6 +14,7 @@ use crate::catalogue::{Catalogue, Location, Since};
 use crate::derive::Session;
 use crate::explain;
 use crate::pattern::{self as p, ElemId, Node, Pat, Store};
+use crate::sibling_states::{self, SiblingTable};
 use crate::validate::{NsScope, describe_expected};
 use crate::xml_tree::is_xmlns;
 
@@ -122,7 +123,12 @@ fn apply_attributes(
 }
 
 /// The parent state after `e` without looking into `e`'s content.
-fn step_over(s: &mut Session<'_>, ns: &mut NsScope, state: Pat, e: &ast::Element) -> Pat {
+pub(crate) fn step_over(
+    s: &mut Session<'_>,
+    ns: &mut NsScope,
+    state: Pat,
+    e: &ast::Element,
+) -> Pat {
     let pushed = ns.enter(e);
     let result = (|| {
         let key = element_key(s, ns, e)?;
@@ -138,11 +144,32 @@ fn step_over(s: &mut Session<'_>, ns: &mut NsScope, state: Pat, e: &ast::Element
     result.unwrap_or(state)
 }
 
+/// How the state before a child is found: from the sibling tables (the default), or by
+/// replaying every earlier sibling (what the tables must agree with; tests compare the two).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lookup {
+    Tabled,
+    Replayed,
+}
+
+/// The table of `parent`'s children when it has enough of them and tables are wanted.
+fn table(
+    s: &mut Session<'_>,
+    ns: &mut NsScope,
+    parent: &ast::Element,
+    content: Pat,
+    how: Lookup,
+) -> Option<std::sync::Arc<SiblingTable>> {
+    (how == Lookup::Tabled && sibling_states::worth_a_table(parent))
+        .then(|| sibling_states::table_of(s, ns, parent, content, step_over))
+}
+
 /// Replays the derivatives from the root down to `target`.
 fn states_of(
     s: &mut Session<'_>,
     ns: &mut NsScope,
     target: &ast::Element,
+    how: Lookup,
 ) -> Option<ElementStates> {
     let mut chain: Vec<ast::Element> = target.ancestors().collect();
     chain.reverse();
@@ -151,8 +178,16 @@ fn states_of(
     let mut result = None;
     for (i, e) in chain.iter().enumerate() {
         if i > 0 {
-            for sibling in chain[i - 1].children().take_while(|c| c != e) {
-                state = step_over(s, ns, state, &sibling);
+            let parent = &chain[i - 1];
+            match table(s, ns, parent, state, how)
+                .and_then(|t| Some(t.before(t.ordinal(e.syntax().index())?)))
+            {
+                Some(before) => state = before,
+                None => {
+                    for sibling in parent.children().take_while(|c| c != e) {
+                        state = step_over(s, ns, state, &sibling);
+                    }
+                }
             }
         }
         ns.enter(e);
@@ -216,21 +251,47 @@ pub fn allowed_children(
     parent: &ast::Element,
     offset: TextSize,
 ) -> Vec<ElementChoice> {
+    allowed_children_by(cat, parent, offset, Lookup::Tabled)
+}
+
+fn allowed_children_by(
+    cat: &Catalogue,
+    parent: &ast::Element,
+    offset: TextSize,
+    how: Lookup,
+) -> Vec<ElementChoice> {
     let mut s = Session::new(cat);
     let mut ns = NsScope::default();
-    let Some(states) = states_of(&mut s, &mut ns, parent) else {
+    let Some(states) = states_of(&mut s, &mut ns, parent, how) else {
         return Vec::new();
     };
-    let mut state = states.content;
-    let children: Vec<ast::Element> = parent.children().collect();
-    let split = children
-        .iter()
-        .position(|c| c.syntax().text_range().end() > offset)
-        .unwrap_or(children.len());
-    for child in &children[..split] {
-        state = step_over(&mut s, &mut ns, state, child);
-    }
-    let following = &children[split..];
+    let (state, following) = match table(&mut s, &mut ns, parent, states.content, how) {
+        Some(t) => {
+            let split = offset
+                .checked_sub(parent.syntax().text_range().start())
+                .map_or(0, |rel| t.ending_by(rel));
+            let following: Vec<ast::Element> = t
+                .element(parent, split)
+                .map(|first| {
+                    std::iter::successors(Some(first), sibling_states::next_element).collect()
+                })
+                .unwrap_or_default();
+            (t.before(split), following)
+        }
+        None => {
+            let mut state = states.content;
+            let mut children: Vec<ast::Element> = parent.children().collect();
+            let split = children
+                .iter()
+                .position(|c| c.syntax().text_range().end() > offset)
+                .unwrap_or(children.len());
+            for child in &children[..split] {
+                state = step_over(&mut s, &mut ns, state, child);
+            }
+            (state, children.split_off(split))
+        }
+    };
+    let following = &following[..];
     let fits = |s: &mut Session<'_>, ns: &mut NsScope, mut st: Pat| -> bool {
         for child in following {
             let Some(key) = element_key(s, ns, child) else {
@@ -267,9 +328,17 @@ pub fn allowed_children(
 
 /// The definition of `element` where it stands (the first documented one if several match).
 pub fn element_definition(cat: &Catalogue, element: &ast::Element) -> Option<ElementChoice> {
+    element_definition_by(cat, element, Lookup::Tabled)
+}
+
+fn element_definition_by(
+    cat: &Catalogue,
+    element: &ast::Element,
+    how: Lookup,
+) -> Option<ElementChoice> {
     let mut s = Session::new(cat);
     let mut ns = NsScope::default();
-    let states = states_of(&mut s, &mut ns, element)?;
+    let states = states_of(&mut s, &mut ns, element, how)?;
     let name = element.name()?;
     let uri = ns.resolve(name.prefix()).unwrap_or("").to_owned();
     let mut candidates: Vec<ElemId> = explain::first_elements(&s, states.before)
@@ -288,9 +357,18 @@ pub fn attributes(
     element: &ast::Element,
     include_present: bool,
 ) -> Vec<AttributeChoice> {
+    attributes_by(cat, element, include_present, Lookup::Tabled)
+}
+
+fn attributes_by(
+    cat: &Catalogue,
+    element: &ast::Element,
+    include_present: bool,
+    how: Lookup,
+) -> Vec<AttributeChoice> {
     let mut s = Session::new(cat);
     let mut ns = NsScope::default();
-    let Some(states) = states_of(&mut s, &mut ns, element) else {
+    let Some(states) = states_of(&mut s, &mut ns, element, how) else {
         return Vec::new();
     };
     let state = if include_present {
@@ -407,7 +485,7 @@ pub fn attribute_values(
 ) -> (Vec<ValueChoice>, Option<String>) {
     let mut s = Session::new(cat);
     let mut ns = NsScope::default();
-    let Some(states) = states_of(&mut s, &mut ns, element) else {
+    let Some(states) = states_of(&mut s, &mut ns, element, Lookup::Tabled) else {
         return (Vec::new(), None);
     };
     let state = apply_attributes(&mut s, &ns, states.opened, element, Some(qname));
@@ -444,10 +522,37 @@ pub fn attribute_values(
 pub fn text_values(cat: &Catalogue, element: &ast::Element) -> (Vec<ValueChoice>, Option<String>) {
     let mut s = Session::new(cat);
     let mut ns = NsScope::default();
-    let Some(states) = states_of(&mut s, &mut ns, element) else {
+    let Some(states) = states_of(&mut s, &mut ns, element, Lookup::Tabled) else {
         return (Vec::new(), None);
     };
     values_of(cat, &s, states.content)
+}
+
+/// The same questions answered by replaying every earlier sibling, without the sibling tables:
+/// what the tables must agree with (tests compare the two).
+#[doc(hidden)]
+pub mod replayed {
+    use super::*;
+
+    pub fn allowed_children(
+        cat: &Catalogue,
+        parent: &ast::Element,
+        offset: TextSize,
+    ) -> Vec<ElementChoice> {
+        allowed_children_by(cat, parent, offset, Lookup::Replayed)
+    }
+
+    pub fn element_definition(cat: &Catalogue, element: &ast::Element) -> Option<ElementChoice> {
+        element_definition_by(cat, element, Lookup::Replayed)
+    }
+
+    pub fn attributes(
+        cat: &Catalogue,
+        element: &ast::Element,
+        include_present: bool,
+    ) -> Vec<AttributeChoice> {
+        attributes_by(cat, element, include_present, Lookup::Replayed)
+    }
 }
 
 /// Documentation by document path: `domain/devices/watchdog`, `domain/devices/watchdog/@action`,
