@@ -223,7 +223,7 @@ pub enum Facet {
 #[derive(Debug, Clone)]
 pub struct LazyRegex {
     translated: String,
-    regex: std::sync::OnceLock<Option<regex::Regex>>,
+    regex: std::sync::OnceLock<Option<crate::xsd_regex::Regex>>,
 }
 
 impl LazyRegex {

@@ -342,11 +342,15 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Catalogue, String> {
         arena.push(node, nullable);
     }
     let mut names = Interner::default();
-    for _ in 0..r.len()? {
+    let count = r.len()?;
+    names.reserve(count);
+    for _ in 0..count {
         names.intern(&r.str()?);
     }
     let mut name_classes = NameClasses::default();
-    for _ in 0..r.len()? {
+    let count = r.len()?;
+    name_classes.reserve(count);
+    for _ in 0..count {
         let nc = match r.u8()? {
             0 => NameClass::Name {
                 ns: crate::intern::Sym(r.u32()?),
