@@ -223,22 +223,28 @@ pub enum Facet {
 #[derive(Debug, Clone)]
 pub struct LazyRegex {
     translated: String,
-    regex: std::sync::OnceLock<Option<regex::Regex>>,
+    // Boxed: a lazy DFA is a kilobyte, and most patterns are never used.
+    regex: std::sync::OnceLock<Option<Box<crate::xsd_regex::Regex>>>,
 }
 
 impl LazyRegex {
-    fn new(translated: String) -> LazyRegex {
+    pub(crate) fn new(translated: String) -> LazyRegex {
         LazyRegex {
             translated,
             regex: std::sync::OnceLock::new(),
         }
     }
 
+    /// The pattern in the `regex` crate's syntax (what is compiled on first use).
+    pub(crate) fn translated(&self) -> &str {
+        &self.translated
+    }
+
     /// Whether `value` matches. A translation the `regex` crate cannot build (beyond its size
     /// limit) constrains nothing rather than rejecting every value.
     pub fn is_match(&self, value: &str) -> bool {
         self.regex
-            .get_or_init(|| crate::xsd_regex::build(&self.translated).ok())
+            .get_or_init(|| crate::xsd_regex::build(&self.translated).ok().map(Box::new))
             .as_ref()
             .is_none_or(|r| r.is_match(value))
     }

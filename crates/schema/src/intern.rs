@@ -1,6 +1,6 @@
 //! String interning for names and namespace URIs of a catalogue.
 
-use std::collections::HashMap;
+use crate::fxhash::FxHashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Sym(pub u32);
@@ -8,10 +8,18 @@ pub struct Sym(pub u32);
 #[derive(Debug, Default)]
 pub struct Interner {
     strings: Vec<Box<str>>,
-    index: HashMap<Box<str>, Sym>,
+    // Fx, not SipHash: names come from schemas, and hashing them was a tenth of loading a
+    // precompiled catalogue.
+    index: FxHashMap<Box<str>, Sym>,
 }
 
 impl Interner {
+    /// Room for `n` more names without growing.
+    pub fn reserve(&mut self, n: usize) {
+        self.strings.reserve(n);
+        self.index.reserve(n);
+    }
+
     pub fn intern(&mut self, s: &str) -> Sym {
         if let Some(sym) = self.index.get(s) {
             return *sym;

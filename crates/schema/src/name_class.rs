@@ -17,10 +17,16 @@ pub enum NameClass {
 #[derive(Debug, Default)]
 pub struct NameClasses {
     classes: Vec<NameClass>,
-    index: std::collections::HashMap<NameClass, NcId>,
+    index: crate::fxhash::FxHashMap<NameClass, NcId>,
 }
 
 impl NameClasses {
+    /// Room for `n` more classes without growing.
+    pub fn reserve(&mut self, n: usize) {
+        self.classes.reserve(n);
+        self.index.reserve(n);
+    }
+
     pub fn add(&mut self, nc: NameClass) -> NcId {
         if let Some(id) = self.index.get(&nc) {
             return *id;

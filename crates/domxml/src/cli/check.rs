@@ -102,55 +102,60 @@ pub fn run(args: CheckArgs) -> ExitCode {
             select::open(&select::discover_first(args.schema.as_deref(), "--schema"))
         })
     };
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(args.files.len())
-        .max(1);
+    // One file (an editor hook, pre-commit, `virsh dumpxml | domxml check -`) is checked on
+    // the main thread: a worker would cost its start-up, and glibc gives a thread its own
+    // malloc arena that grows page by page (mprotect) under the schema's allocations.
+    let workers = if args.files.len() > 1 {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(args.files.len())
+    } else {
+        1
+    };
     let next = AtomicUsize::new(0);
     let waiting: Mutex<Vec<(usize, Prepared)>> = Mutex::new(Vec::new());
-    let mut outcomes: Vec<(usize, FileOutcome)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        if let Some(file) = args.files.get(i) {
-                            match prepare(Input::from_arg(file), &args) {
-                                Err(outcome) => done.push((i, outcome)),
-                                Ok(prepared) if args.syntax_only => {
-                                    done.push((i, finish(prepared, None, &args, color)));
-                                }
-                                Ok(prepared) => match model.get() {
-                                    Some(m) => {
-                                        done.push((i, finish(prepared, Some(m), &args, color)))
-                                    }
-                                    None if !compiling.swap(true, Ordering::AcqRel) => {
-                                        let m = open();
-                                        done.push((i, finish(prepared, Some(m), &args, color)));
-                                    }
-                                    None => {
-                                        if let Ok(mut w) = waiting.lock() {
-                                            w.push((i, prepared));
-                                        }
-                                    }
-                                },
-                            }
-                            continue;
-                        }
-                        let item = waiting.lock().ok().and_then(|mut w| w.pop());
-                        let Some((i, prepared)) = item else { break };
-                        done.push((i, finish(prepared, Some(open()), &args, color)));
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if let Some(file) = args.files.get(i) {
+                match prepare(Input::from_arg(file), &args) {
+                    Err(outcome) => done.push((i, outcome)),
+                    Ok(prepared) if args.syntax_only => {
+                        done.push((i, finish(prepared, None, &args, color)));
                     }
-                    done
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
+                    Ok(prepared) => match model.get() {
+                        Some(m) => done.push((i, finish(prepared, Some(m), &args, color))),
+                        None if !compiling.swap(true, Ordering::AcqRel) => {
+                            let m = open();
+                            done.push((i, finish(prepared, Some(m), &args, color)));
+                        }
+                        None => {
+                            if let Ok(mut w) = waiting.lock() {
+                                w.push((i, prepared));
+                            }
+                        }
+                    },
+                }
+                continue;
+            }
+            let item = waiting.lock().ok().and_then(|mut w| w.pop());
+            let Some((i, prepared)) = item else { break };
+            done.push((i, finish(prepared, Some(open()), &args, color)));
+        }
+        done
+    };
+    let mut outcomes: Vec<(usize, FileOutcome)> = if workers <= 1 {
+        work()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers).map(|_| scope.spawn(work)).collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        })
+    };
     outcomes.sort_by_key(|(i, _)| *i);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
