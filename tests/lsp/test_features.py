@@ -410,3 +410,21 @@ async def test_schema_directory_validates_each_kind_with_its_own_file(client):
     diags = await wait_for_version(client, "file:///srv/nets/bad.xml", 1)
     assert [d.code for d in diags] == ["invalid-value"], diags
     assert "nat" in diags[0].message
+
+
+async def test_hover_says_since_which_libvirt(client):
+    enc = encoding(client)
+    uri = URI.replace(".xml", "-since.xml")
+    text = "<domain type='kvm'><name>a</name><devices><watchdog model='itco'/></devices></domain>"
+    open_doc(client, uri, text)
+    await wait_for_version(client, uri, 1)
+
+    async def hover_at(offset):
+        hover = await client.text_document_hover_async(
+            types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=position(text, offset, enc))
+        )
+        assert hover is not None
+        return hover.contents.value
+
+    assert "Since libvirt 9.1" in await hover_at(text.index("itco") + 1)
+    assert "Since libvirt 0.7.3 (QEMU)" in await hover_at(text.index("<watchdog") + 2)
