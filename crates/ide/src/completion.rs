@@ -412,7 +412,7 @@ fn element_item(
     } else {
         format!("<{name}>…</{name}>")
     });
-    item.documentation = info.doc.clone();
+    item.documentation = with_since(info.doc.clone(), info.since.as_ref());
     item.filter_text = Some(name.to_owned());
     item
 }
@@ -488,7 +488,7 @@ fn value_items(
             let mut item =
                 CompletionItem::new(v.value.clone(), CompletionKind::Value, range, insert);
             item.snippet = options.snippets;
-            item.documentation = v.doc.clone();
+            item.documentation = with_since(v.doc.clone(), v.since.as_ref());
             if common {
                 item.detail = Some("common value".into());
             }
@@ -507,7 +507,17 @@ fn value_items(
         .collect()
 }
 
-/// Markdown for an attribute: its documentation, allowed values and default.
+/// Documentation followed by the release that introduced the item, when known.
+fn with_since(doc: Option<String>, since: Option<&domxml_schema::Since>) -> Option<String> {
+    let Some(since) = since else { return doc };
+    let line = crate::hover::since_line(since);
+    Some(match doc {
+        Some(doc) => format!("{doc}\n\n{line}"),
+        None => line,
+    })
+}
+
+/// Markdown for an attribute: its documentation, allowed values, default and release.
 pub fn attribute_doc_markdown(a: &AttributeInfo) -> String {
     let mut parts = Vec::new();
     if let Some(doc) = &a.doc {
@@ -537,6 +547,9 @@ pub fn attribute_doc_markdown(a: &AttributeInfo) -> String {
     }
     if a.required {
         parts.push("Required.".into());
+    }
+    if let Some(since) = &a.since {
+        parts.push(crate::hover::since_line(since));
     }
     parts.join("\n\n")
 }

@@ -225,3 +225,26 @@ fn an_element_snippet_asks_for_its_first_attribute_s_values() {
     let disk = items.iter().find(|i| i.label == "disk").unwrap();
     assert!(!disk.retrigger);
 }
+
+#[test]
+fn items_say_since_which_libvirt() {
+    let (_, items) =
+        complete("<domain type='kvm'><devices><watchdog model='$0'/></devices></domain>");
+    let itco = items
+        .iter()
+        .find(|i| i.label == "itco")
+        .expect("itco offered");
+    let doc = itco.documentation.as_deref().unwrap_or("");
+    assert!(doc.ends_with("Since libvirt 9.1"), "{doc}");
+    let i6300esb = items
+        .iter()
+        .find(|i| i.label == "i6300esb")
+        .expect("i6300esb offered");
+    assert!(
+        !i6300esb
+            .documentation
+            .as_deref()
+            .unwrap_or("")
+            .contains("Since")
+    );
+}
