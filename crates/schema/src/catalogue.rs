@@ -86,7 +86,7 @@ pub struct Catalogue {
     pub(crate) sessions: crate::pool::Pool,
     /// The branches of each `<interleave>` in schema order (the arena keeps interleaves binary
     /// and sorted): libxml2's validation depends on that order (see `libxml2_order`).
-    pub(crate) interleave_branches: crate::fxhash::FxHashMap<Pat, Box<[Pat]>>,
+    pub(crate) interleave_branches: rustc_hash::FxHashMap<Pat, Box<[Pat]>>,
     /// The libxml2 replay's memos of finished validations, reused by the next ones.
     pub(crate) order_memo: crate::pool::Pool,
 }

@@ -13,7 +13,13 @@ use std::sync::Arc;
 
 use crate::catalogue::Catalogue;
 use crate::datatype::values_equal;
-use crate::fxhash::{FxHashMap, hash_str};
+use rustc_hash::FxHashMap;
+
+/// Hash of a string, for memo keys that must not allocate.
+fn hash_str(s: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(s)
+}
 use crate::name_class::NcId;
 use crate::pattern::{self as p, Arena, Node, Pat, Store, node_nullable};
 
@@ -301,7 +307,7 @@ impl<'c> Session<'c> {
         }
         let mut out = Vec::new();
         let mut stack = vec![pat];
-        let mut seen = crate::fxhash::FxHashSet::default();
+        let mut seen = rustc_hash::FxHashSet::default();
         while let Some(q) = stack.pop() {
             if !seen.insert(q) {
                 continue;
@@ -527,7 +533,7 @@ impl<'c> Session<'c> {
         }
         let mut out = Vec::new();
         let mut stack = vec![pat];
-        let mut seen = crate::fxhash::FxHashSet::default();
+        let mut seen = rustc_hash::FxHashSet::default();
         while let Some(q) = stack.pop() {
             if !seen.insert(q) {
                 continue;

@@ -17,8 +17,8 @@ use std::sync::Arc;
 use domxml_syntax::{GreenNode, TextRange, TextSize};
 
 use crate::diagnostic::Diagnostic;
-use crate::fxhash::FxHashMap;
 use crate::pattern::Pat;
+use rustc_hash::FxHashMap;
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct Key {

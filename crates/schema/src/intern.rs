@@ -1,6 +1,6 @@
 //! String interning for names and namespace URIs of a catalogue.
 
-use crate::fxhash::FxHashMap;
+use rustc_hash::FxHashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Sym(pub u32);

@@ -16,7 +16,6 @@ mod doc_walk;
 mod docs;
 mod elem_cache;
 mod explain;
-mod fxhash;
 mod intern;
 pub mod inventory;
 pub mod libxml2_order;

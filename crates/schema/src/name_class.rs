@@ -17,7 +17,7 @@ pub enum NameClass {
 #[derive(Debug, Default)]
 pub struct NameClasses {
     classes: Vec<NameClass>,
-    index: crate::fxhash::FxHashMap<NameClass, NcId>,
+    index: rustc_hash::FxHashMap<NameClass, NcId>,
 }
 
 impl NameClasses {

@@ -2,7 +2,7 @@
 //! share one id and derivatives can be memoized by id. The catalogue owns an immutable arena;
 //! validation sessions stack a private arena on top of it (see `session`).
 
-use crate::fxhash::FxHashMap;
+use rustc_hash::FxHashMap;
 
 use crate::name_class::NcId;
 

@@ -20,8 +20,8 @@
 use std::sync::Arc as Rc;
 
 use crate::catalogue::Catalogue;
-use crate::fxhash::FxHashMap;
 use crate::pattern::{ElemId, Node, Pat, Store};
+use rustc_hash::FxHashMap;
 
 /// No node (libxml2's NULL `next`).
 const NONE: u32 = u32::MAX;
@@ -107,7 +107,7 @@ impl Memo {
         let mut risky = false;
         // (pattern, inside an interleave branch, a repetition or before more content)
         let mut stack = vec![(p, false)];
-        let mut seen = crate::fxhash::FxHashSet::default();
+        let mut seen = rustc_hash::FxHashSet::default();
         while let Some((q, inside)) = stack.pop() {
             if !seen.insert((q, inside)) {
                 continue;
@@ -330,7 +330,7 @@ impl Replay<'_> {
     /// `content`.
     fn partner(&mut self, content: Pat, node: usize) -> Option<usize> {
         let mut stack = vec![content];
-        let mut seen = crate::fxhash::FxHashSet::default();
+        let mut seen = rustc_hash::FxHashSet::default();
         while let Some(q) = stack.pop() {
             if !seen.insert(q) {
                 continue;
