@@ -8,8 +8,8 @@ use std::borrow::Cow;
 use std::fmt;
 
 use domxml_syntax::ast::Element;
-use domxml_syntax::{SyntaxKind, SyntaxKind::*, TextRange, TextSize, XmlLanguage};
-use rowan::{GreenNodeData, Language, NodeOrToken};
+use domxml_syntax::{SyntaxKind, SyntaxKind::*, TextRange, TextSize};
+use rowan::{GreenNodeData, NodeOrToken};
 
 /// The table of a `<domain>`'s elements, borrowed from its green tree.
 pub struct Tree<'a> {
@@ -48,18 +48,33 @@ enum Value<'a> {
 /// No node.
 const NONE: u32 = u32::MAX;
 
-fn kind(raw: rowan::SyntaxKind) -> SyntaxKind {
-    XmlLanguage::kind_from_raw(raw)
+/// Raw kinds, compared without converting each child's kind (the conversion is a call).
+const fn raw(kind: SyntaxKind) -> rowan::SyntaxKind {
+    rowan::SyntaxKind(kind as u16)
 }
+const R_ELEMENT: rowan::SyntaxKind = raw(ELEMENT);
+const R_START_TAG: rowan::SyntaxKind = raw(START_TAG);
+const R_EMPTY_ELEM_TAG: rowan::SyntaxKind = raw(EMPTY_ELEM_TAG);
+const R_ATTRIBUTE: rowan::SyntaxKind = raw(ATTRIBUTE);
+const R_NAME: rowan::SyntaxKind = raw(NAME);
+const R_ATTR_VALUE: rowan::SyntaxKind = raw(ATTR_VALUE);
+const R_TEXT: rowan::SyntaxKind = raw(TEXT);
+const R_WHITESPACE: rowan::SyntaxKind = raw(WHITESPACE);
+const R_ENTITY_REF: rowan::SyntaxKind = raw(ENTITY_REF);
+const R_CHAR_REF: rowan::SyntaxKind = raw(CHAR_REF);
+const R_CDATA: rowan::SyntaxKind = raw(CDATA);
 
 impl<'a> Tree<'a> {
     /// Indexes `root` and every element below it reachable through element children. `green`
     /// is `root`'s green node (the caller keeps it alive).
     pub fn build(root: &'a Element, green: &'a GreenNodeData) -> Tree<'a> {
+        // About one element per 40 bytes and 1.5 attributes per element in libvirt's XML:
+        // sized once rather than grown.
+        let len = u32::from(green.text_len()) as usize;
         let mut tree = Tree {
             root,
-            nodes: Vec::new(),
-            attrs: Vec::new(),
+            nodes: Vec::with_capacity(len / 40 + 8),
+            attrs: Vec::with_capacity(len / 25 + 8),
             decoded: Vec::new(),
         };
         tree.nodes.push(Node {
@@ -92,8 +107,8 @@ impl<'a> Tree<'a> {
             let NodeOrToken::Node(node) = child else {
                 continue;
             };
-            match kind(node.kind()) {
-                ELEMENT => self.nodes.push(Node {
+            match node.kind() {
+                R_ELEMENT => self.nodes.push(Node {
                     green: node,
                     range: TextRange::at(at, child.text_len()),
                     name: "",
@@ -102,7 +117,7 @@ impl<'a> Tree<'a> {
                     children: (0, 0),
                     attrs: (0, 0),
                 }),
-                START_TAG | EMPTY_ELEM_TAG if !tag_seen => {
+                R_START_TAG | R_EMPTY_ELEM_TAG if !tag_seen => {
                     tag_seen = true;
                     self.read_tag(id, node, at);
                 }
@@ -121,12 +136,12 @@ impl<'a> Tree<'a> {
             offset += part.text_len();
             match part {
                 NodeOrToken::Token(t)
-                    if kind(t.kind()) == NAME && self.nodes[id].name_range.is_none() =>
+                    if t.kind() == R_NAME && self.nodes[id].name_range.is_none() =>
                 {
                     self.nodes[id].name = t.text();
                     self.nodes[id].name_range = Some(TextRange::at(at, part.text_len()));
                 }
-                NodeOrToken::Node(a) if kind(a.kind()) == ATTRIBUTE => self.read_attribute(a, at),
+                NodeOrToken::Node(a) if a.kind() == R_ATTRIBUTE => self.read_attribute(a, at),
                 _ => {}
             }
         }
@@ -145,21 +160,22 @@ impl<'a> Tree<'a> {
             let NodeOrToken::Token(token) = t else {
                 continue;
             };
-            match kind(token.kind()) {
-                NAME if name.is_none() => name = Some(token.text()),
-                ATTR_VALUE if name.is_some() => {
+            match token.kind() {
+                R_NAME if name.is_none() => name = Some(token.text()),
+                R_ATTR_VALUE if name.is_some() => {
                     let text = token.text();
                     let r = inner_range_in(text);
                     let range = TextRange::new(
                         at + TextSize::from(r.start as u32),
                         at + TextSize::from(r.end as u32),
                     );
-                    let v = match domxml_syntax::decode_references(&text[r]) {
-                        Cow::Borrowed(raw) => Value::Raw(raw),
-                        Cow::Owned(decoded) => {
-                            self.decoded.push(decoded);
-                            Value::Decoded(self.decoded.len() as u32 - 1)
-                        }
+                    let inner = &text[r];
+                    let v = if !inner.as_bytes().contains(&b'&') {
+                        Value::Raw(inner)
+                    } else {
+                        self.decoded
+                            .push(domxml_syntax::decode_references(inner).into_owned());
+                        Value::Decoded(self.decoded.len() as u32 - 1)
                     };
                     value = Some((v, range));
                     break;
@@ -297,60 +313,62 @@ impl<'a> El<'a> {
     }
 
     /// The runs of character data directly inside the element, as `Element::content` splits
-    /// them (child elements separate runs; comments do not): decoded value and range.
-    fn text_chunks(&self) -> Vec<(String, TextRange)> {
+    /// them (child elements separate runs; comments do not): `f` gets each run's decoded value
+    /// and range and stops the walk by returning `Some`. A run of one token is not copied.
+    fn text_runs<T>(&self, mut f: impl FnMut(Cow<'a, str>, TextRange) -> Option<T>) -> Option<T> {
         let node = self.node();
-        let mut out: Vec<(String, TextRange)> = Vec::new();
-        let mut open = false;
+        let mut run: Option<(Cow<'a, str>, TextRange)> = None;
         let mut offset = node.range.start();
         for child in node.green.children() {
             let at = offset;
             offset += child.text_len();
             let token = match child {
                 NodeOrToken::Node(n) => {
-                    if kind(n.kind()) == ELEMENT {
-                        open = false;
+                    if n.kind() == R_ELEMENT
+                        && let Some((value, range)) = run.take()
+                        && let Some(found) = f(value, range)
+                    {
+                        return Some(found);
                     }
                     continue;
                 }
                 NodeOrToken::Token(t) => t,
             };
-            let piece = match kind(token.kind()) {
-                TEXT | WHITESPACE | ENTITY_REF | CHAR_REF => {
+            let piece = match token.kind() {
+                R_TEXT | R_WHITESPACE | R_ENTITY_REF | R_CHAR_REF => {
                     domxml_syntax::decode_references(token.text())
                 }
-                CDATA => Cow::Borrowed(cdata_body(token.text())),
+                R_CDATA => Cow::Borrowed(cdata_body(token.text())),
                 _ => continue,
             };
             let range = TextRange::at(at, child.text_len());
-            match out.last_mut() {
-                Some((value, r)) if open => {
-                    value.push_str(&piece);
+            match &mut run {
+                Some((value, r)) => {
+                    value.to_mut().push_str(&piece);
                     *r = r.cover(range);
                 }
-                _ => {
-                    out.push((piece.into_owned(), range));
-                    open = true;
-                }
+                None => run = Some((piece, range)),
             }
         }
-        out
+        let (value, range) = run?;
+        f(value, range)
     }
 
     /// The decoded character data directly inside the element.
     pub fn text(&self) -> String {
         let mut s = String::new();
-        for (v, _) in self.text_chunks() {
+        self.text_runs(|v, _| {
             s.push_str(&v);
-        }
+            None::<()>
+        });
         s
     }
 
     /// The first run of character data that is not all whitespace, with its range.
-    pub fn first_text(&self) -> Option<(String, TextRange)> {
-        self.text_chunks()
-            .into_iter()
-            .find(|(v, _)| !v.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')))
+    pub fn first_text(&self) -> Option<(Cow<'a, str>, TextRange)> {
+        self.text_runs(|v, r| {
+            (!v.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))).then_some((v, r))
+        })
     }
 
     /// The syntax node, for fixes that edit around it.
