@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use domxml_syntax::ast::Element;
+use super::index::El;
 use domxml_syntax::{TextEdit, TextRange};
 
 use super::domain::{
@@ -38,14 +38,14 @@ impl PciAddr {
 
 /// The device's own PCI address (its direct `<address type='pci'>` child) when it names one;
 /// an all-zero address asks libvirt to pick one, as does a malformed number.
-pub(super) fn pci_address(device: &Element) -> Option<(Element, PciAddr)> {
+pub(super) fn pci_address<'a>(device: &El<'a>) -> Option<(El<'a>, PciAddr)> {
     let a = child(device, "address")?;
-    if a.attribute_value("type").as_deref() != Some("pci") {
+    if a.attribute_value("type") != Some("pci") {
         return None;
     }
     let num = |name: &str| match attr(&a, name) {
         None => Some(0),
-        Some((v, _)) => parse_c_number(&v),
+        Some((v, _)) => parse_c_number(v),
     };
     let addr = PciAddr {
         domain: num("domain")?,
@@ -64,11 +64,11 @@ pub(super) fn pci_address(device: &Element) -> Option<(Element, PciAddr)> {
 }
 
 /// The controller index as written; `None` when absent or malformed (libvirt assigns one).
-pub(super) fn controller_index(e: &Element) -> Option<u64> {
-    attr(e, "index").and_then(|(v, _)| parse_decimal(&v))
+pub(super) fn controller_index(e: &El) -> Option<u64> {
+    attr(e, "index").and_then(|(v, _)| parse_decimal(v))
 }
 
-pub(super) fn controller_type(e: &Element) -> Option<String> {
+pub(super) fn controller_type<'a>(e: &El<'a>) -> Option<&'a str> {
     e.attribute_value("type")
 }
 
@@ -87,11 +87,11 @@ enum Plug {
 }
 
 impl Plug {
-    fn of_device(dev: &Element) -> Option<Plug> {
-        if !is(dev, "controller") || controller_type(dev).as_deref() != Some("pci") {
+    fn of_device(dev: &El) -> Option<Plug> {
+        if !is(dev, "controller") || controller_type(dev) != Some("pci") {
             return Some(Plug::Endpoint);
         }
-        Some(match dev.attribute_value("model")?.as_str() {
+        Some(match dev.attribute_value("model")? {
             "pci-bridge" => Plug::PciBridge,
             "pci-expander-bus" => Plug::PciExpanderBus,
             "pcie-expander-bus" => Plug::PcieExpanderBus,
@@ -142,34 +142,34 @@ fn bus_model(model: &str) -> Option<(&'static [Plug], u64, u64)> {
 }
 
 pub(super) fn check(d: &Domain, out: &mut Findings) {
-    let family = MachineFamily::of(d.arch.as_deref(), d.machine.as_deref());
+    let family = MachineFamily::of(d.arch, d.machine);
     pci(d, family, out);
     drive::check(d, out);
     usb::check(d, out);
 }
 
 /// Who holds a PCI function.
-enum Holder {
+enum Holder<'a> {
     Chipset,
-    Device { device: Element, range: TextRange },
+    Device { device: El<'a>, range: TextRange },
 }
 
-struct Bus {
+struct Bus<'a> {
     model: String,
-    controller: Option<Element>,
+    controller: Option<El<'a>>,
 }
 
 fn pci(d: &Domain, family: MachineFamily, out: &mut Findings) {
-    let controllers: Vec<Element> = d.devices_named("controller").collect();
+    let controllers: Vec<El> = d.devices_named("controller").collect();
     let mut buses: BTreeMap<u64, Bus> = BTreeMap::new();
     for c in &controllers {
-        if controller_type(c).as_deref() != Some("pci") {
+        if controller_type(c) != Some("pci") {
             continue;
         }
         if let (Some(index), Some(model)) = (controller_index(c), c.attribute_value("model")) {
             buses.entry(index).or_insert(Bus {
-                model,
-                controller: Some(c.clone()),
+                model: model.to_owned(),
+                controller: Some(*c),
             });
         }
     }
@@ -181,7 +181,7 @@ fn pci(d: &Domain, family: MachineFamily, out: &mut Findings) {
     }
 
     // The first <console> of a serial type is the first <serial> again, address included.
-    let placed: Vec<(Element, Element, PciAddr)> = d
+    let placed: Vec<(El, El, PciAddr)> = d
         .devices()
         .filter(|dev| !is(dev, "console"))
         .filter_map(|dev| pci_address(&dev).map(|(a, addr)| (dev, a, addr)))
@@ -219,7 +219,7 @@ fn pci(d: &Domain, family: MachineFamily, out: &mut Findings) {
         held.insert(
             key,
             Holder::Device {
-                device: dev.clone(),
+                device: *dev,
                 range: name_range(dev),
             },
         );
@@ -237,8 +237,8 @@ fn pci(d: &Domain, family: MachineFamily, out: &mut Findings) {
     integrated_devices(d, out);
 }
 
-fn device_label(dev: &Element) -> String {
-    let name = dev.name().map(|n| n.text().to_owned()).unwrap_or_default();
+fn device_label(dev: &El) -> String {
+    let name = dev.name().to_owned();
     match dev
         .attribute_value("type")
         .or_else(|| dev.attribute_value("model"))
@@ -249,7 +249,7 @@ fn device_label(dev: &Element) -> String {
 }
 
 fn report_in_use(
-    a: &Element,
+    a: &El,
     addr: &PciAddr,
     other: String,
     other_range: Option<TextRange>,
@@ -296,7 +296,7 @@ fn report_in_use(
 }
 
 /// The slot range and connection type of a device on a declared controller.
-fn check_placement(dev: &Element, a: &Element, addr: &PciAddr, bus: &Bus, out: &mut Findings) {
+fn check_placement(dev: &El, a: &El, addr: &PciAddr, bus: &Bus, out: &mut Findings) {
     let Some((accepts, lo, hi)) = bus_model(&bus.model) else {
         return;
     };
@@ -348,28 +348,21 @@ fn check_placement(dev: &Element, a: &Element, addr: &PciAddr, bus: &Bus, out: &
     }
 }
 
-fn implicit_context(d: &Domain, controllers: &[Element]) -> ImplicitContext {
-    let index0 = |c: &Element| controller_index(c).unwrap_or(0) == 0;
+fn implicit_context(d: &Domain, controllers: &[El]) -> ImplicitContext {
+    let index0 = |c: &El| controller_index(c).unwrap_or(0) == 0;
     let ide0 = controllers
         .iter()
-        .any(|c| controller_type(c).as_deref() == Some("ide") && index0(c))
+        .any(|c| controller_type(c) == Some("ide") && index0(c))
         || d.devices_named("disk").any(|disk| {
-            child(&disk, "target")
-                .and_then(|t| t.attribute_value("bus"))
-                .as_deref()
-                == Some("ide")
+            child(&disk, "target").and_then(|t| t.attribute_value("bus")) == Some("ide")
         });
-    let usb: Vec<&Element> = controllers
+    let usb: Vec<&El> = controllers
         .iter()
-        .filter(|c| controller_type(c).as_deref() == Some("usb"))
+        .filter(|c| controller_type(c) == Some("usb"))
         .collect();
-    let piix3_usb0 = usb.iter().any(|c| {
-        index0(c)
-            && matches!(
-                c.attribute_value("model").as_deref(),
-                None | Some("piix3-uhci")
-            )
-    });
+    let piix3_usb0 = usb
+        .iter()
+        .any(|c| index0(c) && matches!(c.attribute_value("model"), None | Some("piix3-uhci")));
     ImplicitContext { ide0, piix3_usb0 }
 }
 
@@ -377,7 +370,7 @@ fn implicit_context(d: &Domain, controllers: &[Element]) -> ImplicitContext {
 /// reserves those functions for them instead of recording their addresses.
 fn is_chipset_controller(
     family: MachineFamily,
-    dev: &Element,
+    dev: &El,
     addr: &PciAddr,
     cx: &ImplicitContext,
 ) -> bool {
@@ -387,7 +380,7 @@ fn is_chipset_controller(
     if controller_index(dev).unwrap_or(0) != 0 || (addr.bus, addr.slot) != (0, 1) {
         return false;
     }
-    match controller_type(dev).as_deref() {
+    match controller_type(dev) {
         Some("ide") => addr.function == 1 && cx.ide0,
         Some("usb") => addr.function == 2 && cx.piix3_usb0,
         _ => false,
@@ -395,7 +388,7 @@ fn is_chipset_controller(
 }
 
 /// The chipset's own controllers cannot move: PIIX3 IDE/USB on i440fx, ICH9 SATA on q35.
-fn chipset_addresses(family: MachineFamily, controllers: &[Element], out: &mut Findings) {
+fn chipset_addresses(family: MachineFamily, controllers: &[El], out: &mut Findings) {
     let code = RuleCode::PciChipsetControllerAddress;
     if !out.wants(code) {
         return;
@@ -405,19 +398,15 @@ fn chipset_addresses(family: MachineFamily, controllers: &[Element], out: &mut F
             continue;
         }
         let model = c.attribute_value("model");
-        let wanted = match (family, controller_type(c).as_deref()) {
+        let wanted = match (family, controller_type(c)) {
             (MachineFamily::I440fx, Some("ide")) => {
                 (1, 1, "Primary IDE controller must have PCI address 0:0:1.1")
             }
-            (MachineFamily::I440fx, Some("usb"))
-                if matches!(model.as_deref(), None | Some("piix3-uhci")) =>
-            {
-                (
-                    1,
-                    2,
-                    "PIIX3 USB controller at index 0 must have PCI address 0:0:1.2",
-                )
-            }
+            (MachineFamily::I440fx, Some("usb")) if matches!(model, None | Some("piix3-uhci")) => (
+                1,
+                2,
+                "PIIX3 USB controller at index 0 must have PCI address 0:0:1.2",
+            ),
             (MachineFamily::Q35, Some("sata")) => (
                 0x1f,
                 2,
@@ -443,15 +432,15 @@ fn chipset_addresses(family: MachineFamily, controllers: &[Element], out: &mut F
 }
 
 /// isapc has no PCI bus: any PCI address, and any USB controller (they are all PCI devices).
-fn no_pci_bus(d: &Domain, placed: &[(Element, Element, PciAddr)], out: &mut Findings) {
+fn no_pci_bus(d: &Domain, placed: &[(El, El, PciAddr)], out: &mut Findings) {
     let code = RuleCode::PciNoBus;
     let msg = "this machine type has no PCI bus. libvirt: \"No PCI buses available\"";
     for (_, a, _) in placed {
         out.push(code, name_range(a), msg);
     }
     for c in d.devices_named("controller") {
-        if controller_type(&c).as_deref() == Some("usb")
-            && c.attribute_value("model").as_deref() != Some("none")
+        if controller_type(&c) == Some("usb")
+            && c.attribute_value("model") != Some("none")
             && child(&c, "address").is_none()
         {
             out.push(code, name_range(&c), msg);
@@ -462,7 +451,7 @@ fn no_pci_bus(d: &Domain, placed: &[(Element, Element, PciAddr)], out: &mut Find
 /// virtio-iommu is integrated into the root complex: it must sit on bus 0.
 fn integrated_devices(d: &Domain, out: &mut Findings) {
     for iommu in d.devices_named("iommu") {
-        if iommu.attribute_value("model").as_deref() != Some("virtio") {
+        if iommu.attribute_value("model") != Some("virtio") {
             continue;
         }
         if let Some((a, addr)) = pci_address(&iommu)

@@ -1,8 +1,8 @@
 //! Boot order: per-device `<boot order>` against `<os><boot dev>`, and unique orders
 //! (libvirt's `virDomainDefBootOrderPostParse`, which runs for HVM domains only).
 
+use super::index::El;
 use domxml_syntax::TextEdit;
-use domxml_syntax::ast::Element;
 
 use super::domain::{attr, child, children, is_hvm, name_range, parse_decimal};
 use super::{Domain, Findings, RuleCode, finding};
@@ -12,16 +12,16 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
     if !is_hvm(d) {
         return;
     }
-    let device_boots: Vec<Element> = d
+    let device_boots: Vec<El> = d
         .devices()
         .filter_map(|dev| child(&dev, "boot"))
-        .filter(|b| b.attribute("order").is_some())
+        .filter(|b| b.has_attribute("order"))
         .collect();
     os_boot_conflict(d, &device_boots, out);
     duplicate_orders(&device_boots, out);
 }
 
-fn os_boot_conflict(d: &Domain, device_boots: &[Element], out: &mut Findings) {
+fn os_boot_conflict(d: &Domain, device_boots: &[El], out: &mut Findings) {
     let code = RuleCode::BootOrderWithOsBoot;
     if device_boots.is_empty() || !out.wants(code) {
         return;
@@ -29,7 +29,7 @@ fn os_boot_conflict(d: &Domain, device_boots: &[Element], out: &mut Findings) {
     let Some(os) = child(&d.root, "os") else {
         return;
     };
-    let os_boots: Vec<Element> = children(&os, "boot").collect();
+    let os_boots: Vec<El> = children(&os, "boot").collect();
     let Some(first) = os_boots.first() else {
         return;
     };
@@ -60,16 +60,16 @@ fn os_boot_conflict(d: &Domain, device_boots: &[Element], out: &mut Findings) {
     out.push_finding(f);
 }
 
-fn duplicate_orders(device_boots: &[Element], out: &mut Findings) {
+fn duplicate_orders(device_boots: &[El], out: &mut Findings) {
     let code = RuleCode::BootOrderDuplicate;
     if !out.wants(code) {
         return;
     }
-    let orders: Vec<(u64, String, domxml_syntax::TextRange)> = device_boots
+    let orders: Vec<(u64, &str, domxml_syntax::TextRange)> = device_boots
         .iter()
         .filter_map(|b| {
             let (text, range) = attr(b, "order")?;
-            Some((parse_decimal(&text)?, text, range))
+            Some((parse_decimal(text)?, text, range))
         })
         .collect();
     for (i, (value, text, range)) in orders.iter().enumerate() {

@@ -2,7 +2,7 @@
 //! smartcard and redirdev): libvirt's `virDomainChrSourceDefValidate` and the QEMU driver's
 //! chardev checks.
 
-use domxml_syntax::ast::Element;
+use super::index::El;
 
 use super::codes::RuleCode;
 use super::domain::{Domain, attr, attr_or_name_range, child, children, is, name_range};
@@ -15,23 +15,24 @@ const GENERATED_CHANNEL_DIR: &str = "/var/lib/libvirt/qemu/channel/target/domain
 
 pub(super) fn check(d: &Domain, out: &mut Findings) {
     for dev in d.devices() {
-        let Some(name) = dev.name().map(|n| n.text().to_owned()) else {
+        let name = dev.name();
+        if name.is_empty() {
             continue;
-        };
-        match name.as_str() {
+        }
+        match name {
             "serial" | "parallel" | "console" | "channel" => {
                 source(&dev, &dev, out);
                 if name == "serial" {
                     serial_target(d, &dev, out);
                 }
             }
-            "smartcard" if dev.attribute_value("mode").as_deref() == Some("passthrough") => {
+            "smartcard" if dev.attribute_value("mode") == Some("passthrough") => {
                 source(&dev, &dev, out)
             }
             "redirdev" => source(&dev, &dev, out),
             "rng" => {
                 if let Some(b) = child(&dev, "backend")
-                    && b.attribute_value("model").as_deref() == Some("egd")
+                    && b.attribute_value("model") == Some("egd")
                 {
                     source(&dev, &b, out);
                 }
@@ -42,20 +43,17 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
 }
 
 /// `holder` carries `type` and the `<source>` elements; `device` is the device element.
-fn source(device: &Element, holder: &Element, out: &mut Findings) {
+fn source(device: &El, holder: &El, out: &mut Findings) {
     let Some(kind) = holder.attribute_value("type") else {
         return;
     };
-    let sources: Vec<Element> = children(holder, "source").collect();
-    let has = |a: &str| sources.iter().any(|s| s.attribute(a).is_some());
+    let sources: Vec<El> = children(holder, "source").collect();
+    let has = |a: &str| sources.iter().any(|s| s.has_attribute(a));
     let target_type = child(device, "target").and_then(|t| t.attribute_value("type"));
     let is_channel = is(device, "channel");
-    let missing = match kind.as_str() {
+    let missing = match kind {
         "file" | "dev" | "pipe" if !has("path") => Some("path"),
-        "unix"
-            if !(has("path")
-                || is_channel && matches!(target_type.as_deref(), Some("xen" | "virtio"))) =>
-        {
+        "unix" if !(has("path") || is_channel && matches!(target_type, Some("xen" | "virtio"))) => {
             Some("path")
         }
         _ => None,
@@ -70,17 +68,17 @@ fn source(device: &Element, holder: &Element, out: &mut Findings) {
             format!("a '{kind}' character device needs a source {what}; libvirt: \"Missing source {what} attribute for char device\""),
         );
     }
-    if !matches!(kind.as_str(), "tcp" | "unix") {
+    if !matches!(kind, "tcp" | "unix") {
         return;
     }
     for s in &sources {
         let Some(reconnect) = child(s, "reconnect") else {
             continue;
         };
-        if reconnect.attribute_value("enabled").as_deref() != Some("yes") {
+        if reconnect.attribute_value("enabled") != Some("yes") {
             continue;
         }
-        let listen = s.attribute_value("mode").as_deref() == Some("bind");
+        let listen = s.attribute_value("mode") == Some("bind");
         if listen {
             out.push_finding(
                 finding(
@@ -92,7 +90,7 @@ fn source(device: &Element, holder: &Element, out: &mut Findings) {
             );
         } else if kind == "unix"
             && is_channel
-            && target_type.as_deref() == Some("virtio")
+            && target_type == Some("virtio")
             && let Some((path, path_range)) = attr(s, "path")
             && path.starts_with(GENERATED_CHANNEL_DIR)
         {
@@ -128,24 +126,23 @@ fn source(device: &Element, holder: &Element, out: &mut Findings) {
     }
 }
 
-fn serial_target(d: &Domain, serial: &Element, out: &mut Findings) {
+fn serial_target(d: &Domain, serial: &El, out: &mut Findings) {
     let Some(target) = child(serial, "target") else {
         return;
     };
     let ttype = target.attribute_value("type");
     let model_el = child(&target, "model");
     let model = model_el.as_ref().and_then(|m| m.attribute_value("name"));
-    let family = MachineFamily::of(d.arch.as_deref(), d.machine.as_deref());
-    let system = matches!(ttype.as_deref(), None | Some("system-serial"));
+    let family = MachineFamily::of(d.arch, d.machine);
+    let system = matches!(ttype, None | Some("system-serial"));
     // QEMU puts a 16550A UART on the RISC-V and LoongArch virt machines.
     let riscv_virt = matches!(arch(d), "riscv64" | "loongarch64") && family == MachineFamily::Virt;
-    let incompatible = (system && model.as_deref() == Some("pl011") && !is_arm_virt(d))
-        || (system && model.as_deref() == Some("16550a") && !riscv_virt)
-        || ((ttype.as_deref() == Some("spapr-vio-serial")
-            || model.as_deref() == Some("spapr-vty"))
+    let incompatible = (system && model == Some("pl011") && !is_arm_virt(d))
+        || (system && model == Some("16550a") && !riscv_virt)
+        || ((ttype == Some("spapr-vio-serial") || model == Some("spapr-vty"))
             && family != MachineFamily::Pseries)
-        || ((ttype.as_deref() == Some("sclp-serial")
-            || matches!(model.as_deref(), Some("sclpconsole" | "sclplmconsole")))
+        || ((ttype == Some("sclp-serial")
+            || matches!(model, Some("sclpconsole" | "sclplmconsole")))
             && !arch(d).starts_with("s390"));
     if incompatible {
         let at = model_el
@@ -158,9 +155,9 @@ fn serial_target(d: &Domain, serial: &Element, out: &mut Findings) {
             format!(
                 "this serial target does not exist on {} / {}; libvirt: \"Serial device with target type '{}' and target model '{}' not compatible with guest architecture or machine type\"",
                 arch(d),
-                d.machine.as_deref().unwrap_or("the default machine"),
-                ttype.as_deref().unwrap_or("system-serial"),
-                model.as_deref().unwrap_or("none"),
+                d.machine.unwrap_or("the default machine"),
+                ttype.unwrap_or("system-serial"),
+                model.unwrap_or("none"),
             ),
         );
     }

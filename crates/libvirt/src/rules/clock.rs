@@ -3,6 +3,7 @@
 
 use super::codes::RuleCode;
 use super::domain::{Domain, attr, attr_or_name_range, child, children, name_range};
+use super::index::El;
 use super::values::{is_arm_virt, is_x86_arch};
 use super::{Findings, finding};
 
@@ -15,7 +16,7 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
             continue;
         };
         let tickpolicy = timer.attribute_value("tickpolicy");
-        if matches!(name.as_str(), "kvmclock" | "hypervclock")
+        if matches!(name, "kvmclock" | "hypervclock")
             && let Some((_, r)) = attr(&timer, "tickpolicy")
         {
             out.push(
@@ -25,7 +26,7 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
             );
         }
         if let Some(catchup) = child(&timer, "catchup")
-            && tickpolicy.as_deref() != Some("catchup")
+            && tickpolicy != Some("catchup")
             && ["threshold", "slew", "limit"]
                 .iter()
                 .any(|a| attr(&catchup, a).is_some_and(|(v, _)| v.trim() != "0"))
@@ -68,25 +69,19 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
                 format!("only the rtc timer tracks a clock; libvirt: \"timer {name} doesn't support setting of timer track\""),
             );
         }
-        qemu(d, &timer, &name, tickpolicy.as_deref(), out);
+        qemu(d, &timer, name, tickpolicy, out);
     }
 }
 
-fn qemu(
-    d: &Domain,
-    timer: &domxml_syntax::ast::Element,
-    name: &str,
-    tickpolicy: Option<&str>,
-    out: &mut Findings,
-) {
-    let present = timer.attribute_value("present").as_deref() == Some("yes");
+fn qemu(d: &Domain, timer: &El, name: &str, tickpolicy: Option<&str>, out: &mut Findings) {
+    let present = timer.attribute_value("present") == Some("yes");
     let track = timer.attribute_value("track");
     let (range, message) = match name {
         "platform" => (
             attr_or_name_range(timer, "name"),
             "QEMU has no 'platform' timer; libvirt: \"unsupported timer type (name) 'platform'\"".to_owned(),
         ),
-        "rtc" if track.as_deref() == Some("boot") => (
+        "rtc" if track == Some("boot") => (
             attr_or_name_range(timer, "track"),
             "QEMU's rtc cannot track the boot time; libvirt: \"unsupported rtc timer track 'boot'\"".to_owned(),
         ),
@@ -102,7 +97,7 @@ fn qemu(
             attr_or_name_range(timer, "present"),
             "the HPET exists only on x86 guests; libvirt: \"hpet timer is not supported by this architecture\"".to_owned(),
         ),
-        "armvtimer" if !is_arm_virt(d) || d.root.attribute_value("type").as_deref() != Some("kvm") => (
+        "armvtimer" if !is_arm_virt(d) || d.root.attribute_value("type") != Some("kvm") => (
             attr_or_name_range(timer, "name"),
             "the armvtimer timer exists on KVM ARM virt guests only; libvirt: \"Configuring the 'armvtimer' timer is not supported for virtType=... guests\"".to_owned(),
         ),

@@ -1,8 +1,8 @@
 //! Controllers: unique indexes, the PCI root the machine requires, expander buses, USB
 //! companions and port counts, iothreads.
 
+use super::index::El;
 use domxml_syntax::TextEdit;
-use domxml_syntax::ast::Element;
 
 use super::addresses::{controller_index, controller_type};
 use super::domain::{attr, attr_or_name_range, child, children, name_range, parse_decimal};
@@ -11,11 +11,11 @@ use super::{Domain, Findings, RuleCode, finding};
 use crate::Fix;
 
 pub(super) fn check(d: &Domain, out: &mut Findings) {
-    let controllers: Vec<Element> = d.devices_named("controller").collect();
-    let family = MachineFamily::of(d.arch.as_deref(), d.machine.as_deref());
+    let controllers: Vec<El> = d.devices_named("controller").collect();
+    let family = MachineFamily::of(d.arch, d.machine);
     duplicate_indexes(&controllers, out);
     for c in &controllers {
-        match controller_type(c).as_deref() {
+        match controller_type(c) {
             Some("pci") => pci(d, family, c, out),
             Some("usb") => usb_ports(c, out),
             _ => {}
@@ -26,12 +26,12 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
 }
 
 /// libvirt allows several USB controllers at one index (a master and its companions).
-fn duplicate_indexes(controllers: &[Element], out: &mut Findings) {
+fn duplicate_indexes(controllers: &[El], out: &mut Findings) {
     let code = RuleCode::ControllerIndexDuplicate;
-    let keyed: Vec<(String, u64, &Element)> = controllers
+    let keyed: Vec<(&str, u64, &El)> = controllers
         .iter()
         .filter_map(|c| Some((controller_type(c)?, controller_index(c)?, c)))
-        .filter(|(t, _, _)| t != "usb")
+        .filter(|(t, _, _)| *t != "usb")
         .collect();
     for (i, (ty, index, c)) in keyed.iter().enumerate() {
         let Some((_, _, first)) = keyed[..i].iter().find(|(t, n, _)| t == ty && n == index) else {
@@ -60,7 +60,7 @@ fn duplicate_indexes(controllers: &[Element], out: &mut Findings) {
     }
 }
 
-fn pci(d: &Domain, family: MachineFamily, c: &Element, out: &mut Findings) {
+fn pci(d: &Domain, family: MachineFamily, c: &El, out: &mut Findings) {
     let Some((model, model_range)) = attr(c, "model") else {
         return;
     };
@@ -104,7 +104,7 @@ fn pci(d: &Domain, family: MachineFamily, c: &Element, out: &mut Findings) {
              \"pci-root and pcie-root controllers should not have an address\"",
         );
     }
-    let wrong_machine = match model.as_str() {
+    let wrong_machine = match model {
         "pci-expander-bus" => family != MachineFamily::I440fx,
         "pcie-expander-bus" => !matches!(family, MachineFamily::Q35 | MachineFamily::Virt),
         _ => false,
@@ -125,11 +125,11 @@ fn pci(d: &Domain, family: MachineFamily, c: &Element, out: &mut Findings) {
         );
     }
     if model.ends_with("expander-bus") {
-        expander_node(d, c, &model, index, out);
+        expander_node(d, c, model, index, out);
     }
 }
 
-fn expander_node(d: &Domain, c: &Element, model: &str, index: Option<u64>, out: &mut Findings) {
+fn expander_node(d: &Domain, c: &El, model: &str, index: Option<u64>, out: &mut Findings) {
     let Some(node) = child(c, "target").and_then(|t| child(&t, "node")) else {
         return;
     };
@@ -153,7 +153,7 @@ fn expander_node(d: &Domain, c: &Element, model: &str, index: Option<u64>, out: 
     }
 }
 
-fn usb_ports(c: &Element, out: &mut Findings) {
+fn usb_ports(c: &El, out: &mut Findings) {
     let Some(model) = c.attribute_value("model") else {
         return;
     };
@@ -161,7 +161,7 @@ fn usb_ports(c: &Element, out: &mut Findings) {
         return;
     }
     if let Some((v, range)) = attr(c, "ports")
-        && parse_decimal(&v).is_some_and(|p| p > 15)
+        && parse_decimal(v).is_some_and(|p| p > 15)
     {
         out.push_finding(
             finding(
@@ -178,11 +178,11 @@ fn usb_ports(c: &Element, out: &mut Findings) {
 }
 
 /// USB companions (`<master startport>`) need a master controller.
-fn usb_master(controllers: &[Element], out: &mut Findings) {
-    let usb: Vec<&Element> = controllers
+fn usb_master(controllers: &[El], out: &mut Findings) {
+    let usb: Vec<&El> = controllers
         .iter()
-        .filter(|c| controller_type(c).as_deref() == Some("usb"))
-        .filter(|c| c.attribute_value("model").as_deref() != Some("none"))
+        .filter(|c| controller_type(c) == Some("usb"))
+        .filter(|c| c.attribute_value("model") != Some("none"))
         .collect();
     if usb.iter().any(|c| child(c, "master").is_none()) {
         return;
@@ -199,7 +199,7 @@ fn usb_master(controllers: &[Element], out: &mut Findings) {
     }
 }
 
-fn iothread(c: &Element, out: &mut Findings) {
+fn iothread(c: &El, out: &mut Findings) {
     let Some(driver) = child(c, "driver") else {
         return;
     };
@@ -208,9 +208,9 @@ fn iothread(c: &Element, out: &mut Findings) {
     };
     let ty = controller_type(c);
     let model = c.attribute_value("model");
-    if ty.as_deref() == Some("scsi")
+    if ty == Some("scsi")
         && matches!(
-            model.as_deref(),
+            model,
             None | Some("virtio-scsi" | "virtio-transitional" | "virtio-non-transitional")
         )
     {

@@ -1,21 +1,21 @@
 //! Disks: target names, the bus's address type, and the static storage checks of
 //! `virDomainDiskDefValidate` and QEMU's disk validation.
 
+use super::index::El;
 use domxml_syntax::TextEdit;
-use domxml_syntax::ast::Element;
 
 use super::addresses::drive::target_index;
-use super::domain::{attr, child, name_range};
+use super::domain::{attr, attr_or_name_range, child, name_range};
 use super::{Domain, Findings, RuleCode, finding};
 use crate::Fix;
 
 const PREFIXES: [&str; 5] = ["hd", "sd", "vd", "xvd", "ubd"];
 
-struct Disk {
-    e: Element,
-    device: String,
-    bus: Option<String>,
-    target: Option<(String, domxml_syntax::TextRange)>,
+struct Disk<'a> {
+    e: El<'a>,
+    device: &'a str,
+    bus: Option<&'a str>,
+    target: Option<(&'a str, domxml_syntax::TextRange)>,
 }
 
 pub(super) fn check(d: &Domain, out: &mut Findings) {
@@ -24,7 +24,7 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
         .map(|e| {
             let target = child(&e, "target");
             Disk {
-                device: e.attribute_value("device").unwrap_or_else(|| "disk".into()),
+                device: e.attribute_value("device").unwrap_or("disk"),
                 bus: target.as_ref().and_then(|t| t.attribute_value("bus")),
                 target: target.as_ref().and_then(|t| attr(t, "dev")),
                 e,
@@ -41,9 +41,9 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
     }
 }
 
-fn source_name(e: &Element) -> String {
+fn source_name<'a>(e: &El<'a>) -> &'a str {
     let Some(s) = child(e, "source") else {
-        return String::new();
+        return "";
     };
     ["file", "dev", "dir", "name", "volume", "path"]
         .iter()
@@ -71,13 +71,13 @@ fn duplicate_targets(disks: &[Disk], out: &mut Findings) {
     let mut first_of: std::collections::HashMap<&str, &Disk> = std::collections::HashMap::new();
     let all_targets: std::collections::HashSet<&str> = disks
         .iter()
-        .filter_map(|d| d.target.as_ref().map(|(n, _)| n.as_str()))
+        .filter_map(|d| d.target.as_ref().map(|(n, _)| *n))
         .collect();
     for disk in disks {
         let Some((name, range)) = &disk.target else {
             continue;
         };
-        let first = *first_of.entry(name.as_str()).or_insert(disk);
+        let first = *first_of.entry(name).or_insert(disk);
         if std::ptr::eq(first, disk) {
             continue;
         }
@@ -119,7 +119,7 @@ fn target_name(disk: &Disk, out: &mut Findings) {
     let Some((name, range)) = &disk.target else {
         return;
     };
-    let bad_prefix = match disk.device.as_str() {
+    let bad_prefix = match disk.device {
         "disk" | "lun" => !PREFIXES.iter().any(|p| name.starts_with(p)),
         "floppy" => !name.starts_with("fd"),
         _ => false,
@@ -163,7 +163,7 @@ fn target_name(disk: &Disk, out: &mut Findings) {
 }
 
 fn address_type(disk: &Disk, out: &mut Findings) {
-    let Some(bus) = disk.bus.as_deref() else {
+    let Some(bus) = disk.bus else {
         return;
     };
     let Some(a) = child(&disk.e, "address") else {
@@ -172,7 +172,7 @@ fn address_type(disk: &Disk, out: &mut Findings) {
     let Some((ty, range)) = attr(&a, "type") else {
         return;
     };
-    let name = disk.target.as_ref().map_or("", |(n, _)| n.as_str());
+    let name = disk.target.as_ref().map_or("", |(n, _)| n);
     match bus {
         "ide" | "fdc" | "scsi" | "sata" if ty != "drive" => out.push(
             RuleCode::DiskAddressType,
@@ -192,7 +192,7 @@ fn address_type(disk: &Disk, out: &mut Findings) {
 }
 
 fn floppy_bus(disk: &Disk, out: &mut Findings) {
-    let Some(bus) = disk.bus.as_deref() else {
+    let Some(bus) = disk.bus else {
         return;
     };
     let floppy = disk.device == "floppy";
@@ -223,17 +223,15 @@ fn storage(disk: &Disk, out: &mut Findings) {
     let protocol = source.as_ref().and_then(|s| attr(s, "protocol"));
 
     if disk.device == "lun" {
-        let bad = match ty.as_deref() {
-            Some("network") => protocol.as_ref().is_some_and(|(p, _)| p != "iscsi"),
+        let bad = match ty {
+            Some("network") => protocol.as_ref().is_some_and(|(p, _)| *p != "iscsi"),
             Some("block" | "volume") | None => false,
             Some(_) => true,
         };
         if bad {
             out.push(
                 RuleCode::DiskLunSource,
-                e.attribute("type")
-                    .and_then(|a| a.value())
-                    .map_or(name_range(e), |v| v.value_range()),
+                attr_or_name_range(e, "type"),
                 "a device='lun' disk passes a whole host SCSI device through. libvirt: \"disk \
                  device='lun' is only valid for block type disk source\"",
             );
@@ -241,7 +239,7 @@ fn storage(disk: &Disk, out: &mut Findings) {
     }
 
     if let Some((p, range)) = &protocol
-        && p == "sheepdog"
+        && *p == "sheepdog"
     {
         out.push(
             RuleCode::DiskProtocolRemoved,
@@ -251,7 +249,7 @@ fn storage(disk: &Disk, out: &mut Findings) {
         );
     }
 
-    let encryptions: Vec<Element> = child(e, "encryption")
+    let encryptions: Vec<El> = child(e, "encryption")
         .into_iter()
         .chain(source.as_ref().and_then(|s| child(s, "encryption")))
         .collect();
@@ -287,7 +285,7 @@ fn storage(disk: &Disk, out: &mut Findings) {
     }
 
     if let Some((fmt, range)) = &format {
-        if fmt == "iso" {
+        if *fmt == "iso" {
             out.push_finding(
                 finding(
                     RuleCode::DiskFormatIso,
@@ -304,11 +302,11 @@ fn storage(disk: &Disk, out: &mut Findings) {
         // librbd decrypts by itself, whatever the image format.
         let luks = encryptions.iter().any(|enc| {
             matches!(
-                enc.attribute_value("format").as_deref(),
+                enc.attribute_value("format"),
                 Some("luks" | "luks2" | "luks-any")
-            ) && enc.attribute_value("engine").as_deref() != Some("librbd")
+            ) && enc.attribute_value("engine") != Some("librbd")
         });
-        if luks && fmt != "raw" && fmt != "qcow2" {
+        if luks && *fmt != "raw" && *fmt != "qcow2" {
             out.push(
                 RuleCode::DiskEncryptionFormat,
                 *range,
@@ -316,26 +314,26 @@ fn storage(disk: &Disk, out: &mut Findings) {
                  supported only with 'raw' and 'qcow2' image format\"",
             );
         }
-        if child(e, "shareable").is_some() && child(e, "readonly").is_none() && fmt != "raw" {
+        if child(e, "shareable").is_some() && child(e, "readonly").is_none() && *fmt != "raw" {
             out.push(
                 RuleCode::DiskShareableFormat,
                 *range,
                 format!(
                     "only raw images can be written by several guests at once. libvirt: \"shared \
                      access for disk '{}' requires use of supported storage format\"",
-                    disk.target.as_ref().map_or("", |(n, _)| n.as_str())
+                    disk.target.as_ref().map_or("", |(n, _)| n)
                 ),
             );
         }
     }
 
-    if ty.as_deref() == Some("network")
+    if ty == Some("network")
         && let Some((p, _)) = &protocol
     {
         let auth = child(e, "auth").or_else(|| source.as_ref().and_then(|s| child(s, "auth")));
         let secret = auth.as_ref().and_then(|a| child(a, "secret"));
         if let Some((st, range)) = secret.as_ref().and_then(|s| attr(s, "type")) {
-            let wanted = match p.as_str() {
+            let wanted = match *p {
                 "iscsi" => Some("iscsi"),
                 "rbd" => Some("ceph"),
                 _ => None,
@@ -353,10 +351,10 @@ fn storage(disk: &Disk, out: &mut Findings) {
         }
     }
 
-    if disk.bus.as_deref() == Some("usb") {
+    if disk.bus == Some("usb") {
         let empty = source
             .as_ref()
-            .is_none_or(|s| s.attributes().next().is_none() && s.children().next().is_none());
+            .is_none_or(|s| !s.has_attributes() && s.children().next().is_none());
         if empty {
             out.push(
                 RuleCode::DiskUsbEmpty,
@@ -374,7 +372,7 @@ fn vendor_product(disk: &Disk, out: &mut Findings) {
             continue;
         };
         // QEMU's SATA/IDE disks take a product string too; only the vendor is SCSI's alone.
-        if name == "vendor" && disk.bus.as_deref().is_some_and(|b| b != "scsi") {
+        if name == "vendor" && disk.bus.is_some_and(|b| b != "scsi") {
             out.push(
                 RuleCode::DiskVendorProductBus,
                 name_range(&el),

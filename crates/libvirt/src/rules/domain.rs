@@ -1,9 +1,7 @@
 //! The domain as rules see it: its driver, architecture and machine, and small readers for
 //! elements, attributes and libvirt's number syntaxes.
 
-use domxml_syntax::ast::{Document, Element};
-
-use super::index;
+use super::index::{El, Tree};
 use domxml_syntax::TextRange;
 
 /// The hypervisor driver named by `<domain type>`.
@@ -14,98 +12,86 @@ pub enum Driver {
     Other,
 }
 
-pub struct Domain {
-    pub root: Element,
+pub struct Domain<'a> {
+    pub root: El<'a>,
     pub driver: Driver,
     /// `<os><type arch>`, when given.
-    pub arch: Option<String>,
+    pub arch: Option<&'a str>,
     /// `<os><type machine>`, when given.
-    pub machine: Option<String>,
-    devices: Vec<Element>,
+    pub machine: Option<&'a str>,
+    devices: Option<El<'a>>,
 }
 
-impl Domain {
-    /// `None` unless the document's root is `<domain>`.
-    pub fn new(document: &Document) -> Option<Domain> {
-        let root = document.root()?;
-        if root.name()?.text() != "domain" {
+impl<'a> Domain<'a> {
+    /// `None` unless the tree's root is `<domain>`.
+    pub fn new(tree: &'a Tree<'a>) -> Option<Domain<'a>> {
+        let root = tree.root();
+        if !root.is("domain") {
             return None;
         }
-        let driver = match root.attribute_value("type").as_deref() {
+        let driver = match root.attribute_value("type") {
             Some("kvm" | "qemu" | "kqemu") => Driver::Qemu,
             _ => Driver::Other,
         };
-        let os_type = child(&root, "os").and_then(|os| child(&os, "type"));
-        let arch = os_type.as_ref().and_then(|t| t.attribute_value("arch"));
-        let machine = os_type.as_ref().and_then(|t| t.attribute_value("machine"));
-        let devices = child(&root, "devices")
-            .map(|d| d.children().collect())
-            .unwrap_or_default();
+        let os_type = root.child("os").and_then(|os| os.child("type"));
+        let arch = os_type.and_then(|t| t.attribute_value("arch"));
+        let machine = os_type.and_then(|t| t.attribute_value("machine"));
         Some(Domain {
             root,
             driver,
             arch,
             machine,
-            devices,
+            devices: root.child("devices"),
         })
     }
 
     /// `<devices>`'s children (all of them, in document order).
-    pub fn devices(&self) -> impl Iterator<Item = Element> + use<> {
-        self.devices.clone().into_iter()
+    pub fn devices(&self) -> impl Iterator<Item = El<'a>> + use<'a> {
+        self.devices.into_iter().flat_map(|d| d.children())
     }
 
     /// `<devices>`'s children named `name`.
-    pub fn devices_named(&self, name: &'static str) -> impl Iterator<Item = Element> + use<> {
-        let named: Vec<Element> = self
-            .devices
-            .iter()
-            .filter(|e| is(e, name))
-            .cloned()
-            .collect();
-        named.into_iter()
+    pub fn devices_named(&self, name: &'static str) -> impl Iterator<Item = El<'a>> + use<'a> {
+        self.devices().filter(move |e| e.is(name))
     }
 
     /// The element at `path` below the root (`["cpu", "numa"]`), first match at each step.
-    pub fn at(&self, path: &[&str]) -> Option<Element> {
-        let mut e = self.root.clone();
+    pub fn at(&self, path: &[&str]) -> Option<El<'a>> {
+        let mut e = self.root;
         for name in path {
-            e = child(&e, name)?;
+            e = e.child(name)?;
         }
         Some(e)
     }
 }
 
-/// Whether `e` is named `name` (unprefixed).
-pub fn is(e: &Element, name: &str) -> bool {
-    // Read from the green tree: cheaper than finding the element in the index.
-    e.name_is(name)
+/// Whether `e` is named `name` (as written).
+pub fn is(e: &El, name: &str) -> bool {
+    e.is(name)
 }
 
 /// The first child named `name`.
-pub fn child(e: &Element, name: &str) -> Option<Element> {
-    index::first_child_named(e, name).unwrap_or_else(|| e.children().find(|c| is(c, name)))
+pub fn child<'a>(e: &El<'a>, name: &str) -> Option<El<'a>> {
+    e.child(name)
 }
 
 /// The children named `name`.
-pub fn children(e: &Element, name: &str) -> impl Iterator<Item = Element> + use<> {
-    index::children_named(e, name)
-        .unwrap_or_else(|| e.children().filter(|c| is(c, name)).collect())
-        .into_iter()
+pub fn children<'a, 'n>(e: &El<'a>, name: &'n str) -> impl Iterator<Item = El<'a>> + use<'a, 'n> {
+    e.children_named(name)
 }
 
 /// An attribute's decoded value and the range of the value (inside the quotes).
-pub fn attr(e: &Element, name: &str) -> Option<(String, TextRange)> {
-    e.attribute_value_and_range(name)
+pub fn attr<'a>(e: &El<'a>, name: &str) -> Option<(&'a str, TextRange)> {
+    e.attr(name)
 }
 
 /// The range to report an element at: its name in the start tag.
-pub fn name_range(e: &Element) -> TextRange {
-    e.name().map_or(e.range(), |n| n.range())
+pub fn name_range(e: &El) -> TextRange {
+    e.name_range()
 }
 
 /// The range of attribute `name`'s value, else the element's name.
-pub fn attr_or_name_range(e: &Element, name: &str) -> TextRange {
+pub fn attr_or_name_range(e: &El, name: &str) -> TextRange {
     attr(e, name).map_or_else(|| name_range(e), |(_, r)| r)
 }
 

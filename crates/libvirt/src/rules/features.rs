@@ -19,13 +19,13 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
 }
 
 fn iommu(d: &Domain, out: &mut Findings) {
-    let q35 = MachineFamily::of(d.arch.as_deref(), d.machine.as_deref()) == MachineFamily::Q35;
+    let q35 = MachineFamily::of(d.arch, d.machine) == MachineFamily::Q35;
     for dev in d.devices_named("iommu") {
         let Some(model) = dev.attribute_value("model") else {
             continue;
         };
         let model_range = attr_or_name_range(&dev, "model");
-        let wrong_machine = match model.as_str() {
+        let wrong_machine = match model {
             "intel" => (!q35).then_some("Q35 machines"),
             "smmuv3" => (!is_arm_virt(d)).then_some("ARM Virt machines"),
             "virtio" => (!q35 && !is_arm_virt(d)).then_some("Q35 and ARM Virt machines"),
@@ -80,11 +80,10 @@ fn iommu(d: &Domain, out: &mut Findings) {
             }
         }
         if let Some(drv) = &driver {
-            let intremap_on = drv.attribute_value("intremap").as_deref() == Some("on");
+            let intremap_on = drv.attribute_value("intremap") == Some("on");
             if intremap_on
                 && d.at(&["features", "ioapic"])
                     .and_then(|i| i.attribute_value("driver"))
-                    .as_deref()
                     != Some("qemu")
             {
                 out.push(
@@ -93,7 +92,7 @@ fn iommu(d: &Domain, out: &mut Findings) {
                     "interrupt remapping needs <features><ioapic driver='qemu'/>; libvirt: \"IOMMU interrupt remapping requires split I/O APIC (ioapic driver='qemu')\"",
                 );
             }
-            if drv.attribute_value("eim").as_deref() == Some("on") && !intremap_on {
+            if drv.attribute_value("eim") == Some("on") && !intremap_on {
                 out.push(
                     RuleCode::IommuIntremap,
                     attr_or_name_range(drv, "eim"),
@@ -108,7 +107,7 @@ fn tseg(d: &Domain, out: &mut Findings) {
     let Some(tseg) = d.at(&["features", "smm", "tseg"]) else {
         return;
     };
-    if MachineFamily::of(d.arch.as_deref(), d.machine.as_deref()) != MachineFamily::Q35 {
+    if MachineFamily::of(d.arch, d.machine) != MachineFamily::Q35 {
         out.push(
             RuleCode::TsegMachine,
             name_range(&tseg),
@@ -120,7 +119,7 @@ fn tseg(d: &Domain, out: &mut Findings) {
         return;
     };
     let unit = attr(&tseg, "unit").map(|(u, _)| u);
-    if let Some(bytes) = scaled_bytes(n, unit.as_deref(), "MiB")
+    if let Some(bytes) = scaled_bytes(n, unit, "MiB")
         && bytes % (1 << 20) != 0
     {
         out.push(
@@ -132,18 +131,19 @@ fn tseg(d: &Domain, out: &mut Findings) {
 }
 
 fn pseries(d: &Domain, out: &mut Findings) {
-    if MachineFamily::of(d.arch.as_deref(), d.machine.as_deref()) == MachineFamily::Pseries {
+    if MachineFamily::of(d.arch, d.machine) == MachineFamily::Pseries {
         return;
     }
     let Some(features) = child(&d.root, "features") else {
         return;
     };
     for f in features.children() {
-        let Some(name) = f.name().map(|n| n.text().to_owned()) else {
+        let name = f.name();
+        if name.is_empty() {
             continue;
-        };
+        }
         if matches!(
-            name.as_str(),
+            name,
             "hpt" | "htm" | "nested-hv" | "ccf-assist" | "cfpc" | "sbbc" | "ibs"
         ) {
             out.push(
@@ -152,7 +152,7 @@ fn pseries(d: &Domain, out: &mut Findings) {
                 format!(
                     "'{name}' is a pSeries feature; libvirt: \"The '{name}' feature is not supported for architecture '{}' or machine type '{}'\"",
                     super::values::arch(d),
-                    d.machine.as_deref().unwrap_or("")
+                    d.machine.unwrap_or("")
                 ),
             );
         }
@@ -201,7 +201,7 @@ fn shmem(d: &Domain, out: &mut Findings) {
             && let Some((n, r)) = text_number(&size)
         {
             let unit = attr(&size, "unit").map(|(u, _)| u);
-            if let Some(bytes) = scaled_bytes(n, unit.as_deref(), "b")
+            if let Some(bytes) = scaled_bytes(n, unit, "b")
                 && (bytes < (1 << 20) || !bytes.is_power_of_two())
             {
                 out.push(
@@ -217,18 +217,18 @@ fn shmem(d: &Domain, out: &mut Findings) {
 fn tpm(d: &Domain, out: &mut Findings) {
     for t in d.devices_named("tpm") {
         if let Some(backend) = child(&t, "backend")
-            && backend.attribute_value("type").as_deref() == Some("external")
+            && backend.attribute_value("type") == Some("external")
             && let Some(source) = child(&backend, "source")
         {
             let message = if source.attribute_value("type").is_some_and(|s| s != "unix") {
                 Some(
                     "an external TPM is reached over a UNIX socket; libvirt: \"only source type 'unix' is supported for external TPM device\"",
                 )
-            } else if source.attribute_value("mode").as_deref() == Some("bind") {
+            } else if source.attribute_value("mode") == Some("bind") {
                 Some(
                     "libvirt connects to an external TPM; it does not listen; libvirt: \"only 'connect' mode is supported for external TPM device\"",
                 )
-            } else if source.attribute("path").is_none() {
+            } else if !source.has_attribute("path") {
                 Some(
                     "an external TPM needs the path of its socket; libvirt: \"missing socket path for external TPM device\"",
                 )
@@ -244,7 +244,7 @@ fn tpm(d: &Domain, out: &mut Findings) {
 
 fn inputs(d: &Domain, out: &mut Findings) {
     for input in d.devices_named("input") {
-        if input.attribute_value("bus").as_deref() != Some("virtio") {
+        if input.attribute_value("bus") != Some("virtio") {
             continue;
         }
         if let Some((m, r)) = attr(&input, "model")

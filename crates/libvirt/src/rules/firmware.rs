@@ -20,8 +20,8 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
     let feature = |name: &str| {
         features
             .iter()
-            .find(|f| f.attribute_value("name").as_deref() == Some(name))
-            .map(|f| (f.clone(), f.attribute_value("enabled")))
+            .find(|f| f.attribute_value("name") == Some(name))
+            .map(|f| (*f, f.attribute_value("enabled")))
     };
     let has_nvram_storage = nvram
         .as_ref()
@@ -41,7 +41,7 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
                 );
             }
             if let Some(n) = &nvram
-                && fw != "efi"
+                && *fw != "efi"
             {
                 out.push_finding(
                     finding(
@@ -68,7 +68,7 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
     }
 
     if let Some(l) = &loader {
-        match l.attribute_value("stateless").as_deref() {
+        match l.attribute_value("stateless") {
             Some("yes") => {
                 let stateless = attr_or_name_range(l, "stateless");
                 if let Some(n) = &nvram {
@@ -96,12 +96,12 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
             Some("no") => {
                 let range = attr_or_name_range(l, "stateless");
                 match &firmware {
-                    None if l.attribute_value("type").as_deref() != Some("pflash") => out.push(
+                    None if l.attribute_value("type") != Some("pflash") => out.push(
                         RuleCode::FirmwareNvramNotEfi,
                         range,
                         "a stateful loader keeps NVRAM, which needs type='pflash'; libvirt: \"Only pflash loader type permits NVRAM\"",
                     ),
-                    Some((fw, _)) if fw != "efi" => out.push(
+                    Some((fw, _)) if *fw != "efi" => out.push(
                         RuleCode::FirmwareNvramNotEfi,
                         range,
                         "a stateful loader keeps NVRAM, which needs EFI firmware; libvirt: \"Only EFI firmware permits NVRAM\"",
@@ -113,10 +113,10 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
         }
     }
 
-    let efi = firmware.as_ref().is_some_and(|(f, _)| f == "efi")
+    let efi = firmware.as_ref().is_some_and(|(f, _)| *f == "efi")
         || loader
             .as_ref()
-            .is_some_and(|l| l.attribute_value("type").as_deref() == Some("pflash"));
+            .is_some_and(|l| l.attribute_value("type") == Some("pflash"));
     if efi && is_x86_arch(d) && feature_state(d, "acpi") != Some(true) {
         let at = firmware
             .as_ref()
@@ -131,10 +131,10 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
     }
 
     if let Some(l) = &loader
-        && l.attribute_value("secure").as_deref() == Some("yes")
+        && l.attribute_value("secure") == Some("yes")
     {
         let range = attr_or_name_range(l, "secure");
-        let family = MachineFamily::of(d.arch.as_deref(), d.machine.as_deref());
+        let family = MachineFamily::of(d.arch, d.machine);
         let message = if family != MachineFamily::Q35 {
             Some(
                 "secure boot needs the q35 machine's SMM; libvirt: \"Secure boot is supported with q35 machine types only\"",

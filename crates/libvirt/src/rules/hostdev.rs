@@ -1,18 +1,18 @@
 //! Host devices: one host device assigned once, PCI source numbers, mediated devices.
 
-use domxml_syntax::ast::Element;
+use super::index::El;
 
 use super::domain::{attr, child, name_range};
 use super::{Domain, Findings, RuleCode, finding};
 
 pub(super) fn check(d: &Domain, out: &mut Findings) {
-    let hostdevs: Vec<Element> = d.devices_named("hostdev").collect();
+    let hostdevs: Vec<El> = d.devices_named("hostdev").collect();
     duplicates(&hostdevs, out);
     for h in &hostdevs {
-        if h.attribute_value("type").as_deref() == Some("pci") {
+        if h.attribute_value("type") == Some("pci") {
             radix(h, out);
         }
-        if h.attribute_value("type").as_deref() == Some("scsi_host")
+        if h.attribute_value("type") == Some("scsi_host")
             && let Some(b) = child(h, "boot")
         {
             out.push(
@@ -24,7 +24,7 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
         }
     }
     for iface in d.devices_named("interface") {
-        if iface.attribute_value("type").as_deref() == Some("hostdev") {
+        if iface.attribute_value("type") == Some("hostdev") {
             radix(&iface, out);
         }
     }
@@ -32,16 +32,16 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
 }
 
 /// What identifies the host side of a host device; `None` when it cannot be told statically.
-fn identity(h: &Element) -> Option<String> {
+fn identity(h: &El) -> Option<String> {
     let ty = h.attribute_value("type")?;
     let source = child(h, "source")?;
-    let a = |e: &Element, name: &str| e.attribute_value(name).unwrap_or_default();
-    let num = |e: &Element, name: &str| {
+    let a = |e: &El, name: &str| e.attribute_value(name).unwrap_or_default().to_owned();
+    let num = |e: &El, name: &str| {
         e.attribute_value(name)
-            .and_then(|v| super::domain::parse_c_number(&v))
+            .and_then(super::domain::parse_c_number)
             .unwrap_or(0)
     };
-    Some(match ty.as_str() {
+    Some(match ty {
         "pci" => {
             let addr = child(&source, "address")?;
             format!(
@@ -77,7 +77,7 @@ fn identity(h: &Element) -> Option<String> {
     })
 }
 
-fn duplicates(hostdevs: &[Element], out: &mut Findings) {
+fn duplicates(hostdevs: &[El], out: &mut Findings) {
     let ids: Vec<Option<String>> = hostdevs.iter().map(identity).collect();
     for (i, id) in ids.iter().enumerate() {
         let Some(id) = id else { continue };
@@ -99,7 +99,7 @@ fn duplicates(hostdevs: &[Element], out: &mut Findings) {
 }
 
 /// libvirt reads PCI source numbers like C's strtoul with base 0: `010` is octal 8.
-fn radix(dev: &Element, out: &mut Findings) {
+fn radix(dev: &El, out: &mut Findings) {
     let Some(addr) = child(dev, "source").and_then(|s| child(&s, "address")) else {
         return;
     };
@@ -130,19 +130,19 @@ fn radix(dev: &Element, out: &mut Findings) {
     }
 }
 
-fn mdev(d: &Domain, hostdevs: &[Element], out: &mut Findings) {
-    let mdevs: Vec<&Element> = hostdevs
+fn mdev(d: &Domain, hostdevs: &[El], out: &mut Findings) {
+    let mdevs: Vec<&El> = hostdevs
         .iter()
-        .filter(|h| h.attribute_value("type").as_deref() == Some("mdev"))
+        .filter(|h| h.attribute_value("type") == Some("mdev"))
         .collect();
     let has_graphics = d.devices_named("graphics").next().is_some();
-    let mut first_ramfb: Option<&Element> = None;
+    let mut first_ramfb: Option<&El> = None;
     for h in mdevs {
         let model = h.attribute_value("model").unwrap_or_default();
         if let Some(a) = child(h, "address")
             && let Some((ty, range)) = attr(&a, "type")
         {
-            let wanted = match model.as_str() {
+            let wanted = match model {
                 "vfio-pci" => Some("pci"),
                 "vfio-ccw" => Some("ccw"),
                 _ => None,

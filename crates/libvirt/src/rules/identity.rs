@@ -7,6 +7,7 @@ use domxml_syntax::TextRange;
 
 use super::codes::RuleCode;
 use super::domain::{Domain, attr, child, children, name_range};
+use super::index::El;
 use super::values::text;
 use super::{Findings, finding};
 
@@ -23,16 +24,16 @@ fn uuid_digits(s: &str) -> Option<String> {
         .then(|| digits.to_ascii_lowercase())
 }
 
-fn entry(section: &domxml_syntax::ast::Element, name: &str) -> Option<(String, TextRange)> {
+fn entry(section: &El, name: &str) -> Option<(String, TextRange)> {
     children(section, "entry")
-        .find(|e| e.attribute_value("name").as_deref() == Some(name))
+        .find(|e| e.attribute_value("name") == Some(name))
         .and_then(|e| text(&e))
 }
 
 fn sysinfo(d: &Domain, out: &mut Findings) {
     let domain_uuid = child(&d.root, "uuid").and_then(|u| text(&u));
     for info in children(&d.root, "sysinfo") {
-        if info.attribute_value("type").as_deref() != Some("smbios") {
+        if info.attribute_value("type") != Some("smbios") {
             continue;
         }
         if let Some(system) = child(&info, "system")
@@ -84,7 +85,7 @@ fn valid_bios_date(s: &str) -> bool {
 
 fn seclabels(d: &Domain, out: &mut Findings) {
     let labels: Vec<_> = children(&d.root, "seclabel").collect();
-    let mut models: BTreeMap<String, TextRange> = BTreeMap::new();
+    let mut models: BTreeMap<&str, TextRange> = BTreeMap::new();
     for l in &labels {
         let Some((model, range)) = attr(l, "model") else {
             continue;
@@ -103,7 +104,7 @@ fn seclabels(d: &Domain, out: &mut Findings) {
         }
     }
     if labels.len() > 1 {
-        for l in labels.iter().filter(|l| l.attribute("model").is_none()) {
+        for l in labels.iter().filter(|l| !l.has_attribute("model")) {
             out.push(
                 RuleCode::SeclabelMissingModel,
                 name_range(l),
@@ -114,11 +115,11 @@ fn seclabels(d: &Domain, out: &mut Findings) {
 }
 
 fn aliases(d: &Domain, out: &mut Findings) {
-    let serial_aliases: Vec<String> = d
+    let serial_aliases: Vec<&str> = d
         .devices_named("serial")
         .filter_map(|s| child(&s, "alias").and_then(|a| a.attribute_value("name")))
         .collect();
-    let mut seen: BTreeMap<String, TextRange> = BTreeMap::new();
+    let mut seen: BTreeMap<&str, TextRange> = BTreeMap::new();
     for dev in d.devices() {
         let Some(alias) = child(&dev, "alias") else {
             continue;

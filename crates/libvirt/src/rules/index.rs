@@ -1,133 +1,398 @@
-//! The domain's elements read once per check: names and children, so the rules' many small
-//! questions (`child(e, "os")`, `is(e, "disk")`) are answered from a table instead of walking
-//! the syntax tree (and allocating its cursors) again each time. Elements are found by their start
-//! offset, which is unique within a document and sorted in document (preorder) order.
+//! The domain's elements read once per check, in one pass over the green tree: names, ranges,
+//! parents, children and decoded attributes, so the rules' many small questions (`child(e,
+//! "os")`, `attr(e, "slot")`) are answered from a table. No syntax cursor is created and no
+//! string is allocated for a value without references. An [`El`] is a handle into the table;
+//! [`El::element`] finds the syntax node only when a fix needs it.
 
-use std::cell::RefCell;
+use std::borrow::Cow;
+use std::fmt;
 
-use domxml_syntax::SyntaxNode;
 use domxml_syntax::ast::Element;
+use domxml_syntax::{SyntaxKind, SyntaxKind::*, TextRange, TextSize};
+use rowan::{GreenNodeData, NodeOrToken};
 
-/// No node: ends a child list.
+/// The table of a `<domain>`'s elements, borrowed from its green tree.
+pub struct Tree<'a> {
+    root: &'a Element,
+    nodes: Vec<Node<'a>>,
+    attrs: Vec<Attr<'a>>,
+    /// Values with references, decoded once.
+    decoded: Vec<String>,
+}
+
+struct Node<'a> {
+    green: &'a GreenNodeData,
+    range: TextRange,
+    /// The name as written (prefix included); empty when the tag has none.
+    name: &'a str,
+    name_range: Option<TextRange>,
+    parent: u32,
+    /// The children are the contiguous ids `children.0..children.1`.
+    children: (u32, u32),
+    attrs: (u32, u32),
+}
+
+struct Attr<'a> {
+    name: &'a str,
+    /// The value (raw when it holds no reference, else an index into `decoded`) and its range
+    /// between the quotes; `None` for an attribute written without a value.
+    value: Option<(Value<'a>, TextRange)>,
+}
+
+#[derive(Clone, Copy)]
+enum Value<'a> {
+    Raw(&'a str),
+    Decoded(u32),
+}
+
+/// No node.
 const NONE: u32 = u32::MAX;
 
-struct Node {
-    start: u32,
-    /// The element's name: `names[name.0..name.1]` (one buffer for all, not one per element).
-    name: (u32, u32),
-    element: Element,
-    /// The first child element and the next sibling: the children as a list threaded through
-    /// the table, so building it allocates nothing per node.
-    first_child: u32,
-    next_sibling: u32,
+/// Raw kinds, compared without converting each child's kind (the conversion is a call).
+const fn raw(kind: SyntaxKind) -> rowan::SyntaxKind {
+    rowan::SyntaxKind(kind as u16)
 }
+const R_ELEMENT: rowan::SyntaxKind = raw(ELEMENT);
+const R_START_TAG: rowan::SyntaxKind = raw(START_TAG);
+const R_EMPTY_ELEM_TAG: rowan::SyntaxKind = raw(EMPTY_ELEM_TAG);
+const R_ATTRIBUTE: rowan::SyntaxKind = raw(ATTRIBUTE);
+const R_NAME: rowan::SyntaxKind = raw(NAME);
+const R_ATTR_VALUE: rowan::SyntaxKind = raw(ATTR_VALUE);
+const R_TEXT: rowan::SyntaxKind = raw(TEXT);
+const R_WHITESPACE: rowan::SyntaxKind = raw(WHITESPACE);
+const R_ENTITY_REF: rowan::SyntaxKind = raw(ENTITY_REF);
+const R_CHAR_REF: rowan::SyntaxKind = raw(CHAR_REF);
+const R_CDATA: rowan::SyntaxKind = raw(CDATA);
 
-#[derive(Default)]
-struct Index {
-    nodes: Vec<Node>,
-    names: String,
-}
-
-thread_local! {
-    static CURRENT: RefCell<Option<Index>> = const { RefCell::new(None) };
-}
-
-/// Runs `f` with `root`'s subtree indexed (on this thread); the index is dropped afterwards,
-/// also when `f` panics.
-pub(super) fn with_index<T>(root: &Element, f: impl FnOnce() -> T) -> T {
-    struct Clear;
-    impl Drop for Clear {
-        fn drop(&mut self) {
-            CURRENT.with(|c| c.borrow_mut().take());
-        }
-    }
-    let index = build(root);
-    CURRENT.with(|c| *c.borrow_mut() = Some(index));
-    let _clear = Clear;
-    f()
-}
-
-fn build(root: &Element) -> Index {
-    let mut nodes: Vec<Node> = Vec::new();
-    let mut names = String::new();
-    // (element, its parent's node, the previous sibling's node)
-    let mut stack: Vec<(Element, u32, u32)> = vec![(root.clone(), NONE, NONE)];
-    while let Some((e, parent, previous)) = stack.pop() {
-        let id = nodes.len() as u32;
-        let next = next_element(e.syntax());
-        let name_start = names.len() as u32;
-        e.with_name_text(|n| names.push_str(n));
-        nodes.push(Node {
-            start: e.range().start().into(),
-            name: (name_start, names.len() as u32),
-            first_child: NONE,
-            next_sibling: NONE,
-            element: e,
+impl<'a> Tree<'a> {
+    /// Indexes `root` and every element below it reachable through element children. `green`
+    /// is `root`'s green node (the caller keeps it alive).
+    pub fn build(root: &'a Element, green: &'a GreenNodeData) -> Tree<'a> {
+        // About one element per 40 bytes and 1.5 attributes per element in libvirt's XML:
+        // sized once rather than grown.
+        let len = u32::from(green.text_len()) as usize;
+        let mut tree = Tree {
+            root,
+            nodes: Vec::with_capacity(len / 40 + 8),
+            attrs: Vec::with_capacity(len / 25 + 8),
+            decoded: Vec::new(),
+        };
+        tree.nodes.push(Node {
+            green,
+            range: root.range(),
+            name: "",
+            name_range: None,
+            parent: NONE,
+            children: (0, 0),
+            attrs: (0, 0),
         });
-        match (previous, parent) {
-            (NONE, NONE) => {}
-            (NONE, p) => nodes[p as usize].first_child = id,
-            (prev, _) => nodes[prev as usize].next_sibling = id,
+        // Nodes are filled in id order; a node's children get their ids when it is filled, so
+        // they are contiguous and the loop needs no stack.
+        let mut next = 0;
+        while next < tree.nodes.len() {
+            tree.fill(next);
+            next += 1;
         }
-        // The next sibling waits below the first child: preorder keeps starts sorted.
-        if let Some(sibling) = next {
-            stack.push((sibling, parent, id));
-        }
-        if let Some(child) = nodes[id as usize].element.children().next() {
-            stack.push((child, id, NONE));
-        }
-    }
-    Index { nodes, names }
-}
-
-fn next_element(node: &SyntaxNode) -> Option<Element> {
-    std::iter::successors(node.next_sibling(), |n| n.next_sibling()).find_map(Element::cast)
-}
-
-impl Index {
-    fn name(&self, n: &Node) -> &str {
-        self.names
-            .get(n.name.0 as usize..n.name.1 as usize)
-            .unwrap_or_default()
+        tree
     }
 
-    fn children(&self, i: usize) -> impl Iterator<Item = &Node> {
-        let first = self.nodes[i].first_child;
-        std::iter::successors(self.nodes.get(first as usize), |n| {
-            self.nodes.get(n.next_sibling as usize)
+    fn fill(&mut self, id: usize) {
+        let green = self.nodes[id].green;
+        let mut offset = self.nodes[id].range.start();
+        let first_child = self.nodes.len() as u32;
+        let mut tag_seen = false;
+        for child in green.children() {
+            let at = offset;
+            offset += child.text_len();
+            let NodeOrToken::Node(node) = child else {
+                continue;
+            };
+            match node.kind() {
+                R_ELEMENT => self.nodes.push(Node {
+                    green: node,
+                    range: TextRange::at(at, child.text_len()),
+                    name: "",
+                    name_range: None,
+                    parent: id as u32,
+                    children: (0, 0),
+                    attrs: (0, 0),
+                }),
+                R_START_TAG | R_EMPTY_ELEM_TAG if !tag_seen => {
+                    tag_seen = true;
+                    self.read_tag(id, node, at);
+                }
+                _ => {}
+            }
+        }
+        self.nodes[id].children = (first_child, self.nodes.len() as u32);
+    }
+
+    /// The element's name and attributes, from its (first) start tag.
+    fn read_tag(&mut self, id: usize, tag: &'a GreenNodeData, start: TextSize) {
+        let first_attr = self.attrs.len() as u32;
+        let mut offset = start;
+        for part in tag.children() {
+            let at = offset;
+            offset += part.text_len();
+            match part {
+                NodeOrToken::Token(t)
+                    if t.kind() == R_NAME && self.nodes[id].name_range.is_none() =>
+                {
+                    self.nodes[id].name = t.text();
+                    self.nodes[id].name_range = Some(TextRange::at(at, part.text_len()));
+                }
+                NodeOrToken::Node(a) if a.kind() == R_ATTRIBUTE => self.read_attribute(a, at),
+                _ => {}
+            }
+        }
+        self.nodes[id].attrs = (first_attr, self.attrs.len() as u32);
+    }
+
+    /// An attribute: its first name token, then the first value after it (as
+    /// `Element::attribute_value_and_range` reads it). Attributes without a name are skipped.
+    fn read_attribute(&mut self, attribute: &'a GreenNodeData, start: TextSize) {
+        let mut offset = start;
+        let mut name = None;
+        let mut value = None;
+        for t in attribute.children() {
+            let at = offset;
+            offset += t.text_len();
+            let NodeOrToken::Token(token) = t else {
+                continue;
+            };
+            match token.kind() {
+                R_NAME if name.is_none() => name = Some(token.text()),
+                R_ATTR_VALUE if name.is_some() => {
+                    let text = token.text();
+                    let r = inner_range_in(text);
+                    let range = TextRange::new(
+                        at + TextSize::from(r.start as u32),
+                        at + TextSize::from(r.end as u32),
+                    );
+                    let inner = &text[r];
+                    let v = if !inner.as_bytes().contains(&b'&') {
+                        Value::Raw(inner)
+                    } else {
+                        self.decoded
+                            .push(domxml_syntax::decode_references(inner).into_owned());
+                        Value::Decoded(self.decoded.len() as u32 - 1)
+                    };
+                    value = Some((v, range));
+                    break;
+                }
+                _ => {}
+            }
+        }
+        if let Some(name) = name {
+            self.attrs.push(Attr { name, value });
+        }
+    }
+
+    pub fn root(&self) -> El<'_> {
+        El { tree: self, id: 0 }
+    }
+}
+
+/// The text between an attribute value's quotes.
+fn inner_range_in(text: &str) -> std::ops::Range<usize> {
+    match text.chars().next() {
+        Some(q @ ('"' | '\'')) => {
+            let end = if text.len() >= 2 && text.ends_with(q) {
+                text.len() - 1
+            } else {
+                text.len()
+            };
+            1..end
+        }
+        _ => 0..text.len(),
+    }
+}
+
+/// An element of a [`Tree`]: cheap to copy, answers from the table.
+#[derive(Clone, Copy)]
+pub struct El<'a> {
+    tree: &'a Tree<'a>,
+    id: u32,
+}
+
+impl PartialEq for El<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id && std::ptr::eq(self.tree, other.tree)
+    }
+}
+
+impl Eq for El<'_> {}
+
+impl fmt::Debug for El<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{}>@{:?}", self.name(), self.range())
+    }
+}
+
+impl<'a> El<'a> {
+    fn node(&self) -> &'a Node<'a> {
+        &self.tree.nodes[self.id as usize]
+    }
+
+    /// The name as written, prefix included; empty when the tag has none.
+    pub fn name(&self) -> &'a str {
+        self.node().name
+    }
+
+    /// Whether the name as written is `name`.
+    pub fn is(&self, name: &str) -> bool {
+        let node = self.node();
+        node.name == name && node.name_range.is_some()
+    }
+
+    pub fn range(&self) -> TextRange {
+        self.node().range
+    }
+
+    /// The range to report the element at: its name in the start tag, else the element.
+    pub fn name_range(&self) -> TextRange {
+        self.node().name_range.unwrap_or(self.node().range)
+    }
+
+    fn attribute(&self, name: &str) -> Option<&'a Attr<'a>> {
+        let (from, to) = self.node().attrs;
+        self.tree.attrs[from as usize..to as usize]
+            .iter()
+            .find(|a| a.name == name)
+    }
+
+    /// Whether the element has an attribute `name` (with a value or not).
+    pub fn has_attribute(&self, name: &str) -> bool {
+        self.attribute(name).is_some()
+    }
+
+    /// Whether the element has any attribute.
+    pub fn has_attributes(&self) -> bool {
+        let (from, to) = self.node().attrs;
+        from < to
+    }
+
+    /// The decoded value of the first attribute `name` and its range between the quotes.
+    pub fn attr(&self, name: &str) -> Option<(&'a str, TextRange)> {
+        let (value, range) = self.attribute(name)?.value?;
+        let text = match value {
+            Value::Raw(raw) => raw,
+            Value::Decoded(i) => self.tree.decoded[i as usize].as_str(),
+        };
+        Some((text, range))
+    }
+
+    /// The decoded value of the first attribute `name`.
+    pub fn attribute_value(&self, name: &str) -> Option<&'a str> {
+        self.attr(name).map(|(v, _)| v)
+    }
+
+    /// The child elements, in document order.
+    pub fn children(&self) -> impl Iterator<Item = El<'a>> + use<'a> {
+        let (from, to) = self.node().children;
+        let tree = self.tree;
+        (from..to).map(move |id| El { tree, id })
+    }
+
+    /// The first child named `name`.
+    pub fn child(&self, name: &str) -> Option<El<'a>> {
+        self.children().find(|c| c.is(name))
+    }
+
+    /// The children named `name`.
+    pub fn children_named<'n>(&self, name: &'n str) -> impl Iterator<Item = El<'a>> + use<'a, 'n> {
+        self.children().filter(move |c| c.is(name))
+    }
+
+    pub fn parent(&self) -> Option<El<'a>> {
+        let parent = self.node().parent;
+        (parent != NONE).then_some(El {
+            tree: self.tree,
+            id: parent,
         })
     }
+
+    /// The runs of character data directly inside the element, as `Element::content` splits
+    /// them (child elements separate runs; comments do not): `f` gets each run's decoded value
+    /// and range and stops the walk by returning `Some`. A run of one token is not copied.
+    fn text_runs<T>(&self, mut f: impl FnMut(Cow<'a, str>, TextRange) -> Option<T>) -> Option<T> {
+        let node = self.node();
+        let mut run: Option<(Cow<'a, str>, TextRange)> = None;
+        let mut offset = node.range.start();
+        for child in node.green.children() {
+            let at = offset;
+            offset += child.text_len();
+            let token = match child {
+                NodeOrToken::Node(n) => {
+                    if n.kind() == R_ELEMENT
+                        && let Some((value, range)) = run.take()
+                        && let Some(found) = f(value, range)
+                    {
+                        return Some(found);
+                    }
+                    continue;
+                }
+                NodeOrToken::Token(t) => t,
+            };
+            let piece = match token.kind() {
+                R_TEXT | R_WHITESPACE | R_ENTITY_REF | R_CHAR_REF => {
+                    domxml_syntax::decode_references(token.text())
+                }
+                R_CDATA => Cow::Borrowed(cdata_body(token.text())),
+                _ => continue,
+            };
+            let range = TextRange::at(at, child.text_len());
+            match &mut run {
+                Some((value, r)) => {
+                    value.to_mut().push_str(&piece);
+                    *r = r.cover(range);
+                }
+                None => run = Some((piece, range)),
+            }
+        }
+        let (value, range) = run?;
+        f(value, range)
+    }
+
+    /// The decoded character data directly inside the element.
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        self.text_runs(|v, _| {
+            s.push_str(&v);
+            None::<()>
+        });
+        s
+    }
+
+    /// The first run of character data that is not all whitespace, with its range.
+    pub fn first_text(&self) -> Option<(Cow<'a, str>, TextRange)> {
+        self.text_runs(|v, r| {
+            (!v.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))).then_some((v, r))
+        })
+    }
+
+    /// The syntax node, for fixes that edit around it.
+    pub fn element(&self) -> Option<Element> {
+        let range = self.range();
+        let root = self.tree.root.syntax();
+        let start = match root.covering_element(range) {
+            NodeOrToken::Node(n) => n,
+            NodeOrToken::Token(t) => t.parent()?,
+        };
+        start
+            .ancestors()
+            .find(|n| n.kind() == ELEMENT && n.text_range() == range)
+            .and_then(Element::cast)
+    }
+
+    /// The element's range with the indentation before it on its own line.
+    pub fn range_with_line_indent(&self) -> TextRange {
+        self.element()
+            .map_or_else(|| self.range(), |e| e.range_with_line_indent())
+    }
 }
 
-fn find(index: &Index, e: &Element) -> Option<usize> {
-    let start: u32 = e.range().start().into();
-    let i = index.nodes.binary_search_by_key(&start, |n| n.start).ok()?;
-    Some(i)
-}
-
-/// Answers `f` from the index when `e` is indexed; `None` otherwise (the caller walks the tree).
-fn with_node<T>(e: &Element, f: impl FnOnce(&Index, usize) -> T) -> Option<T> {
-    CURRENT.with(|c| {
-        let c = c.borrow();
-        let index = c.as_ref()?;
-        let i = find(index, e)?;
-        Some(f(index, i))
-    })
-}
-
-pub(super) fn children_named(e: &Element, name: &str) -> Option<Vec<Element>> {
-    with_node(e, |ix, i| {
-        ix.children(i)
-            .filter(|n| ix.name(n) == name)
-            .map(|n| n.element.clone())
-            .collect()
-    })
-}
-
-pub(super) fn first_child_named(e: &Element, name: &str) -> Option<Option<Element>> {
-    with_node(e, |ix, i| {
-        ix.children(i)
-            .find(|n| ix.name(n) == name)
-            .map(|n| n.element.clone())
-    })
+fn cdata_body(text: &str) -> &str {
+    let body = text.strip_prefix("<![CDATA[").unwrap_or(text);
+    body.strip_suffix("]]>").unwrap_or(body)
 }

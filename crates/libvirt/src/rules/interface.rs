@@ -1,24 +1,21 @@
 //! Network interfaces: static checks of `virDomainNetDefValidate` and QEMU's.
 
-use domxml_syntax::ast::Element;
+use super::index::El;
 
-use super::domain::{attr, child, children, name_range, parse_decimal};
+use super::domain::{attr, attr_or_name_range, child, children, name_range, parse_decimal};
 use super::{Domain, Findings, RuleCode, finding};
 
 pub(super) fn check(d: &Domain, out: &mut Findings) {
     for iface in d.devices_named("interface") {
         let ty = iface.attribute_value("type").unwrap_or_default();
         let backend = child(&iface, "backend").and_then(|b| b.attribute_value("type"));
-        filterref(&iface, &ty, out);
-        port_forward(&iface, &ty, backend.as_deref(), out);
+        filterref(&iface, ty, out);
+        port_forward(&iface, ty, backend, out);
         queue_sizes(&iface, out);
-        if ty == "vhostuser" && backend.as_deref() == Some("passt") && !shared_memory(d) {
+        if ty == "vhostuser" && backend == Some("passt") && !shared_memory(d) {
             out.push(
                 RuleCode::NetRequiresSharedMemory,
-                iface
-                    .attribute("type")
-                    .and_then(|a| a.value())
-                    .map_or(name_range(&iface), |v| v.value_range()),
+                attr_or_name_range(&iface, "type"),
                 "a vhost-user interface reads guest memory directly, so the memory must be \
                  shared (<memoryBacking><access mode='shared'/>). libvirt: \"'interface' requires \
                  shared memory\"",
@@ -27,7 +24,7 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
     }
 }
 
-fn filterref(iface: &Element, ty: &str, out: &mut Findings) {
+fn filterref(iface: &El, ty: &str, out: &mut Findings) {
     let Some(f) = child(iface, "filterref") else {
         return;
     };
@@ -48,7 +45,7 @@ fn filterref(iface: &Element, ty: &str, out: &mut Findings) {
     );
 }
 
-fn port_forward(iface: &Element, ty: &str, backend: Option<&str>, out: &mut Findings) {
+fn port_forward(iface: &El, ty: &str, backend: Option<&str>, out: &mut Findings) {
     if (ty == "user" && backend == Some("passt")) || ty == "vhostuser" {
         return;
     }
@@ -63,13 +60,13 @@ fn port_forward(iface: &Element, ty: &str, backend: Option<&str>, out: &mut Find
     }
 }
 
-fn queue_sizes(iface: &Element, out: &mut Findings) {
+fn queue_sizes(iface: &El, out: &mut Findings) {
     let Some(driver) = child(iface, "driver") else {
         return;
     };
     for name in ["rx_queue_size", "tx_queue_size"] {
         if let Some((v, range)) = attr(&driver, name)
-            && parse_decimal(&v).is_some_and(|n| !n.is_power_of_two())
+            && parse_decimal(v).is_some_and(|n| !n.is_power_of_two())
         {
             out.push_finding(finding(
                 RuleCode::NetQueueSizePowerOfTwo,
@@ -87,16 +84,16 @@ fn queue_sizes(iface: &Element, out: &mut Findings) {
 /// shares its memory.
 fn shared_memory(d: &Domain) -> bool {
     if d.at(&["memoryBacking", "access"])
-        .is_some_and(|a| a.attribute_value("mode").as_deref() == Some("shared"))
+        .is_some_and(|a| a.attribute_value("mode") == Some("shared"))
     {
         return true;
     }
-    let cells: Vec<Element> = d
+    let cells: Vec<El> = d
         .at(&["cpu", "numa"])
         .map(|n| children(&n, "cell").collect())
         .unwrap_or_default();
     !cells.is_empty()
         && cells
             .iter()
-            .all(|c| c.attribute_value("memAccess").as_deref() == Some("shared"))
+            .all(|c| c.attribute_value("memAccess") == Some("shared"))
 }

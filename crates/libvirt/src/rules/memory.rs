@@ -5,6 +5,7 @@ use domxml_syntax::TextEdit;
 
 use super::codes::RuleCode;
 use super::domain::{Domain, attr, child, children, name_range, parse_cpu_set, parse_decimal};
+use super::index::El;
 use super::values::{numa_cells, scaled_kib, size_kib};
 use super::{Findings, finding};
 use crate::Fix;
@@ -98,7 +99,7 @@ fn sizes(d: &Domain, out: &mut Findings) {
     }
     if let Some(max) = child(&d.root, "maxMemory") {
         let slots = attr(&max, "slots")
-            .and_then(|(s, _)| parse_decimal(&s))
+            .and_then(|(s, _)| parse_decimal(s))
             .unwrap_or(0);
         match size_kib(&max) {
             Some((0, r)) if slots > 0 => out.push(
@@ -153,8 +154,8 @@ fn hugepages(d: &Domain, out: &mut Findings) {
         return;
     };
     let n = numa_cells(d).len() as u32;
-    struct Page {
-        element: domxml_syntax::ast::Element,
+    struct Page<'a> {
+        element: El<'a>,
         size: Option<u64>,
         nodes: Option<Vec<u32>>,
     }
@@ -162,10 +163,10 @@ fn hugepages(d: &Domain, out: &mut Findings) {
     for p in children(&hp, "page") {
         let size = attr(&p, "size").and_then(|(s, _)| {
             let unit = attr(&p, "unit").map(|(u, _)| u);
-            scaled_kib(parse_decimal(&s)?, unit.as_deref(), "KiB")
+            scaled_kib(parse_decimal(s)?, unit, "KiB")
         });
         let nodes = match attr(&p, "nodeset") {
-            Some((s, _)) => match parse_cpu_set(&s) {
+            Some((s, _)) => match parse_cpu_set(s) {
                 // Without guest NUMA, libvirt drops a nodeset of node 0 only.
                 Some(set) if n == 0 && set.iter().all(|x| *x == 0) => None,
                 Some(set) => Some(set),

@@ -20,7 +20,7 @@ mod features;
 mod firmware;
 mod hostdev;
 mod identity;
-mod index;
+pub(crate) mod index;
 mod interface;
 pub mod machine;
 mod memory;
@@ -119,7 +119,7 @@ pub fn check(document: &Document, options: &RuleOptions) -> Vec<Finding> {
     let Some(root) = document.root() else {
         return Vec::new();
     };
-    if root.name().is_none_or(|n| n.text() != "domain") {
+    if !root.name_is("domain") {
         return Vec::new();
     }
     // With every rule off (`--disable` of each code) nothing is read: `bench/rules-cost.sh`
@@ -127,21 +127,20 @@ pub fn check(document: &Document, options: &RuleOptions) -> Vec<Finding> {
     if RuleCode::ALL.iter().all(|c| options.disabled.contains(c)) {
         return Vec::new();
     }
-    let found = index::with_index(&root, || {
-        let domain = Domain::new(document)?;
-        let mut out = Findings {
-            driver: domain.driver,
-            disabled: options.disabled.clone(),
-            found: Vec::new(),
-        };
-        for area in AREAS {
-            area(&domain, &mut out);
-        }
-        Some(out.found)
-    });
-    let Some(mut found) = found else {
+    let green = root.syntax().green();
+    let tree = index::Tree::build(&root, green);
+    let Some(domain) = Domain::new(&tree) else {
         return Vec::new();
     };
+    let mut out = Findings {
+        driver: domain.driver,
+        disabled: options.disabled.clone(),
+        found: Vec::new(),
+    };
+    for area in AREAS {
+        area(&domain, &mut out);
+    }
+    let mut found = out.found;
     found.sort_by_key(|f| (f.range.start(), f.range.end(), f.code));
     found
 }

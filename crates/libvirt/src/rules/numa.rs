@@ -100,7 +100,7 @@ fn distances(cells: &[Cell], out: &mut Findings) {
             let Some((id_text, id_range)) = attr(&s, "id") else {
                 continue;
             };
-            let Some(id) = parse_decimal(&id_text) else {
+            let Some(id) = parse_decimal(id_text) else {
                 continue;
             };
             if id >= n {
@@ -114,7 +114,7 @@ fn distances(cells: &[Cell], out: &mut Findings) {
             let Some((value_text, value_range)) = attr(&s, "value") else {
                 continue;
             };
-            let Some(value) = parse_decimal(&value_text) else {
+            let Some(value) = parse_decimal(value_text) else {
                 continue;
             };
             let why = if !(10..=255).contains(&value) {
@@ -147,13 +147,13 @@ fn numatune(d: &Domain, cells: &[Cell], out: &mut Findings) {
         .is_some_and(|p| p == "auto");
     let placement = memory.as_ref().and_then(|m| m.attribute_value("placement"));
     let nodeset = memory.as_ref().and_then(|m| m.attribute_value("nodeset"));
-    let auto = match placement.as_deref() {
+    let auto = match placement {
         Some("auto") => true,
         Some(_) => false,
         None => nodeset.is_none() && vcpu_auto,
     };
     if let Some(m) = &memory
-        && placement.as_deref() == Some("static")
+        && placement == Some("static")
         && nodeset.is_none()
     {
         out.push(
@@ -165,7 +165,7 @@ fn numatune(d: &Domain, cells: &[Cell], out: &mut Findings) {
     let memory_mode = memory
         .as_ref()
         .and_then(|m| m.attribute_value("mode"))
-        .unwrap_or_else(|| "strict".into());
+        .unwrap_or("strict");
     let n = cells.len() as u64;
     let mut seen: BTreeMap<u64, TextRange> = BTreeMap::new();
     let mut restrictive_memnode: Option<TextRange> = None;
@@ -187,7 +187,7 @@ fn numatune(d: &Domain, cells: &[Cell], out: &mut Findings) {
             return;
         }
         if let Some((t, range)) = attr(&node, "cellid")
-            && let Some(id) = parse_decimal(&t)
+            && let Some(id) = parse_decimal(t)
         {
             if id >= n {
                 out.push(
@@ -208,9 +208,7 @@ fn numatune(d: &Domain, cells: &[Cell], out: &mut Findings) {
                 seen.insert(id, range);
             }
         }
-        let mode = node
-            .attribute_value("mode")
-            .unwrap_or_else(|| "strict".into());
+        let mode = node.attribute_value("mode").unwrap_or("strict");
         if memory_mode == "restrictive" && mode != "restrictive" {
             out.push(
                 RuleCode::NumatuneRestrictive,

@@ -2,34 +2,30 @@
 //! sizes, the vCPU count, the guest NUMA cells and the IOThread ids, each as libvirt computes
 //! them before its checks run.
 
+use super::index::El;
 use domxml_syntax::TextRange;
-use domxml_syntax::ast::{Content, Element};
 
 use super::domain::{Domain, attr, child, children, parse_cpu_set, parse_decimal};
 
 /// An element's text, trimmed, with the range of the trimmed text.
-pub fn text(e: &Element) -> Option<(String, TextRange)> {
-    let chunk = e.content().find_map(|c| match c {
-        Content::Text(t) if !t.is_whitespace() => Some(t),
-        _ => None,
-    })?;
-    let raw = chunk.value.as_str();
+pub fn text(e: &El) -> Option<(String, TextRange)> {
+    let (raw, chunk_range) = e.first_text()?;
     let trimmed = raw.trim();
     // Only trust the computed range when the text holds no references (decoded length equals
     // source length); otherwise report the whole chunk.
-    let len = u32::from(chunk.range.len()) as usize;
+    let len = u32::from(chunk_range.len()) as usize;
     let range = if len == raw.len() {
         let lead = (raw.len() - raw.trim_start().len()) as u32;
-        let start = chunk.range.start() + domxml_syntax::TextSize::from(lead);
+        let start = chunk_range.start() + domxml_syntax::TextSize::from(lead);
         TextRange::at(start, domxml_syntax::TextSize::from(trimmed.len() as u32))
     } else {
-        chunk.range
+        chunk_range
     };
     Some((trimmed.to_owned(), range))
 }
 
 /// A decimal number in an element's text.
-pub fn text_number(e: &Element) -> Option<(u64, TextRange)> {
+pub fn text_number(e: &El) -> Option<(u64, TextRange)> {
     let (t, r) = text(e)?;
     Some((parse_decimal(&t)?, r))
 }
@@ -59,24 +55,24 @@ pub fn scaled_kib(value: u64, unit: Option<&str>, default_unit: &str) -> Option<
 }
 
 /// A size element (`<memory unit='MiB'>512</memory>`) in KiB, with the range of its number.
-pub fn size_kib(e: &Element) -> Option<(u64, TextRange)> {
+pub fn size_kib(e: &El) -> Option<(u64, TextRange)> {
     let (n, r) = text_number(e)?;
     let unit = attr(e, "unit").map(|(u, _)| u);
-    Some((scaled_kib(n, unit.as_deref(), "KiB")?, r))
+    Some((scaled_kib(n, unit, "KiB")?, r))
 }
 
 /// The maximum and current vCPU counts of `<vcpu current='2'>4</vcpu>`.
-pub struct Vcpus {
-    pub element: Option<Element>,
+pub struct Vcpus<'a> {
+    pub element: Option<El<'a>>,
     /// 1 when `<vcpu>` is absent, as libvirt assumes.
     pub max: u64,
     pub max_range: Option<TextRange>,
     pub current: Option<(u64, TextRange)>,
 }
 
-impl Vcpus {
+impl<'a> Vcpus<'a> {
     /// `None` when the count is present but unreadable: rules that depend on it stay silent.
-    pub fn of(d: &Domain) -> Option<Vcpus> {
+    pub fn of(d: &Domain<'a>) -> Option<Vcpus<'a>> {
         let Some(element) = child(&d.root, "vcpu") else {
             return Some(Vcpus {
                 element: None,
@@ -87,7 +83,7 @@ impl Vcpus {
         };
         let (max, max_range) = text_number(&element)?;
         let current = match attr(&element, "current") {
-            Some((v, r)) => Some((parse_decimal(&v)?, r)),
+            Some((v, r)) => Some((parse_decimal(v)?, r)),
             None => None,
         };
         Some(Vcpus {
@@ -107,8 +103,8 @@ impl Vcpus {
 }
 
 /// One `<cpu><numa><cell>`.
-pub struct Cell {
-    pub element: Element,
+pub struct Cell<'a> {
+    pub element: El<'a>,
     pub id: Option<u64>,
     pub cpus: Option<Vec<u32>>,
     /// In KiB; `None` when absent or unreadable.
@@ -116,17 +112,17 @@ pub struct Cell {
 }
 
 /// The guest NUMA cells, in document order.
-pub fn numa_cells(d: &Domain) -> Vec<Cell> {
+pub fn numa_cells<'a>(d: &Domain<'a>) -> Vec<Cell<'a>> {
     let Some(numa) = d.at(&["cpu", "numa"]) else {
         return Vec::new();
     };
     children(&numa, "cell")
         .map(|element| {
-            let id = attr(&element, "id").and_then(|(v, _)| parse_decimal(&v));
-            let cpus = attr(&element, "cpus").and_then(|(v, _)| parse_cpu_set(&v));
+            let id = attr(&element, "id").and_then(|(v, _)| parse_decimal(v));
+            let cpus = attr(&element, "cpus").and_then(|(v, _)| parse_cpu_set(v));
             let memory_kib = attr(&element, "memory").and_then(|(v, _)| {
                 let unit = attr(&element, "unit").map(|(u, _)| u);
-                scaled_kib(parse_decimal(&v)?, unit.as_deref(), "KiB")
+                scaled_kib(parse_decimal(v)?, unit, "KiB")
             });
             Cell {
                 element,
@@ -144,7 +140,7 @@ pub fn iothread_ids(d: &Domain) -> Option<std::collections::BTreeSet<u64>> {
     let mut ids = std::collections::BTreeSet::new();
     if let Some(list) = child(&d.root, "iothreadids") {
         for t in children(&list, "iothread") {
-            ids.insert(parse_decimal(&attr(&t, "id")?.0)?);
+            ids.insert(parse_decimal(attr(&t, "id")?.0)?);
         }
     }
     let count = match child(&d.root, "iothreads") {
@@ -165,10 +161,7 @@ pub fn iothread_ids(d: &Domain) -> Option<std::collections::BTreeSet<u64>> {
 /// `Some(false)` for `state='off'`, `None` when absent.
 pub fn feature_state(d: &Domain, name: &str) -> Option<bool> {
     let f = d.at(&["features", name])?;
-    Some(!matches!(
-        f.attribute_value("state").as_deref(),
-        Some("off" | "no")
-    ))
+    Some(!matches!(f.attribute_value("state"), Some("off" | "no")))
 }
 
 /// `value` in `unit` (libvirt's scaled integers) in bytes; `default_unit` applies without a unit.
@@ -190,8 +183,8 @@ pub fn scaled_bytes(value: u64, unit: Option<&str>, default_unit: &str) -> Optio
 }
 
 /// The architecture, with libvirt's usual default (the x86_64 host) when none is given.
-pub fn arch(d: &Domain) -> &str {
-    d.arch.as_deref().unwrap_or("x86_64")
+pub fn arch<'a>(d: &Domain<'a>) -> &'a str {
+    d.arch.unwrap_or("x86_64")
 }
 
 pub fn is_x86_arch(d: &Domain) -> bool {
@@ -201,7 +194,7 @@ pub fn is_x86_arch(d: &Domain) -> bool {
 /// An ARM `virt` machine (libvirt's `qemuDomainIsARMVirt`).
 pub fn is_arm_virt(d: &Domain) -> bool {
     matches!(arch(d), "aarch64" | "armv7l")
-        && super::machine::MachineFamily::of(d.arch.as_deref(), d.machine.as_deref())
+        && super::machine::MachineFamily::of(d.arch, d.machine)
             == super::machine::MachineFamily::Virt
 }
 

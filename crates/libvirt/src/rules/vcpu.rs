@@ -10,6 +10,7 @@ use super::codes::RuleCode;
 use super::domain::{
     Domain, attr, attr_or_name_range, child, children, name_range, parse_cpu_set, parse_decimal,
 };
+use super::index::El;
 use super::machine::MachineFamily;
 use super::values::{Vcpus, iothread_ids};
 use super::{Findings, finding};
@@ -69,7 +70,7 @@ fn vcpu_list(d: &Domain, v: &Vcpus, out: &mut Findings) {
         let Some((id_text, id_range)) = attr(&c, "id") else {
             continue;
         };
-        let Some(id) = parse_decimal(&id_text) else {
+        let Some(id) = parse_decimal(id_text) else {
             continue;
         };
         if id >= v.max {
@@ -89,7 +90,7 @@ fn vcpu_list(d: &Domain, v: &Vcpus, out: &mut Findings) {
         }
         let enabled = c.attribute_value("enabled");
         let hotpluggable = c.attribute_value("hotpluggable");
-        if enabled.as_deref() == Some("no") && hotpluggable.as_deref() == Some("no") {
+        if enabled == Some("no") && hotpluggable == Some("no") {
             out.push(
                 RuleCode::VcpuOfflineNotHotpluggable,
                 name_range(&c),
@@ -97,13 +98,13 @@ fn vcpu_list(d: &Domain, v: &Vcpus, out: &mut Findings) {
             );
         }
         if id == 0 {
-            if enabled.as_deref() == Some("no") {
+            if enabled == Some("no") {
                 out.push(
                     RuleCode::VcpuZeroNotStatic,
                     attr_or_name_range(&c, "enabled"),
                     "vCPU 0 must be online; libvirt: \"vcpu 0 can't be offline\"",
                 );
-            } else if hotpluggable.as_deref() == Some("yes") {
+            } else if hotpluggable == Some("yes") {
                 out.push(
                     RuleCode::VcpuZeroNotStatic,
                     attr_or_name_range(&c, "hotpluggable"),
@@ -125,7 +126,7 @@ fn topology(d: &Domain, v: &Vcpus, out: &mut Findings) {
             ("threads", None),
         ] {
             let value = match attr(&topo, name) {
-                Some((s, _)) => parse_decimal(&s),
+                Some((s, _)) => parse_decimal(s),
                 None => default,
             };
             product = match (product, value) {
@@ -162,8 +163,8 @@ fn topology(d: &Domain, v: &Vcpus, out: &mut Findings) {
         }
     }
 
-    let family = MachineFamily::of(d.arch.as_deref(), d.machine.as_deref());
-    let x86 = match d.arch.as_deref() {
+    let family = MachineFamily::of(d.arch, d.machine);
+    let x86 = match d.arch {
         Some(a) => a == "x86_64" || a == "i686",
         None => family.is_x86(),
     };
@@ -173,7 +174,7 @@ fn topology(d: &Domain, v: &Vcpus, out: &mut Findings) {
         let eim_off = d
             .devices_named("iommu")
             .filter_map(|i| child(&i, "driver"))
-            .any(|drv| drv.attribute_value("eim").as_deref() == Some("off"));
+            .any(|drv| drv.attribute_value("eim") == Some("off"));
         let message = if family != MachineFamily::Q35 {
             Some(
                 "more than 255 vCPUs need a q35 machine; libvirt: \"more than 255 vCPUs are only supported on q35-based machine types\"",
@@ -200,7 +201,7 @@ fn pins(d: &Domain, v: &Vcpus, out: &mut Findings) {
         let Some((s, range)) = attr(&pin, "vcpu") else {
             continue;
         };
-        let Some(id) = parse_decimal(&s) else {
+        let Some(id) = parse_decimal(s) else {
             continue;
         };
         if id >= v.max {
@@ -245,7 +246,7 @@ fn pins(d: &Domain, v: &Vcpus, out: &mut Findings) {
 /// `<vcpusched vcpus>` / `<iothreadsched iothreads>`: each id must exist, and two elements must
 /// not name the same thread.
 fn sched(
-    cputune: &domxml_syntax::ast::Element,
+    cputune: &El,
     element: &str,
     attribute: &str,
     out: &mut Findings,
@@ -256,7 +257,7 @@ fn sched(
         let Some((value, range)) = attr(&s, attribute) else {
             continue;
         };
-        let Some(ids) = parse_cpu_set(&value) else {
+        let Some(ids) = parse_cpu_set(value) else {
             continue;
         };
         if let Some((code, message)) = ids.iter().find_map(|id| missing(u64::from(*id))) {
@@ -288,7 +289,7 @@ fn iothreads(d: &Domain, vcpus: Option<&Vcpus>, out: &mut Findings) {
             let Some((s, range)) = attr(&t, "id") else {
                 continue;
             };
-            let Some(id) = parse_decimal(&s) else {
+            let Some(id) = parse_decimal(s) else {
                 continue;
             };
             if let Some(first) = seen.get(&id) {
@@ -316,7 +317,7 @@ fn iothreads(d: &Domain, vcpus: Option<&Vcpus>, out: &mut Findings) {
             let Some((s, range)) = attr(&pin, "iothread") else {
                 continue;
             };
-            let Some(id) = parse_decimal(&s) else {
+            let Some(id) = parse_decimal(s) else {
                 continue;
             };
             if !ids.contains(&id) {
@@ -341,14 +342,14 @@ fn iothreads(d: &Domain, vcpus: Option<&Vcpus>, out: &mut Findings) {
         });
     }
     for dev in d.devices() {
-        let kind = dev.name().map(|n| n.text().to_owned()).unwrap_or_default();
+        let kind = dev.name().to_owned();
         if kind != "disk" && kind != "controller" {
             continue;
         }
         // QEMU looks up controller IOThreads for virtio-scsi only; other controllers with an
         // iothread are refused earlier, for another reason.
         if kind == "controller"
-            && !(dev.attribute_value("type").as_deref() == Some("scsi")
+            && !(dev.attribute_value("type") == Some("scsi")
                 && dev
                     .attribute_value("model")
                     .is_some_and(|m| m.starts_with("virtio-")))
@@ -361,7 +362,7 @@ fn iothreads(d: &Domain, vcpus: Option<&Vcpus>, out: &mut Findings) {
         let Some((s, range)) = attr(&driver, "iothread") else {
             continue;
         };
-        let Some(id) = parse_decimal(&s).filter(|id| *id != 0) else {
+        let Some(id) = parse_decimal(s).filter(|id| *id != 0) else {
             continue;
         };
         if !ids.contains(&id) {
@@ -383,12 +384,10 @@ fn cpu_cache(d: &Domain, out: &mut Findings) {
     let Some(cpu) = child(&d.root, "cpu") else {
         return;
     };
-    let cpu_mode = cpu
-        .attribute_value("mode")
-        .unwrap_or_else(|| "custom".into());
+    let cpu_mode = cpu.attribute_value("mode").unwrap_or("custom");
     if let Some(cache) = child(&cpu, "cache") {
         let level = attr(&cache, "level");
-        match cache.attribute_value("mode").as_deref() {
+        match cache.attribute_value("mode") {
             Some("emulate") if level.as_ref().is_none_or(|(l, _)| l.trim() != "3") => {
                 out.push(
                     RuleCode::CpuCacheMode,
@@ -416,7 +415,7 @@ fn cpu_cache(d: &Domain, out: &mut Findings) {
         }
     }
     if let Some(addr) = child(&cpu, "maxphysaddr")
-        && addr.attribute_value("mode").as_deref() == Some("passthrough")
+        && addr.attribute_value("mode") == Some("passthrough")
         && let Some((_, r)) = attr(&addr, "bits")
     {
         out.push(
@@ -464,9 +463,9 @@ fn cputune_ranges(d: &Domain, out: &mut Findings) {
 
 /// Sets that parse but select nothing (`0,^0`): libvirt refuses them.
 fn empty_sets(d: &Domain, out: &mut Findings) {
-    let mut check = |e: &domxml_syntax::ast::Element, name: &str| {
+    let mut check = |e: &El, name: &str| {
         if let Some((v, range)) = attr(e, name)
-            && parse_cpu_set(&v).is_some_and(|s| s.is_empty())
+            && parse_cpu_set(v).is_some_and(|s| s.is_empty())
         {
             out.push(
                 RuleCode::EmptySet,
@@ -480,7 +479,7 @@ fn empty_sets(d: &Domain, out: &mut Findings) {
     }
     if let Some(cputune) = child(&d.root, "cputune") {
         for e in cputune.children() {
-            match e.name().map(|n| n.text().to_owned()).as_deref() {
+            match Some(e.name()) {
                 Some("vcpupin" | "emulatorpin" | "iothreadpin") => check(&e, "cpuset"),
                 Some("vcpusched") => check(&e, "vcpus"),
                 Some("iothreadsched") => check(&e, "iothreads"),

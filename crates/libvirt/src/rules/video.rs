@@ -17,7 +17,7 @@ fn videos(d: &Domain, out: &mut Findings) {
     let primary_flag = |i: usize| {
         models[i]
             .as_ref()
-            .is_some_and(|m| m.attribute_value("primary").as_deref() == Some("yes"))
+            .is_some_and(|m| m.attribute_value("primary") == Some("yes"))
     };
 
     let mut first_primary: Option<usize> = None;
@@ -106,7 +106,7 @@ fn graphics(d: &Domain, out: &mut Findings) {
     let all: Vec<_> = d.devices_named("graphics").collect();
     let egl = all
         .iter()
-        .find(|g| g.attribute_value("type").as_deref() == Some("egl-headless"));
+        .find(|g| g.attribute_value("type") == Some("egl-headless"));
     for g in &all {
         let t = g.attribute_value("type").unwrap_or_default();
         if let Some(egl) = egl {
@@ -122,7 +122,7 @@ fn graphics(d: &Domain, out: &mut Findings) {
             }
             if t == "spice"
                 && let Some(gl) = child(g, "gl")
-                && gl.attribute_value("enable").as_deref() == Some("yes")
+                && gl.attribute_value("enable") == Some("yes")
             {
                 out.push_finding(
                     finding(

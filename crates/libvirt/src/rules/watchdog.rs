@@ -12,9 +12,9 @@ use super::values::arch;
 use super::{Findings, finding};
 
 pub(super) fn check(d: &Domain, out: &mut Findings) {
-    let family = MachineFamily::of(d.arch.as_deref(), d.machine.as_deref());
-    let mut models: BTreeMap<String, TextRange> = BTreeMap::new();
-    let mut first_action: Option<(String, TextRange)> = None;
+    let family = MachineFamily::of(d.arch, d.machine);
+    let mut models: BTreeMap<&str, TextRange> = BTreeMap::new();
+    let mut first_action: Option<(&str, TextRange)> = None;
     for w in d.devices_named("watchdog") {
         let model = w.attribute_value("model").unwrap_or_default();
         let model_range = attr_or_name_range(&w, "model");
@@ -31,12 +31,10 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
                     .related(*first, "the first watchdog of this model"),
                 );
             } else {
-                models.insert(model.clone(), model_range);
+                models.insert(model, model_range);
             }
         }
-        let action = w
-            .attribute_value("action")
-            .unwrap_or_else(|| "reset".into());
+        let action = w.attribute_value("action").unwrap_or("reset");
         match &first_action {
             None => first_action = Some((action, attr_or_name_range(&w, "action"))),
             Some((first, first_range)) if *first != action => out.push_finding(
@@ -49,7 +47,7 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
             ),
             _ => {}
         }
-        let message = match model.as_str() {
+        let message = match model {
             "ib700" if family != MachineFamily::I440fx => {
                 Some("libvirt: \"ib700 model of watchdog cannot be used with this machine type\"")
             }

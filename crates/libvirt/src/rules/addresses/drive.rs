@@ -2,8 +2,8 @@
 //! one gets an address derived from its target name when the domain is defined, so those
 //! count too (libvirt's `virDomainDiskDefAssignAddress`).
 
+use crate::rules::index::El;
 use domxml_syntax::TextRange;
-use domxml_syntax::ast::Element;
 
 use super::super::domain::{attr, child, name_range, parse_decimal};
 use super::super::{Domain, Driver, Findings, RuleCode, finding};
@@ -26,14 +26,14 @@ impl Drive {
 }
 
 /// The device's own `<address type='drive'>`, with unset parts 0.
-fn explicit(device: &Element) -> Option<(Element, Drive)> {
+fn explicit<'a>(device: &El<'a>) -> Option<(El<'a>, Drive)> {
     let a = child(device, "address")?;
-    if a.attribute_value("type").as_deref() != Some("drive") {
+    if a.attribute_value("type") != Some("drive") {
         return None;
     }
     let num = |name: &str| match attr(&a, name) {
         None => Some(0),
-        Some((v, _)) => parse_decimal(&v),
+        Some((v, _)) => parse_decimal(v),
     };
     let drive = Drive {
         controller: num("controller")?,
@@ -84,15 +84,15 @@ fn derived(bus: &str, idx: u64, wide_scsi: bool) -> Option<Drive> {
     })
 }
 
-struct Placed {
-    bus: String,
+struct Placed<'a> {
+    bus: &'a str,
     drive: Drive,
     /// Where to report: the `<address>` element, or the target name for a derived address.
     range: TextRange,
-    derived_from: Option<String>,
+    derived_from: Option<&'a str>,
 }
 
-fn disks(d: &Domain) -> Vec<Placed> {
+fn disks<'a>(d: &Domain<'a>) -> Vec<Placed<'a>> {
     let wide = d.driver == Driver::Qemu;
     let mut out = Vec::new();
     for disk in d.devices_named("disk") {
@@ -111,7 +111,7 @@ fn disks(d: &Domain) -> Vec<Placed> {
             });
         } else if child(&disk, "address").is_none()
             && let Some((dev, range)) = attr(&target, "dev")
-            && let Some(drive) = target_index(&dev).and_then(|i| derived(&bus, i, wide))
+            && let Some(drive) = target_index(dev).and_then(|i| derived(bus, i, wide))
         {
             out.push(Placed {
                 bus,
@@ -135,7 +135,7 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
     let mut firsts: std::collections::HashMap<(&str, Drive), (usize, Option<usize>)> =
         std::collections::HashMap::new();
     for (i, p) in disks.iter().enumerate() {
-        let slot = firsts.entry((p.bus.as_str(), p.drive)).or_insert((i, None));
+        let slot = firsts.entry((p.bus, p.drive)).or_insert((i, None));
         let (any, explicit) = *slot;
         if p.derived_from.is_none() && explicit.is_none() {
             slot.1 = Some(i);
@@ -170,9 +170,9 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
         );
     }
 
-    let hostdevs: Vec<(Element, Drive)> = d
+    let hostdevs: Vec<(El, Drive)> = d
         .devices_named("hostdev")
-        .filter(|h| h.attribute_value("type").as_deref() == Some("scsi"))
+        .filter(|h| h.attribute_value("type") == Some("scsi"))
         .filter_map(|h| explicit(&h))
         .collect();
     for (i, (a, drive)) in hostdevs.iter().enumerate() {

@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::rules::index::El;
 use domxml_syntax::TextRange;
-use domxml_syntax::ast::Element;
 
 use super::super::domain::is;
 use super::super::domain::{attr, child, name_range, parse_decimal};
@@ -12,10 +12,10 @@ use super::{controller_index, controller_type};
 
 /// Root ports of a USB controller model; `None` when unknown (no model: libvirt picks one
 /// from the emulator) or a companion that shares its master's ports.
-fn root_ports(c: &Element) -> Option<u64> {
+fn root_ports(c: &El) -> Option<u64> {
     let model = c.attribute_value("model")?;
-    let ports = attr(c, "ports").and_then(|(v, _)| parse_decimal(&v));
-    match model.as_str() {
+    let ports = attr(c, "ports").and_then(|(v, _)| parse_decimal(v));
+    match model {
         "piix3-uhci" | "piix4-uhci" | "vt82c686b-uhci" => Some(2),
         "ehci" | "ich9-ehci1" => Some(6),
         "pci-ohci" => Some(3),
@@ -33,11 +33,11 @@ fn port_path(s: &str) -> Option<Vec<u64>> {
     path.filter(|p| !p.is_empty() && p.len() <= MAX_DEPTH && p.iter().all(|&n| n >= 1))
 }
 
-struct UsbPlaced {
+struct UsbPlaced<'a> {
     is_hub: bool,
     bus: u64,
     path: Vec<u64>,
-    port: String,
+    port: &'a str,
     range: TextRange,
 }
 
@@ -46,18 +46,18 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
     ports(d, out);
 }
 
-fn placed(d: &Domain) -> Vec<UsbPlaced> {
+fn placed<'a>(d: &Domain<'a>) -> Vec<UsbPlaced<'a>> {
     let mut v = Vec::new();
     for dev in d.devices() {
         let Some(a) = child(&dev, "address") else {
             continue;
         };
-        if a.attribute_value("type").as_deref() != Some("usb") {
+        if a.attribute_value("type") != Some("usb") {
             continue;
         }
         let bus = match attr(&a, "bus") {
             None => 0,
-            Some((b, _)) => match parse_decimal(&b) {
+            Some((b, _)) => match parse_decimal(b) {
                 Some(b) => b,
                 None => continue,
             },
@@ -65,7 +65,7 @@ fn placed(d: &Domain) -> Vec<UsbPlaced> {
         let Some((port, range)) = attr(&a, "port") else {
             continue;
         };
-        let Some(path) = port_path(&port) else {
+        let Some(path) = port_path(port) else {
             continue;
         };
         v.push(UsbPlaced {
@@ -83,7 +83,7 @@ fn ports(d: &Domain, out: &mut Findings) {
     // Root port counts per bus; a bus whose controller model is unknown is not judged.
     let mut roots: BTreeMap<u64, Option<u64>> = BTreeMap::new();
     for c in d.devices_named("controller") {
-        if controller_type(&c).as_deref() != Some("usb") {
+        if controller_type(&c) != Some("usb") {
             continue;
         }
         let index = controller_index(&c).unwrap_or(0);
@@ -184,17 +184,17 @@ fn disabled(d: &Domain, out: &mut Findings) {
     if !out.wants(code) {
         return;
     }
-    let usb: Vec<Element> = d
+    let usb: Vec<El> = d
         .devices_named("controller")
-        .filter(|c| controller_type(c).as_deref() == Some("usb"))
+        .filter(|c| controller_type(c) == Some("usb"))
         .collect();
     let Some(none) = usb
         .iter()
-        .find(|c| c.attribute_value("model").as_deref() == Some("none"))
+        .find(|c| c.attribute_value("model") == Some("none"))
     else {
         return;
     };
-    let mut report = |e: &Element, what: &str, libvirt: &str| {
+    let mut report = |e: &El, what: &str, libvirt: &str| {
         out.push_finding(
             finding(
                 code,
@@ -213,14 +213,14 @@ fn disabled(d: &Domain, out: &mut Findings) {
     }
     for dev in d.devices() {
         let ty = dev.attribute_value("type");
-        let name = dev.name().map(|n| n.text().to_owned()).unwrap_or_default();
-        match (name.as_str(), ty.as_deref()) {
+        let name = dev.name().to_owned();
+        match (name.as_str(), ty) {
             ("hub", Some("usb")) => report(
                 &dev,
                 "a USB hub",
                 "Can't add USB hub: USB is disabled for this domain",
             ),
-            ("input", _) if dev.attribute_value("bus").as_deref() == Some("usb") => report(
+            ("input", _) if dev.attribute_value("bus") == Some("usb") => report(
                 &dev,
                 "a USB input device",
                 "Can't add USB input device. USB is disabled for this domain",
