@@ -217,8 +217,12 @@ impl Session {
         self.diagnostics_at(uri, version)
     }
 
-    /// Forgets the messages seen so far (long sessions).
+    /// Forgets the messages seen so far (long sessions), but for the notifications about the
+    /// newest version: the last change's diagnostics may have arrived before a response.
     pub fn forget_seen(&mut self) {
-        self.seen.clear();
+        let version = |m: &Value| m["params"]["version"].as_i64();
+        let newest = self.seen.iter().filter_map(version).max();
+        self.seen
+            .retain(|m| newest.is_some() && version(m) == newest);
     }
 }
