@@ -41,7 +41,16 @@ fn main() {
     } else {
         sizes
     };
-    let model = domxml_libvirt::select::builtin_model().expect("built-in model");
+    // HOST=1: the schema the server would discover here (host schemas, drift), and syntax and
+    // schema diagnostics together (the server's first publish).
+    let host = std::env::var_os("HOST").is_some();
+    let model = if host {
+        domxml_libvirt::select::open(&domxml_libvirt::select::discover(None, "."))
+            .expect("discovered model")
+    } else {
+        domxml_libvirt::select::builtin_model().expect("built-in model")
+    };
+    let opts = domxml_ide::diagnostics::DiagnosticsOptions::default();
     for kib in sizes {
         let mut doc = Document::new(domain_of_size(kib * 1024));
         let at = doc.text().find("<devices>\n").expect("devices") + "<devices>\n".len();
@@ -67,7 +76,17 @@ fn main() {
             for edit in &edits {
                 doc.apply_edit(edit);
                 let t = Instant::now();
-                domxml_ide::diagnostics::schema_problems(doc.parse(), &*model);
+                if host {
+                    domxml_ide::diagnostics::base_diagnostics(
+                        doc.parse(),
+                        doc.text(),
+                        domxml_libvirt::kinds::DocumentKind::Libvirt,
+                        Some(&*model),
+                        &opts,
+                    );
+                } else {
+                    domxml_ide::diagnostics::schema_problems(doc.parse(), &*model);
+                }
                 validate.push(t.elapsed());
                 if std::env::var_os("SHOW").is_some() {
                     eprintln!("{:?} {:?}", edit, t.elapsed());

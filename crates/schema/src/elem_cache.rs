@@ -20,9 +20,10 @@
 //!
 //! Keys hold a node's address; each entry keeps its node(s) alive, so an address cannot be
 //! reused by another node while its entry exists. Runs not used by the last two validations are
-//! dropped at once; elements are swept when their table doubled since the last sweep, keeping
-//! those the last two validations used and the members of the runs kept (a run hit does not
-//! touch its members, but they are needed again when the run's entry state changes).
+//! dropped at once, and so are wide elements (many children); the others are swept when their
+//! tables doubled since the last sweep, keeping those the last two validations used and the
+//! members of the runs kept (a run hit does not touch its members, but they are needed again
+//! when the run's entry state changes).
 
 use std::sync::Arc;
 
@@ -85,6 +86,10 @@ pub(crate) struct RunEntry {
     used: u64,
 }
 
+/// Elements with this many children (elements, text, tags) are dropped from the tables soon
+/// after their last use (`ElemCache::young`).
+const WIDE: usize = 32;
+
 /// Element tables are not swept below this size.
 const MIN_SWEEP: usize = 4096;
 
@@ -96,9 +101,11 @@ pub(crate) struct ElemCache {
     generation: u64,
     /// Elements kept by the last sweep.
     swept_len: usize,
-    /// Elements recorded by the last validations, oldest first (generation, by content, key):
-    /// those no later validation used are dropped two validations on, without a sweep (the
-    /// ancestors of each edit, new at every keystroke, would otherwise pile up).
+    /// Wide elements recorded by the last validations, oldest first (generation, by content,
+    /// key): those no later validation used are dropped two validations on, without a sweep
+    /// (the ancestors of each edit, new at every keystroke, would otherwise pile up, each with
+    /// its array of children). Narrow elements wait for the sweep: they may be members of a
+    /// run, which does not mark them used.
     young: std::collections::VecDeque<(u64, bool, Key)>,
 }
 
@@ -224,6 +231,7 @@ impl ElemCache {
         let Some(diagnostics) = relative(outcome.diagnostics, start) else {
             return;
         };
+        let wide = node.children().len() >= WIDE;
         let entry = Entry {
             _node: node,
             ns,
@@ -238,7 +246,9 @@ impl ElemCache {
             &mut self.map
         };
         map.insert(key, entry);
-        self.young.push_back((self.generation, by_content, key));
+        if wide {
+            self.young.push_back((self.generation, by_content, key));
+        }
     }
 
     /// The result of a run whose members are `members`, entered as `key` says.
