@@ -118,6 +118,63 @@ proptest! {
     }
 }
 
+/// The domain with a long child list in `<devices>` (validated in runs of siblings): disks,
+/// most distinct, some identical (one shared green node), a few invalid, one misplaced element
+/// (its message reads its siblings) and the whitespace between them varying.
+fn long_domain() -> String {
+    let (head, tail) = DOMAIN
+        .split_once("    <console")
+        .expect("the fixture has a console");
+    let mut out = head.to_string();
+    for i in 0..180 {
+        let file = if i % 7 == 3 { 3 } else { i };
+        let bus = if i % 9 == 5 { "bogus" } else { "virtio" };
+        let indent = if i % 13 == 0 { "  " } else { "    " };
+        out.push_str(&format!(
+            "{indent}<disk type='file' device='disk'><source file='/d{file}.qcow2'/><target dev='vd{file}' bus='{bus}'/></disk>\n"
+        ));
+        if i == 90 {
+            out.push_str("    <name>misplaced</name>\n");
+        }
+    }
+    out + "    <console" + tail
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: (cases() / 5).max(1), ..ProptestConfig::default() })]
+
+    /// Edits in and around a long child list: runs of siblings reused, split, merged, and
+    /// entered in new states (a `<watchdog>` typed mid-list).
+    #[test]
+    fn incremental_validation_of_a_long_child_list_equals_a_fresh_one(
+        edits in prop::collection::vec((0.3..=0.95f64, any::<bool>(), raw_edit()), 1..20)
+    ) {
+        let cat = catalogue();
+        let text = long_domain();
+        let mut doc = Document::new(text);
+        domxml_schema::validate(&cat, &doc.parse().document());
+        for (at, between, raw) in &edits {
+            // Most edits land in <devices>, half of them between two children.
+            let raw = RawEdit { at: *at, ..raw.clone() };
+            let mut edit = concrete(doc.text(), &raw);
+            if *between {
+                let start = usize::from(edit.delete.start());
+                if let Some(nl) = doc.text()[start..].find('\n') {
+                    let at = TextSize::from((start + nl + 1) as u32);
+                    edit = TextEdit::new(TextRange::empty(at), raw.insert.clone());
+                }
+            }
+            doc.apply_edit(&edit);
+            let incremental = domxml_schema::validate(&cat, &doc.parse().document());
+            let fresh = domxml_schema::validate_without_reuse(
+                &cat,
+                &domxml_syntax::parse(doc.text()).document(),
+            );
+            prop_assert_eq!(incremental, fresh, "after {:?}:\n{}", edit, doc.text());
+        }
+    }
+}
+
 /// Identical elements in one document (rowan shares their green nodes) each get their own
 /// diagnostics at their own place.
 #[test]

@@ -7,8 +7,8 @@
 //! Inside an element the host does not know, the host checks nothing; the catalogue's problems
 //! there are added (they are mistakes for any libvirt that knows the element).
 
-use domxml_syntax::TextRange;
 use domxml_syntax::ast;
+use domxml_syntax::{SyntaxKind, TextRange};
 
 use domxml_schema::{Diagnostic, validate};
 
@@ -52,11 +52,18 @@ fn subject_at(doc: &ast::Document, range: TextRange) -> Option<Subject> {
                 return Some(Subject::AttributeValue(e, a));
             }
         }
-        let children: Vec<ast::Element> = e.children().collect();
-        if let Some(child) = children.iter().find(|c| c.range().contains_range(range)) {
-            stack.push(child.clone());
-        } else {
-            return Some(Subject::Text(e));
+        // The child at the range by binary search (a <devices> may have 85,000 children); the
+        // scan for an empty range (it may touch two children) or when that finds no element.
+        let child = (!range.is_empty())
+            .then(|| e.syntax().child_or_token_at_range(range))
+            .flatten()
+            .and_then(|c| c.into_node())
+            .and_then(ast::Element::cast)
+            .filter(|c| c.range().contains_range(range))
+            .or_else(|| e.children().find(|c| c.range().contains_range(range)));
+        match child {
+            Some(child) => stack.push(child),
+            None => return Some(Subject::Text(e)),
         }
     }
     None
@@ -88,15 +95,47 @@ fn drift_message(subject: &Subject, host: &str, host_message: &str) -> String {
     )
 }
 
-/// How many earlier siblings of `e` have its name.
+/// How many earlier siblings of `e` have its name. Read from the green tree: the element may
+/// be the last of 85,000 children, and this runs on every keystroke while it is reported.
 fn same_named_before(e: &ast::Element) -> usize {
     let Some(parent) = e.parent() else { return 0 };
     let name = element_name(e);
-    parent
+    let parent_start = parent.syntax().text_range().start();
+    let target = e.syntax().text_range().start() - parent_start;
+    let green = parent.syntax().green();
+    let mut offset = domxml_syntax::TextSize::from(0);
+    let mut count = 0;
+    for child in green.children() {
+        if offset >= target {
+            break;
+        }
+        if let Some(node) = child.as_node()
+            && node.kind().0 == SyntaxKind::ELEMENT as u16
+            && green_element_name(node) == Some(name.as_str())
+        {
+            count += 1;
+        }
+        offset += child.text_len();
+    }
+    count
+}
+
+/// An element's name as written, from its green node (what `ast::Element::name` reads).
+fn green_element_name(
+    node: &<domxml_syntax::GreenNode as std::ops::Deref>::Target,
+) -> Option<&str> {
+    let tags = [
+        SyntaxKind::START_TAG as u16,
+        SyntaxKind::EMPTY_ELEM_TAG as u16,
+    ];
+    let tag = node
         .children()
-        .take_while(|c| c.range() != e.range())
-        .filter(|c| element_name(c) == name)
-        .count()
+        .filter_map(|c| c.into_node())
+        .find(|n| tags.contains(&n.kind().0))?;
+    tag.children()
+        .filter_map(|c| c.into_token())
+        .find(|t| t.kind().0 == SyntaxKind::NAME as u16)
+        .map(|t| t.text())
 }
 
 /// The drift message for an element the host knows but takes fewer times than the catalogue.
@@ -160,10 +199,12 @@ pub fn merge(
         let Some(subject) = subject_at(doc, p.range) else {
             continue;
         };
+        let before = match &subject {
+            Subject::Element(e) => same_named_before(e),
+            _ => 0,
+        };
         p.message = match &subject {
-            Subject::Element(e) if same_named_before(e) > 0 => {
-                repeated_message(e, same_named_before(e), host, &p.message)
-            }
+            Subject::Element(e) if before > 0 => repeated_message(e, before, host, &p.message),
             _ => {
                 if let Subject::Element(e) = &subject {
                     unknown.push(e.range());

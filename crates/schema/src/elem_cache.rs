@@ -1,4 +1,5 @@
-//! Validation results of whole elements, reused across validations of edited documents.
+//! Validation results of whole elements and of runs of siblings, reused across validations of
+//! edited documents.
 //!
 //! Validating an element is a function of its green node (immutable, shared by every version
 //! of a document that did not touch it), the derivative state it is entered with, and a little
@@ -6,11 +7,23 @@
 //! the too-deep note was already given. Only an element that was itself not allowed where it
 //! stands also reads its siblings and parent (for the message), and is not cached. The result
 //! is the state after the element and its diagnostics, kept with ranges relative to the
-//! element's start so that they move with it.
+//! element's start so that they move with it. Three tables:
 //!
-//! Keys hold the node's address; each entry keeps its node alive, so an address cannot be
-//! reused by another node while its entry exists. Entries not used by the last two validations
-//! are dropped, so the cache stays the size of the documents being edited.
+//! - by the state the parent was in before the element (`get`/`put`): the state after it too;
+//! - by the element's own content state (`get_content`/`put_content`): when one definition
+//!   matches, the element's diagnostics depend on that state only, not on the parent's state,
+//!   so an edit that changes the parent's state for every later sibling (a `<watchdog>` typed
+//!   into `<devices>`) still reuses each sibling's own validation;
+//! - by runs of siblings (`get_run`/`put_run`): a run of a long child list (its children's green
+//!   nodes and offsets) entered in one state, so that a keystroke in a list of 85,000 children
+//!   looks up about 1,300 runs, not every child.
+//!
+//! Keys hold a node's address; each entry keeps its node(s) alive, so an address cannot be
+//! reused by another node while its entry exists. Runs not used by the last two validations are
+//! dropped at once, and so are wide elements (many children); the others are swept when their
+//! tables doubled since the last sweep, keeping those the last two validations used and the
+//! members of the runs kept (a run hit does not touch its members, but they are needed again
+//! when the run's entry state changes).
 
 use std::sync::Arc;
 
@@ -18,7 +31,7 @@ use domxml_syntax::{GreenNode, TextRange, TextSize};
 
 use crate::diagnostic::Diagnostic;
 use crate::pattern::Pat;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct Key {
@@ -42,17 +55,90 @@ pub(crate) struct Entry {
     used: u64,
 }
 
-/// What validating an element gave.
+/// What validating an element (or a run of siblings) gave.
 pub(crate) struct Outcome<'d> {
     pub after: Pat,
     pub diagnostics: &'d [Diagnostic],
     pub reported_too_deep: bool,
 }
 
+/// A run of siblings: the state before it and the context, and a hash of its members.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct RunKey {
+    pub members_hash: u64,
+    pub state: Pat,
+    pub depth: u32,
+    pub too_deep_reported: bool,
+}
+
+/// A run's member: a child element's green node address and its start relative to the run's.
+pub(crate) type Member = (usize, TextSize);
+
+pub(crate) struct RunEntry {
+    members: Box<[Member]>,
+    /// Keeps the members' addresses from being reused.
+    _nodes: Box<[GreenNode]>,
+    ns: Arc<[(String, String)]>,
+    pub after: Pat,
+    /// Relative to the run's start.
+    pub diagnostics: Box<[Diagnostic]>,
+    pub reported_too_deep: bool,
+    used: u64,
+}
+
+/// Elements with this many children (elements, text, tags) are dropped from the tables soon
+/// after their last use (`ElemCache::young`).
+const WIDE: usize = 32;
+
+/// Element tables are not swept below this size.
+const MIN_SWEEP: usize = 4096;
+
 #[derive(Default)]
 pub(crate) struct ElemCache {
     map: FxHashMap<Key, Entry>,
+    by_content: FxHashMap<Key, Entry>,
+    runs: FxHashMap<RunKey, RunEntry>,
     generation: u64,
+    /// Elements kept by the last sweep.
+    swept_len: usize,
+    /// Wide elements recorded by the last validations, oldest first (generation, by content,
+    /// key): those no later validation used are dropped two validations on, without a sweep
+    /// (the ancestors of each edit, new at every keystroke, would otherwise pile up, each with
+    /// its array of children). Narrow elements wait for the sweep: they may be members of a
+    /// run, which does not mark them used.
+    young: std::collections::VecDeque<(u64, bool, Key)>,
+}
+
+fn same_ns(a: &Arc<[(String, String)]>, b: &Arc<[(String, String)]>) -> bool {
+    Arc::ptr_eq(a, b) || a == b
+}
+
+/// `diagnostics` relative to `start`, or None when one lies before it.
+fn relative(diagnostics: &[Diagnostic], start: TextSize) -> Option<Box<[Diagnostic]>> {
+    let mut out = Vec::with_capacity(diagnostics.len());
+    for d in diagnostics {
+        if d.range.start() < start {
+            return None;
+        }
+        let mut d = d.clone();
+        d.range = TextRange::new(d.range.start() - start, d.range.end() - start);
+        out.push(d);
+    }
+    Some(out.into())
+}
+
+fn lookup<'m>(
+    map: &'m mut FxHashMap<Key, Entry>,
+    generation: u64,
+    key: &Key,
+    ns: &Arc<[(String, String)]>,
+) -> Option<&'m Entry> {
+    let entry = map.get_mut(key)?;
+    if !same_ns(&entry.ns, ns) {
+        return None;
+    }
+    entry.used = generation;
+    Some(entry)
 }
 
 impl ElemCache {
@@ -61,21 +147,51 @@ impl ElemCache {
         self.generation += 1;
     }
 
-    /// Ends a validation: forgets what the last two did not use.
+    /// Ends a validation: forgets the runs the last two did not use, and sweeps the elements
+    /// when their tables doubled.
     pub fn end(&mut self) {
         let keep_from = self.generation.saturating_sub(1);
-        self.map.retain(|_, e| e.used >= keep_from);
+        self.runs.retain(|_, r| r.used >= keep_from);
+        while let Some(&(generation, by_content, key)) = self.young.front() {
+            if generation >= keep_from {
+                break;
+            }
+            self.young.pop_front();
+            let map = if by_content {
+                &mut self.by_content
+            } else {
+                &mut self.map
+            };
+            if map.get(&key).is_some_and(|e| e.used < keep_from) {
+                map.remove(&key);
+            }
+        }
+        let len = self.map.len() + self.by_content.len();
+        if len <= MIN_SWEEP.max(2 * self.swept_len) {
+            return;
+        }
+        let mut kept: FxHashSet<usize> = self
+            .runs
+            .values()
+            .flat_map(|r| r.members.iter().map(|(node, _)| *node))
+            .collect();
+        self.map
+            .retain(|k, e| e.used >= keep_from || kept.contains(&k.node));
+        kept.extend(self.map.keys().map(|k| k.node));
+        self.by_content
+            .retain(|k, e| e.used >= keep_from || kept.contains(&k.node));
+        self.swept_len = self.map.len() + self.by_content.len();
     }
 
     /// The result for an element entered as `key` says, under the declarations `ns`.
     pub fn get(&mut self, key: &Key, ns: &Arc<[(String, String)]>) -> Option<&Entry> {
-        let generation = self.generation;
-        let entry = self.map.get_mut(key)?;
-        if !(Arc::ptr_eq(&entry.ns, ns) || entry.ns == *ns) {
-            return None;
-        }
-        entry.used = generation;
-        Some(entry)
+        lookup(&mut self.map, self.generation, key, ns)
+    }
+
+    /// The result for an element whose own content state (after its start tag opened, before
+    /// its attributes) is `key.state`, under the declarations `ns` (its own included).
+    pub fn get_content(&mut self, key: &Key, ns: &Arc<[(String, String)]>) -> Option<&Entry> {
+        lookup(&mut self.by_content, self.generation, key, ns)
     }
 
     /// Records an element's result; its diagnostics are absolute and must lie at or after
@@ -88,28 +204,90 @@ impl ElemCache {
         start: TextSize,
         outcome: Outcome<'_>,
     ) {
-        let Outcome {
-            after,
+        self.insert(false, key, node, ns, start, outcome);
+    }
+
+    /// Records an element's result by its own content state (`get_content`).
+    pub fn put_content(
+        &mut self,
+        key: Key,
+        node: GreenNode,
+        ns: Arc<[(String, String)]>,
+        start: TextSize,
+        outcome: Outcome<'_>,
+    ) {
+        self.insert(true, key, node, ns, start, outcome);
+    }
+
+    fn insert(
+        &mut self,
+        by_content: bool,
+        key: Key,
+        node: GreenNode,
+        ns: Arc<[(String, String)]>,
+        start: TextSize,
+        outcome: Outcome<'_>,
+    ) {
+        let Some(diagnostics) = relative(outcome.diagnostics, start) else {
+            return;
+        };
+        let wide = node.children().len() >= WIDE;
+        let entry = Entry {
+            _node: node,
+            ns,
+            after: outcome.after,
             diagnostics,
-            reported_too_deep,
-        } = outcome;
-        let mut relative = Vec::with_capacity(diagnostics.len());
-        for d in diagnostics {
-            if d.range.start() < start {
-                return;
-            }
-            let mut d = d.clone();
-            d.range = TextRange::new(d.range.start() - start, d.range.end() - start);
-            relative.push(d);
+            reported_too_deep: outcome.reported_too_deep,
+            used: self.generation,
+        };
+        let map = if by_content {
+            &mut self.by_content
+        } else {
+            &mut self.map
+        };
+        map.insert(key, entry);
+        if wide {
+            self.young.push_back((self.generation, by_content, key));
         }
-        self.map.insert(
+    }
+
+    /// The result of a run whose members are `members`, entered as `key` says.
+    pub fn get_run(
+        &mut self,
+        key: &RunKey,
+        members: &[Member],
+        ns: &Arc<[(String, String)]>,
+    ) -> Option<&RunEntry> {
+        let entry = self.runs.get_mut(key)?;
+        if *entry.members != *members || !same_ns(&entry.ns, ns) {
+            return None;
+        }
+        entry.used = self.generation;
+        Some(entry)
+    }
+
+    /// Records a run's result; its diagnostics are absolute and must lie at or after `start`.
+    pub fn put_run(
+        &mut self,
+        key: RunKey,
+        members: &[Member],
+        nodes: Box<[GreenNode]>,
+        ns: Arc<[(String, String)]>,
+        start: TextSize,
+        outcome: Outcome<'_>,
+    ) {
+        let Some(diagnostics) = relative(outcome.diagnostics, start) else {
+            return;
+        };
+        self.runs.insert(
             key,
-            Entry {
-                _node: node,
+            RunEntry {
+                members: members.into(),
+                _nodes: nodes,
                 ns,
-                after,
-                diagnostics: relative.into(),
-                reported_too_deep,
+                after: outcome.after,
+                diagnostics,
+                reported_too_deep: outcome.reported_too_deep,
                 used: self.generation,
             },
         );

@@ -144,7 +144,9 @@ impl<'c> Validator<'c> {
             pool: PartsPool::default(),
             order: &mut self.order,
             uses_place: false,
+            last_used_place: false,
             reuse: self.reuse,
+            members: Vec::new(),
         };
         if let Some(root) = doc.root() {
             let start = walk.s.cat.start();
@@ -175,12 +177,39 @@ struct Walk<'a, 'c> {
     /// Set when the element being validated read its siblings or parent (it was not allowed
     /// where it stands): its result depends on more than itself and is not cached.
     uses_place: bool,
+    /// `uses_place` of the element `element` validated last (its result, if cached, is not).
+    last_used_place: bool,
     reuse: bool,
+    /// Members of the run of siblings being looked up (see `content_in_runs`).
+    members: Vec<crate::elem_cache::Member>,
 }
 
 /// Deeper documents are not validated below this depth: the walk is recursive and a hostile
 /// document must not exhaust the stack.
 const MAX_DEPTH: usize = 256;
+/// Child lists of at least this many items (elements and the text between them) are validated
+/// in runs (`content_in_runs`).
+const RUNS_FROM_ITEMS: usize = 256;
+/// The average number of elements in a run, and the most.
+const RUN_LENGTH: u64 = 64;
+const MAX_RUN: usize = 512;
+
+/// Elements larger than this are not cached whole: an edit anywhere inside makes a new one, so
+/// its entry would rarely be used again, and it would keep the old version's tree alive (and
+/// its drop, a pass over a long child list, would fall on a later validation). Their children
+/// are cached.
+const MAX_CACHED_LEN: u32 = 64 * 1024;
+
+fn is_big(e: GElem<'_>) -> bool {
+    u32::from(e.green().text_len()) > MAX_CACHED_LEN
+}
+
+/// Whether the child whose green node is at `address` ends a run: about one in `RUN_LENGTH`.
+fn ends_run(address: usize) -> bool {
+    let mut h = rustc_hash::FxHasher::default();
+    std::hash::Hasher::write_usize(&mut h, address >> 3);
+    (std::hash::Hasher::finish(&h) >> 32) % RUN_LENGTH == 0
+}
 /// More places than this for a misplaced element: the list of allowed names says more.
 const MAX_HOMES: usize = 3;
 
@@ -269,7 +298,7 @@ impl Walk<'_, '_> {
     /// Reuses the result of an earlier validation when `e` is an unchanged element entered
     /// the same way (see `elem_cache`).
     fn element(&mut self, pat: Pat, e: GElem<'_>, place: Place<'_, '_>) -> Pat {
-        if !self.reuse {
+        if !self.reuse || is_big(e) {
             return self.element_uncached(pat, e, place);
         }
         let key = crate::elem_cache::Key {
@@ -288,6 +317,7 @@ impl Walk<'_, '_> {
                 d.range += start;
                 d
             }));
+            self.last_used_place = false;
             return after;
         }
         let before = self.out.len();
@@ -307,6 +337,7 @@ impl Walk<'_, '_> {
                 },
             );
         }
+        self.last_used_place = self.uses_place;
         self.uses_place = outer_uses_place;
         after
     }
@@ -385,27 +416,47 @@ impl Walk<'_, '_> {
             // One definition matches (the usual case): work on the element's own content state,
             // which recurs across documents, so the derivative memo tables keep hitting; the
             // parent's continuation `rest` is only needed once the element is complete.
-            let after_attrs = self.attributes(content, attrs, name);
-            let mut state = self.s.start_tag_close(after_attrs);
-            if state == Pat::NOT_ALLOWED {
-                self.missing_attributes(after_attrs, attrs, name);
-                state = self.s.start_tag_close_forgiving(after_attrs);
+            if !self.reuse || is_big(e) {
+                self.element_content(content, parts, name);
+                return rest;
             }
-            let children_explained =
-                self.attribute_rules_out_children(content, attrs, state, &parts.items, name);
-            let me = Parent {
-                name: name.text(),
-                content,
-                children_explained,
+            let key = crate::elem_cache::Key {
+                node: std::ptr::from_ref(e.green()) as usize,
+                state: content,
+                depth: self.depth as u32,
+                too_deep_reported: self.too_deep_reported,
             };
+            let ns = self.ns.snapshot();
+            if let Some(hit) = self.s.elements().get_content(&key, &ns) {
+                let start = e.start();
+                self.too_deep_reported |= hit.reported_too_deep;
+                self.out.extend(hit.diagnostics.iter().map(|d| {
+                    let mut d = d.clone();
+                    d.range += start;
+                    d
+                }));
+                return rest;
+            }
             let before = self.out.len();
-            state = self.content(state, &parts.items, name, &me);
-            if !self.s.nullable(state) {
-                self.missing_children(state, name);
+            // Nothing below reads where the element stands (its children's places are inside
+            // it), so the result is a function of the key.
+            let outer_uses_place = std::mem::replace(&mut self.uses_place, false);
+            self.element_content(content, parts, name);
+            if !self.uses_place {
+                let reported_too_deep = self.too_deep_reported && !key.too_deep_reported;
+                self.s.elements().put_content(
+                    key,
+                    e.green().to_owned(),
+                    ns,
+                    e.start(),
+                    crate::elem_cache::Outcome {
+                        after: content,
+                        diagnostics: &self.out[before..],
+                        reported_too_deep,
+                    },
+                );
             }
-            if self.out.len() == before {
-                self.libxml2_order(&[content], &parts.items, name);
-            }
+            self.uses_place = outer_uses_place;
             return rest;
         }
         let content_start = opened;
@@ -442,6 +493,33 @@ impl Walk<'_, '_> {
         }
         self.missing_children(state, name);
         self.s.end_tag_forgiving(state)
+    }
+
+    /// Validates an element's attributes and content from its own content state `content`
+    /// (of the one definition its name matched).
+    fn element_content(&mut self, content: Pat, parts: &Parts<'_>, name: &Name) {
+        let attrs = &parts.attrs;
+        let after_attrs = self.attributes(content, attrs, name);
+        let mut state = self.s.start_tag_close(after_attrs);
+        if state == Pat::NOT_ALLOWED {
+            self.missing_attributes(after_attrs, attrs, name);
+            state = self.s.start_tag_close_forgiving(after_attrs);
+        }
+        let children_explained =
+            self.attribute_rules_out_children(content, attrs, state, &parts.items, name);
+        let me = Parent {
+            name: name.text(),
+            content,
+            children_explained,
+        };
+        let before = self.out.len();
+        state = self.content(state, &parts.items, name, &me);
+        if !self.s.nullable(state) {
+            self.missing_children(state, name);
+        }
+        if self.out.len() == before {
+            self.libxml2_order(&[content], &parts.items, name);
+        }
     }
 
     /// When the element has children but one of its attribute values allows none (and other
@@ -1031,6 +1109,9 @@ impl Walk<'_, '_> {
             }
             return self.bad_text(state, text, range, name, true);
         }
+        if self.reuse && content.len() >= RUNS_FROM_ITEMS {
+            return self.content_in_runs(state, content, name, me);
+        }
         for (i, item) in content.iter().enumerate() {
             match item {
                 Item::Element(child) => {
@@ -1055,6 +1136,140 @@ impl Walk<'_, '_> {
             }
         }
         state
+    }
+
+    /// `content` for a long child list: runs of children (elements and the whitespace between
+    /// them) are looked up as a whole in the element cache, so that a keystroke in a list of
+    /// 85,000 children costs a lookup per run, not per child. Run boundaries follow the
+    /// children themselves (a child whose node address hashes to a multiple of `RUN_LENGTH`
+    /// ends a run), so that an edit moves the boundaries around it only.
+    fn content_in_runs(
+        &mut self,
+        mut state: Pat,
+        content: &[Item<'_>],
+        name: &Name,
+        me: &Parent,
+    ) -> Pat {
+        let mut i = 0;
+        let mut ns = None;
+        while i < content.len() {
+            let (range, text) = match &content[i] {
+                Item::Text { blank: true, .. } => {
+                    i += 1;
+                    continue;
+                }
+                Item::Text { range, text, .. } => (*range, text),
+                Item::Element(_) => {
+                    let (next, end) = self.run(state, content, i, me, &mut ns);
+                    state = next;
+                    i = end;
+                    continue;
+                }
+            };
+            let next = self.s.text(state, text);
+            state = if next != Pat::NOT_ALLOWED {
+                next
+            } else {
+                self.bad_text(state, text, range, name, false)
+            };
+            i += 1;
+        }
+        state
+    }
+
+    /// Validates the run of children starting with the element `content[first]`; returns the
+    /// state after it and the index of the first item after it.
+    fn run(
+        &mut self,
+        state: Pat,
+        content: &[Item<'_>],
+        first: usize,
+        me: &Parent,
+        ns: &mut Option<std::sync::Arc<[(String, String)]>>,
+    ) -> (Pat, usize) {
+        let Item::Element(head) = &content[first] else {
+            return (state, first + 1);
+        };
+        let start = head.start();
+        let mut members = std::mem::take(&mut self.members);
+        members.clear();
+        let mut hasher = rustc_hash::FxHasher::default();
+        let mut end = first;
+        while end < content.len() {
+            match &content[end] {
+                Item::Element(child) => {
+                    let address = std::ptr::from_ref(child.green()) as usize;
+                    let rel = child.start() - start;
+                    members.push((address, rel));
+                    std::hash::Hasher::write_usize(&mut hasher, address);
+                    std::hash::Hasher::write_u32(&mut hasher, rel.into());
+                    end += 1;
+                    if ends_run(address) || members.len() >= MAX_RUN {
+                        break;
+                    }
+                }
+                Item::Text { blank: true, .. } => end += 1,
+                Item::Text { .. } => break,
+            }
+        }
+        let key = crate::elem_cache::RunKey {
+            members_hash: std::hash::Hasher::finish(&hasher),
+            state,
+            depth: self.depth as u32,
+            too_deep_reported: self.too_deep_reported,
+        };
+        let ns = ns.get_or_insert_with(|| self.ns.snapshot()).clone();
+        if let Some(hit) = self.s.elements().get_run(&key, &members, &ns) {
+            self.too_deep_reported |= hit.reported_too_deep;
+            let after = hit.after;
+            self.out.extend(hit.diagnostics.iter().map(|d| {
+                let mut d = d.clone();
+                d.range += start;
+                d
+            }));
+            self.members = members;
+            return (after, end);
+        }
+        let before = self.out.len();
+        let mut after = state;
+        let mut used_place = false;
+        for (i, item) in content.iter().enumerate().take(end).skip(first) {
+            if let Item::Element(child) = item {
+                after = self.element(
+                    after,
+                    *child,
+                    Place {
+                        parent: Some(me),
+                        prev: &content[..i],
+                    },
+                );
+                used_place |= self.last_used_place;
+            }
+        }
+        if !used_place {
+            let nodes: Box<[domxml_syntax::GreenNode]> = content[first..end]
+                .iter()
+                .filter_map(|item| match item {
+                    Item::Element(child) => Some(child.green().to_owned()),
+                    Item::Text { .. } => None,
+                })
+                .collect();
+            let reported_too_deep = self.too_deep_reported && !key.too_deep_reported;
+            self.s.elements().put_run(
+                key,
+                &members,
+                nodes,
+                ns,
+                start,
+                crate::elem_cache::Outcome {
+                    after,
+                    diagnostics: &self.out[before..],
+                    reported_too_deep,
+                },
+            );
+        }
+        self.members = members;
+        (after, end)
     }
 
     /// Reports text that does not fit `state`; returns the recovered state.
