@@ -43,7 +43,7 @@ static PRECOMPILED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/builtin.ca
 pub fn catalogue() -> Result<Arc<Catalogue>, &'static [SchemaError]> {
     static CAT: OnceLock<Result<Arc<Catalogue>, Vec<SchemaError>>> = OnceLock::new();
     let load = || {
-        let cat = match domxml_schema::serial::from_bytes(PRECOMPILED) {
+        let cat = match domxml_schema::serial::from_static_bytes(PRECOMPILED) {
             Ok(cat) => Ok(cat),
             Err(_) => compile(&EmbeddedFiles, EmbeddedFiles::DOMAIN),
         };
@@ -72,7 +72,8 @@ mod tests {
 
     #[test]
     fn the_precompiled_catalogue_is_the_embedded_files_compiled() {
-        let loaded = domxml_schema::serial::from_bytes(PRECOMPILED).expect("build.rs wrote it");
+        let loaded =
+            domxml_schema::serial::from_static_bytes(PRECOMPILED).expect("build.rs wrote it");
         let compiled = compile(&EmbeddedFiles, EmbeddedFiles::DOMAIN).expect("compiles");
         assert_eq!(
             domxml_schema::serial::to_bytes(&loaded),

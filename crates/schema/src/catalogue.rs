@@ -7,10 +7,14 @@ use crate::intern::{Interner, Sym};
 use crate::name_class::{NameClasses, NcId};
 use crate::pattern::{Arena, AttrId, DtId, ElemId, Node, Pat, Store, ValueId};
 
+/// Text of a definition: borrowed from the precompiled catalogue's bytes (no allocation at
+/// start-up), owned when compiled or loaded from a cache file.
+pub type Text = std::borrow::Cow<'static, str>;
+
 /// Where a definition comes from in the schema sources.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
-    pub file: String,
+    pub file: Text,
     pub line: u32,
 }
 
@@ -43,7 +47,7 @@ impl Since {
 pub struct ElementDef {
     pub name: NcId,
     pub content: Pat,
-    pub doc: Option<String>,
+    pub doc: Option<Text>,
     pub since: Option<Since>,
     pub location: Location,
 }
@@ -51,7 +55,7 @@ pub struct ElementDef {
 #[derive(Debug)]
 pub struct AttributeDef {
     pub name: NcId,
-    pub doc: Option<String>,
+    pub doc: Option<Text>,
     pub default: Option<String>,
     pub since: Option<Since>,
     pub location: Location,
@@ -64,7 +68,7 @@ pub struct ValueDef {
     pub raw: String,
     /// After the datatype's whitespace normalization.
     pub normalized: String,
-    pub doc: Option<String>,
+    pub doc: Option<Text>,
     pub since: Option<Since>,
 }
 
@@ -191,7 +195,10 @@ impl Catalogue {
 
     /// Approximate heap usage in bytes.
     pub fn heap_bytes(&self) -> usize {
-        let docs = |d: &Option<String>| d.as_ref().map_or(0, |s| s.capacity());
+        let docs = |d: &Option<Text>| match d {
+            Some(std::borrow::Cow::Owned(s)) => s.capacity(),
+            _ => 0,
+        };
         self.arena.heap_bytes()
             + self.names.heap_bytes()
             + self.name_classes.len() * 48

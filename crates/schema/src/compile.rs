@@ -447,7 +447,7 @@ impl Compiler<'_> {
                 if let Some(v) = last_value.take() {
                     let doc = crate::docs::clean(&child.text());
                     if let Some(def) = self.cat.values.get_mut(v.0 as usize) {
-                        def.doc.get_or_insert(doc);
+                        def.doc.get_or_insert(doc.into());
                     }
                 }
                 continue;
@@ -611,10 +611,10 @@ impl Compiler<'_> {
         self.cat.elements.push(ElementDef {
             name,
             content: Pat::NOT_ALLOWED,
-            doc: e.documentation(),
+            doc: e.documentation().map(Into::into),
             since: e.since(),
             location: Location {
-                file: ctx.file.to_string(),
+                file: ctx.file.to_string().into(),
                 line: e.line,
             },
         });
@@ -643,11 +643,11 @@ impl Compiler<'_> {
         let id = AttrId(self.cat.attributes.len() as u32);
         self.cat.attributes.push(AttributeDef {
             name,
-            doc: e.documentation(),
+            doc: e.documentation().map(Into::into),
             default: e.attr_ns(ANNOTATIONS_NS, "defaultValue").map(str::to_owned),
             since: e.since(),
             location: Location {
-                file: ctx.file.to_string(),
+                file: ctx.file.to_string().into(),
                 line: e.line,
             },
         });

@@ -227,7 +227,7 @@ fn element_choice(cat: &Catalogue, s: &mut Session<'_>, id: ElemId) -> ElementCh
     ElementChoice {
         name,
         namespace,
-        doc: def.doc.clone(),
+        doc: def.doc.as_deref().map(str::to_owned),
         since: def.since.clone(),
         required_attributes,
         empty,
@@ -413,12 +413,15 @@ fn attributes_by(
                     }
                 }
                 if accepts && !fits[i] && def.doc.is_some() {
-                    existing.doc = def.doc.clone();
+                    existing.doc = def.doc.as_deref().map(str::to_owned);
                     existing.since = def.since.clone();
                     existing.location = def.location.clone();
                     fits[i] = true;
                 } else {
-                    existing.doc = existing.doc.take().or_else(|| def.doc.clone());
+                    existing.doc = existing
+                        .doc
+                        .take()
+                        .or_else(|| def.doc.as_deref().map(str::to_owned));
                     existing.since = existing.since.take().or_else(|| def.since.clone());
                 }
                 existing.default = existing.default.take().or_else(|| def.default.clone());
@@ -432,7 +435,7 @@ fn attributes_by(
             out.push(AttributeChoice {
                 name: name.to_owned(),
                 namespace: namespace.to_owned(),
-                doc: def.doc.clone(),
+                doc: def.doc.as_deref().map(str::to_owned),
                 default: def.default.clone(),
                 since: def.since.clone(),
                 required: required.contains(&nc),
@@ -452,12 +455,15 @@ fn values_of(cat: &Catalogue, s: &Session<'_>, content: Pat) -> (Vec<ValueChoice
         let def = cat.value(*v);
         match values.iter_mut().find(|x| x.value == def.normalized) {
             Some(existing) => {
-                existing.doc = existing.doc.take().or_else(|| def.doc.clone());
+                existing.doc = existing
+                    .doc
+                    .take()
+                    .or_else(|| def.doc.as_deref().map(str::to_owned));
                 existing.since = existing.since.take().or_else(|| def.since.clone());
             }
             None => values.push(ValueChoice {
                 value: def.normalized.clone(),
-                doc: def.doc.clone(),
+                doc: def.doc.as_deref().map(str::to_owned),
                 since: def.since.clone(),
             }),
         }
@@ -625,7 +631,7 @@ pub fn documentation(cat: &Catalogue, path: &str, value: Option<&str>) -> Option
                 }
             }
             Some(PathDoc {
-                doc: def.doc.clone(),
+                doc: def.doc.as_deref().map(str::to_owned),
                 default: None,
                 since: def.since.clone(),
                 location: def.location.clone(),
@@ -642,7 +648,7 @@ pub fn documentation(cat: &Catalogue, path: &str, value: Option<&str>) -> Option
                         continue;
                     }
                     let def = cat.attribute(aid);
-                    let mut doc = def.doc.clone();
+                    let mut doc = def.doc.as_deref().map(str::to_owned);
                     let mut since = def.since.clone();
                     if let Some(value) = value {
                         let (values, _) = values_of(cat, &s, acontent);

@@ -6,7 +6,7 @@
 //! (another version, a truncated or corrupt file) is refused with an error, never a panic, so
 //! callers fall back to compiling. Hash indexes are rebuilt on load; regexes stay lazy.
 
-use crate::catalogue::{AttributeDef, Catalogue, ElementDef, Location, Since, ValueDef};
+use crate::catalogue::{AttributeDef, Catalogue, ElementDef, Location, Since, Text, ValueDef};
 use crate::datatype::{BaseType, Datatype, Facet, IntKind, LazyRegex};
 use crate::intern::Interner;
 use crate::name_class::{NameClass, NameClasses, NcId};
@@ -70,12 +70,12 @@ impl W {
         self.len(s.len());
         self.0.extend_from_slice(s.as_bytes());
     }
-    fn opt(&mut self, s: &Option<String>) {
+    fn opt<S: AsRef<str>>(&mut self, s: &Option<S>) {
         match s {
             None => self.0.push(0),
             Some(s) => {
                 self.0.push(1);
-                self.str(s);
+                self.str(s.as_ref());
             }
         }
     }
@@ -228,6 +228,9 @@ fn facet_param(f: &Facet) -> (&'static str, String) {
 struct R<'b> {
     bytes: &'b [u8],
     at: usize,
+    /// The same bytes when they live for the whole program (the precompiled catalogue):
+    /// texts then borrow them instead of being copied.
+    forever: Option<&'static [u8]>,
 }
 
 type Res<T> = Result<T, String>;
@@ -261,6 +264,23 @@ impl<'b> R<'b> {
             .map(str::to_owned)
             .map_err(|_| "corrupt string".to_owned())
     }
+    /// A text, borrowed from bytes that live forever, else copied.
+    fn text(&mut self) -> Res<Text> {
+        let n = self.len()?;
+        let start = self.at;
+        let bytes = self.take(n)?;
+        let text = match self.forever {
+            Some(all) => std::str::from_utf8(&all[start..start + n]).map(Text::Borrowed),
+            None => std::str::from_utf8(bytes).map(|s| Text::Owned(s.to_owned())),
+        };
+        text.map_err(|_| "corrupt string".to_owned())
+    }
+    fn opt_text(&mut self) -> Res<Option<Text>> {
+        match self.u8()? {
+            0 => Ok(None),
+            _ => Ok(Some(self.text()?)),
+        }
+    }
     fn opt(&mut self) -> Res<Option<String>> {
         match self.u8()? {
             0 => Ok(None),
@@ -287,7 +307,7 @@ impl<'b> R<'b> {
     }
     fn location(&mut self) -> Res<Location> {
         Ok(Location {
-            file: self.str()?,
+            file: self.text()?,
             line: self.u32()?,
         })
     }
@@ -295,6 +315,16 @@ impl<'b> R<'b> {
 
 /// A catalogue from [`to_bytes`]'s output; an error for anything else.
 pub fn from_bytes(bytes: &[u8]) -> Result<Catalogue, String> {
+    read(bytes, None)
+}
+
+/// [`from_bytes`] for bytes that live as long as the program (the catalogue compiled into the
+/// binary): its documentation and file names are borrowed, not copied.
+pub fn from_static_bytes(bytes: &'static [u8]) -> Result<Catalogue, String> {
+    read(bytes, Some(bytes))
+}
+
+fn read(bytes: &[u8], forever: Option<&'static [u8]>) -> Result<Catalogue, String> {
     let body_len = bytes
         .len()
         .checked_sub(8)
@@ -308,9 +338,12 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Catalogue, String> {
     let payload = body
         .strip_prefix(MAGIC)
         .ok_or_else(|| "not a catalogue of this version".to_owned())?;
+    // The payload's place in the everlasting bytes.
+    let forever = forever.map(|all| &all[MAGIC.len()..MAGIC.len() + payload.len()]);
     let mut r = R {
         bytes: payload,
         at: 0,
+        forever,
     };
     let nodes = r.len()?;
     let mut arena = Arena::default();
@@ -391,7 +424,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Catalogue, String> {
         elements.push(ElementDef {
             name: NcId(r.u32()?),
             content: Pat(r.u32()?),
-            doc: r.opt()?,
+            doc: r.opt_text()?,
             since: r.since()?,
             location: r.location()?,
         });
@@ -400,7 +433,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Catalogue, String> {
     for _ in 0..r.len()? {
         attributes.push(AttributeDef {
             name: NcId(r.u32()?),
-            doc: r.opt()?,
+            doc: r.opt_text()?,
             default: r.opt()?,
             since: r.since()?,
             location: r.location()?,
@@ -412,7 +445,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Catalogue, String> {
             base: r.base()?,
             raw: r.str()?,
             normalized: r.str()?,
-            doc: r.opt()?,
+            doc: r.opt_text()?,
             since: r.since()?,
         });
     }

@@ -208,7 +208,7 @@ fn is_big(e: GElem<'_>) -> bool {
 fn ends_run(address: usize) -> bool {
     let mut h = rustc_hash::FxHasher::default();
     std::hash::Hasher::write_usize(&mut h, address >> 3);
-    (std::hash::Hasher::finish(&h) >> 32) % RUN_LENGTH == 0
+    (std::hash::Hasher::finish(&h) >> 32).is_multiple_of(RUN_LENGTH)
 }
 /// More places than this for a misplaced element: the list of allowed names says more.
 const MAX_HOMES: usize = 3;
