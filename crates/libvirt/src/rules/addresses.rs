@@ -62,10 +62,12 @@ pub(super) fn pci_address<'a>(device: &El<'a>) -> Option<(El<'a>, PciAddr)> {
 }
 
 /// The controller index as written; `None` when absent or malformed (libvirt assigns one).
+#[inline(always)]
 pub(super) fn controller_index(e: &El) -> Option<u64> {
     attr(e, "index").and_then(|(v, _)| parse_decimal(v))
 }
 
+#[inline(always)]
 pub(super) fn controller_type<'a>(e: &El<'a>) -> Option<&'a str> {
     e.attribute_value("type")
 }

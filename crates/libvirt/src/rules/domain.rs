@@ -66,11 +66,13 @@ impl<'a> Domain<'a> {
 }
 
 /// Whether `e` is named `name` (as written).
+#[inline(always)]
 pub fn is(e: &El, name: &str) -> bool {
     e.is(name)
 }
 
 /// The first child named `name`.
+#[inline(always)]
 pub fn child<'a>(e: &El<'a>, name: &str) -> Option<El<'a>> {
     e.child(name)
 }
@@ -81,6 +83,7 @@ pub fn children<'a, 'n>(e: &El<'a>, name: &'n str) -> impl Iterator<Item = El<'a
 }
 
 /// An attribute's decoded value and the range of the value (inside the quotes).
+#[inline(always)]
 pub fn attr<'a>(e: &El<'a>, name: &str) -> Option<(&'a str, TextRange)> {
     e.attr(name)
 }
@@ -91,6 +94,7 @@ pub fn name_range(e: &El) -> TextRange {
 }
 
 /// The range of attribute `name`'s value, else the element's name.
+#[inline(always)]
 pub fn attr_or_name_range(e: &El, name: &str) -> TextRange {
     attr(e, name).map_or_else(|| name_range(e), |(_, r)| r)
 }
