@@ -21,17 +21,20 @@ for c in "${codes[@]}"; do disable+=(--disable "$c"); done
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+# `domxml check` runs one worker per CPU it may use (std's available_parallelism reads the
+# affinity mask): pinned to one CPU it checks the files in order on one thread, and the counts
+# repeat exactly. Without taskset the threads share schema memos and the totals vary a little.
+pin=()
+if command -v taskset >/dev/null; then pin=(taskset -c "$(taskset -cp $$ | grep -oE '[0-9]+' | tail -1)"); fi
 count() { # name, extra args -> instructions of one run over the corpus ($vg: valgrind options)
   local name=$1
   shift
-  valgrind --tool=callgrind ${vg:-} --callgrind-out-file="$out/$name.cg" \
+  "${pin[@]}" valgrind --tool=callgrind ${vg:-} --callgrind-out-file="$out/$name.cg" \
     "$bin" check --schema builtin "$@" "${files[@]}" >/dev/null 2>"$out/$name.err" || true
   grep -oE 'Collected : [0-9]+' "$out/$name.err" | grep -oE '[0-9]+$'
 }
 with=$(count with)
 without=$(count without "${disable[@]}")
-# The files are checked on several threads that share schema memos, so the two totals above
-# vary by a few percent from run to run; the rules' own instructions do not.
 own=$(vg=--toggle-collect=domxml_libvirt::rules::check count own)
 echo "${#files[@]} files from $corpus, ${#codes[@]} rule codes"
 printf '  without rules %14d instructions\n' "$without"

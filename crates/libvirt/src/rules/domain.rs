@@ -51,11 +51,13 @@ impl<'a> Domain<'a> {
     }
 
     /// `<devices>`'s children named `name`.
+    #[inline(always)]
     pub fn devices_named(&self, name: &'static str) -> impl Iterator<Item = El<'a>> + use<'a> {
         self.devices().filter(move |e| e.is(name))
     }
 
     /// The element at `path` below the root (`["cpu", "numa"]`), first match at each step.
+    #[inline(always)]
     pub fn at(&self, path: &[&str]) -> Option<El<'a>> {
         let mut e = self.root;
         for name in path {
@@ -78,6 +80,7 @@ pub fn child<'a>(e: &El<'a>, name: &str) -> Option<El<'a>> {
 }
 
 /// The children named `name`.
+#[inline(always)]
 pub fn children<'a, 'n>(e: &El<'a>, name: &'n str) -> impl Iterator<Item = El<'a>> + use<'a, 'n> {
     e.children_named(name)
 }

@@ -135,21 +135,25 @@ impl<'a> Tree<'a> {
     fn read_tag(&mut self, id: usize, tag: &'a GreenNodeData, start: TextSize) {
         let first_attr = self.attrs.len() as u32;
         let mut offset = start;
+        let mut name = None;
         for part in tag.children() {
             let at = offset;
-            offset += part.text_len();
+            let len = part.text_len();
+            offset += len;
             match part {
-                NodeOrToken::Token(t)
-                    if t.kind() == R_NAME && self.nodes[id].name_range.is_none() =>
-                {
-                    self.nodes[id].name = t.text();
-                    self.nodes[id].name_range = Some(TextRange::at(at, part.text_len()));
+                NodeOrToken::Token(t) if name.is_none() && t.kind() == R_NAME => {
+                    name = Some((t.text(), TextRange::at(at, len)));
                 }
                 NodeOrToken::Node(a) if a.kind() == R_ATTRIBUTE => self.read_attribute(a, at),
                 _ => {}
             }
         }
-        self.nodes[id].attrs = (first_attr, self.attrs.len() as u32);
+        let node = &mut self.nodes[id];
+        if let Some((text, range)) = name {
+            node.name = text;
+            node.name_range = Some(range);
+        }
+        node.attrs = (first_attr, self.attrs.len() as u32);
     }
 
     /// An attribute: its first name token, then the first value after it (as
@@ -329,6 +333,7 @@ impl<'a> El<'a> {
     }
 
     /// The child elements, in document order.
+    #[inline(always)]
     pub fn children(&self) -> impl Iterator<Item = El<'a>> + use<'a> {
         let (from, to) = self.node().children;
         let tree = self.tree;
@@ -342,6 +347,7 @@ impl<'a> El<'a> {
     }
 
     /// The children named `name`.
+    #[inline(always)]
     pub fn children_named<'n>(&self, name: &'n str) -> impl Iterator<Item = El<'a>> + use<'a, 'n> {
         self.children().filter(move |c| c.is(name))
     }
