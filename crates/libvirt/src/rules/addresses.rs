@@ -6,8 +6,6 @@
 //! device (`conf/domain_addr.c`, `qemu/qemu_domain_address.c`). Buses without a declared
 //! controller are added by libvirt, so only declared controllers are judged.
 
-use std::collections::BTreeMap;
-
 use super::index::El;
 use domxml_syntax::{TextEdit, TextRange};
 
@@ -64,10 +62,12 @@ pub(super) fn pci_address<'a>(device: &El<'a>) -> Option<(El<'a>, PciAddr)> {
 }
 
 /// The controller index as written; `None` when absent or malformed (libvirt assigns one).
+#[inline(always)]
 pub(super) fn controller_index(e: &El) -> Option<u64> {
     attr(e, "index").and_then(|(v, _)| parse_decimal(v))
 }
 
+#[inline(always)]
 pub(super) fn controller_type<'a>(e: &El<'a>) -> Option<&'a str> {
     e.attribute_value("type")
 }
@@ -155,29 +155,71 @@ enum Holder<'a> {
 }
 
 struct Bus<'a> {
-    model: String,
+    model: &'a str,
     controller: Option<El<'a>>,
+}
+
+/// The declared PCI buses by index (first declaration wins), a handful per domain: a vector
+/// searched in place is cheaper than a map built and dropped per check.
+struct Buses<'a>(Vec<(u64, Bus<'a>)>);
+
+impl<'a> Buses<'a> {
+    fn get(&self, index: &u64) -> Option<&Bus<'a>> {
+        self.0.iter().find(|(i, _)| i == index).map(|(_, b)| b)
+    }
+
+    fn add(&mut self, index: u64, bus: Bus<'a>) {
+        if self.get(&index).is_none() {
+            self.0.push((index, bus));
+        }
+    }
+}
+
+/// Who holds each (bus, slot, function), in the order they were taken.
+struct Held<'a>(Vec<((u64, u64, u64), Holder<'a>)>);
+
+impl<'a> Held<'a> {
+    fn get(&self, key: &(u64, u64, u64)) -> Option<&Holder<'a>> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, h)| h)
+    }
+
+    fn insert(&mut self, key: (u64, u64, u64), holder: Holder<'a>) {
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, h)) => *h = holder,
+            None => self.0.push((key, holder)),
+        }
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &(u64, u64, u64)> {
+        self.0.iter().map(|(k, _)| k)
+    }
 }
 
 fn pci(d: &Domain, family: MachineFamily, out: &mut Findings) {
     let controllers: Vec<El> = d.devices_named("controller").collect();
-    let mut buses: BTreeMap<u64, Bus> = BTreeMap::new();
+    let mut buses = Buses(Vec::new());
     for c in &controllers {
         if controller_type(c) != Some("pci") {
             continue;
         }
         if let (Some(index), Some(model)) = (controller_index(c), c.attribute_value("model")) {
-            buses.entry(index).or_insert(Bus {
-                model: model.to_owned(),
-                controller: Some(*c),
-            });
+            buses.add(
+                index,
+                Bus {
+                    model,
+                    controller: Some(*c),
+                },
+            );
         }
     }
     if let Some(root) = family.pci_root() {
-        buses.entry(0).or_insert(Bus {
-            model: root.as_str().to_owned(),
-            controller: None,
-        });
+        buses.add(
+            0,
+            Bus {
+                model: root.as_str(),
+                controller: None,
+            },
+        );
     }
 
     // The first <console> of a serial type is the first <serial> again, address included.
@@ -194,7 +236,7 @@ fn pci(d: &Domain, family: MachineFamily, out: &mut Findings) {
     }
 
     let cx = implicit_context(d, &controllers);
-    let mut held: BTreeMap<(u64, u64, u64), Holder> = BTreeMap::new();
+    let mut held = Held(Vec::with_capacity(placed.len() + 4));
     for (dev, a, addr) in &placed {
         if is_chipset_controller(family, dev, addr, &cx) {
             continue;
@@ -253,8 +295,8 @@ fn report_in_use(
     addr: &PciAddr,
     other: String,
     other_range: Option<TextRange>,
-    held: &BTreeMap<(u64, u64, u64), Holder>,
-    buses: &BTreeMap<u64, Bus>,
+    held: &Held,
+    buses: &Buses,
     out: &mut Findings,
 ) {
     let code = RuleCode::PciAddressInUse;
@@ -275,7 +317,7 @@ fn report_in_use(
     }
     let (lo, hi) = buses
         .get(&addr.bus)
-        .and_then(|b| bus_model(&b.model))
+        .and_then(|b| bus_model(b.model))
         .map_or((1, 31), |(_, lo, hi)| (lo, hi));
     let used = |slot: u64| held.keys().any(|(b, s, _)| *b == addr.bus && *s == slot);
     let reserved = |slot: u64| addr.bus == 0 && (slot == 1 || slot == 0x1f || slot == 2);
@@ -297,7 +339,7 @@ fn report_in_use(
 
 /// The slot range and connection type of a device on a declared controller.
 fn check_placement(dev: &El, a: &El, addr: &PciAddr, bus: &Bus, out: &mut Findings) {
-    let Some((accepts, lo, hi)) = bus_model(&bus.model) else {
+    let Some((accepts, lo, hi)) = bus_model(bus.model) else {
         return;
     };
     let Some(plug) = Plug::of_device(dev) else {
@@ -306,15 +348,16 @@ fn check_placement(dev: &El, a: &El, addr: &PciAddr, bus: &Bus, out: &mut Findin
     // A pci-bridge given an address by hand goes wherever a PCI device may.
     let fits =
         accepts.contains(&plug) || (plug == Plug::PciBridge && accepts.contains(&Plug::Endpoint));
-    let bus_desc = format!("the {} controller with index='{}'", bus.model, addr.bus);
+    let bus_desc = || format!("the {} controller with index='{}'", bus.model, addr.bus);
     if !fits {
         let mut f = finding(
             RuleCode::PciControllerIncompatible,
             attr_or_name_range(a, "bus"),
             format!(
-                "{bus_desc} cannot take a {}. libvirt: \"The device at PCI address {} cannot be \
+                "{} cannot take a {}. libvirt: \"The device at PCI address {} cannot be \
                  plugged into the PCI controller with index='{}'. It requires a controller that \
                  accepts a {}.\"",
+                bus_desc(),
                 plug.name(),
                 addr.show(),
                 addr.bus,
@@ -337,7 +380,8 @@ fn check_placement(dev: &El, a: &El, addr: &PciAddr, bus: &Bus, out: &mut Findin
             RuleCode::PciSlotOutOfRange,
             attr_or_name_range(a, "slot"),
             format!(
-                "{bus_desc} has slots {lo} to {hi} only. libvirt: \"Invalid PCI address {}. {limit}\"",
+                "{} has slots {lo} to {hi} only. libvirt: \"Invalid PCI address {}. {limit}\"",
+                bus_desc(),
                 addr.show()
             ),
         );

@@ -24,7 +24,7 @@ fn uuid_digits(s: &str) -> Option<String> {
         .then(|| digits.to_ascii_lowercase())
 }
 
-fn entry(section: &El, name: &str) -> Option<(String, TextRange)> {
+fn entry<'a>(section: &El<'a>, name: &str) -> Option<(std::borrow::Cow<'a, str>, TextRange)> {
     children(section, "entry")
         .find(|e| e.attribute_value("name") == Some(name))
         .and_then(|e| text(&e))

@@ -5,6 +5,7 @@
 //! [`El::element`] finds the syntax node only when a fix needs it.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fmt;
 
 use domxml_syntax::ast::Element;
@@ -71,10 +72,13 @@ impl<'a> Tree<'a> {
         // About one element per 40 bytes and 1.5 attributes per element in libvirt's XML:
         // sized once rather than grown.
         let len = u32::from(green.text_len()) as usize;
+        let (mut nodes, mut attrs) = SPARE.take().unwrap_or_default();
+        nodes.reserve(len / 40 + 8);
+        attrs.reserve(len / 25 + 8);
         let mut tree = Tree {
             root,
-            nodes: Vec::with_capacity(len / 40 + 8),
-            attrs: Vec::with_capacity(len / 25 + 8),
+            nodes: relife(nodes),
+            attrs: relife(attrs),
             decoded: Vec::new(),
         };
         tree.nodes.push(Node {
@@ -131,21 +135,25 @@ impl<'a> Tree<'a> {
     fn read_tag(&mut self, id: usize, tag: &'a GreenNodeData, start: TextSize) {
         let first_attr = self.attrs.len() as u32;
         let mut offset = start;
+        let mut name = None;
         for part in tag.children() {
             let at = offset;
-            offset += part.text_len();
+            let len = part.text_len();
+            offset += len;
             match part {
-                NodeOrToken::Token(t)
-                    if t.kind() == R_NAME && self.nodes[id].name_range.is_none() =>
-                {
-                    self.nodes[id].name = t.text();
-                    self.nodes[id].name_range = Some(TextRange::at(at, part.text_len()));
+                NodeOrToken::Token(t) if name.is_none() && t.kind() == R_NAME => {
+                    name = Some((t.text(), TextRange::at(at, len)));
                 }
                 NodeOrToken::Node(a) if a.kind() == R_ATTRIBUTE => self.read_attribute(a, at),
                 _ => {}
             }
         }
-        self.nodes[id].attrs = (first_attr, self.attrs.len() as u32);
+        let node = &mut self.nodes[id];
+        if let Some((text, range)) = name {
+            node.name = text;
+            node.name_range = Some(range);
+        }
+        node.attrs = (first_attr, self.attrs.len() as u32);
     }
 
     /// An attribute: its first name token, then the first value after it (as
@@ -170,7 +178,7 @@ impl<'a> Tree<'a> {
                         at + TextSize::from(r.end as u32),
                     );
                     let inner = &text[r];
-                    let v = if !inner.as_bytes().contains(&b'&') {
+                    let v = if !inner.bytes().any(|b| b == b'&') {
                         Value::Raw(inner)
                     } else {
                         self.decoded
@@ -193,18 +201,47 @@ impl<'a> Tree<'a> {
     }
 }
 
+thread_local! {
+    /// The last check's tables, emptied, for the next check on this thread: each table is one
+    /// large allocation, which glibc serves slowly after a check's many small frees.
+    static SPARE: Cell<Option<Spare>> = const { Cell::new(None) };
+}
+
+type Spare = (Vec<Node<'static>>, Vec<Attr<'static>>);
+
+/// Tables of more entries than this (a document of some megabytes) are not kept.
+const SPARE_MAX: usize = 1 << 16;
+
+impl Drop for Tree<'_> {
+    fn drop(&mut self) {
+        let nodes = std::mem::take(&mut self.nodes);
+        let attrs = std::mem::take(&mut self.attrs);
+        if nodes.capacity() <= SPARE_MAX && attrs.capacity() <= SPARE_MAX {
+            SPARE.set(Some((relife(nodes), relife(attrs))));
+        }
+    }
+}
+
+/// An emptied vector for another lifetime of the same type; the collect reuses the allocation
+/// (same layout), so no element is copied and nothing is allocated.
+fn relife<T, U>(mut v: Vec<T>) -> Vec<U> {
+    v.clear();
+    v.into_iter().filter_map(|_| None).collect()
+}
+
 /// The text between an attribute value's quotes.
 fn inner_range_in(text: &str) -> std::ops::Range<usize> {
-    match text.chars().next() {
-        Some(q @ ('"' | '\'')) => {
-            let end = if text.len() >= 2 && text.ends_with(q) {
-                text.len() - 1
+    let bytes = text.as_bytes();
+    match bytes.first() {
+        Some(&q @ (b'"' | b'\'')) => {
+            let end = if bytes.len() >= 2 && bytes[bytes.len() - 1] == q {
+                bytes.len() - 1
             } else {
-                text.len()
+                bytes.len()
             };
             1..end
         }
-        _ => 0..text.len(),
+        _ => 0..bytes.len(),
     }
 }
 
@@ -230,6 +267,7 @@ impl fmt::Debug for El<'_> {
 }
 
 impl<'a> El<'a> {
+    #[inline(always)]
     fn node(&self) -> &'a Node<'a> {
         &self.tree.nodes[self.id as usize]
     }
@@ -240,6 +278,8 @@ impl<'a> El<'a> {
     }
 
     /// Whether the name as written is `name`.
+    // Inlined so that comparisons with a literal name compile to a length check and a load.
+    #[inline(always)]
     pub fn is(&self, name: &str) -> bool {
         let node = self.node();
         node.name == name && node.name_range.is_some()
@@ -254,6 +294,8 @@ impl<'a> El<'a> {
         self.node().name_range.unwrap_or(self.node().range)
     }
 
+    // Inlined so that comparisons with a literal name compile to a length check and a load.
+    #[inline(always)]
     fn attribute(&self, name: &str) -> Option<&'a Attr<'a>> {
         let (from, to) = self.node().attrs;
         self.tree.attrs[from as usize..to as usize]
@@ -262,6 +304,7 @@ impl<'a> El<'a> {
     }
 
     /// Whether the element has an attribute `name` (with a value or not).
+    #[inline(always)]
     pub fn has_attribute(&self, name: &str) -> bool {
         self.attribute(name).is_some()
     }
@@ -273,6 +316,7 @@ impl<'a> El<'a> {
     }
 
     /// The decoded value of the first attribute `name` and its range between the quotes.
+    #[inline(always)]
     pub fn attr(&self, name: &str) -> Option<(&'a str, TextRange)> {
         let (value, range) = self.attribute(name)?.value?;
         let text = match value {
@@ -283,11 +327,13 @@ impl<'a> El<'a> {
     }
 
     /// The decoded value of the first attribute `name`.
+    #[inline(always)]
     pub fn attribute_value(&self, name: &str) -> Option<&'a str> {
         self.attr(name).map(|(v, _)| v)
     }
 
     /// The child elements, in document order.
+    #[inline(always)]
     pub fn children(&self) -> impl Iterator<Item = El<'a>> + use<'a> {
         let (from, to) = self.node().children;
         let tree = self.tree;
@@ -295,11 +341,13 @@ impl<'a> El<'a> {
     }
 
     /// The first child named `name`.
+    #[inline(always)]
     pub fn child(&self, name: &str) -> Option<El<'a>> {
         self.children().find(|c| c.is(name))
     }
 
     /// The children named `name`.
+    #[inline(always)]
     pub fn children_named<'n>(&self, name: &'n str) -> impl Iterator<Item = El<'a>> + use<'a, 'n> {
         self.children().filter(move |c| c.is(name))
     }
@@ -354,14 +402,18 @@ impl<'a> El<'a> {
         f(value, range)
     }
 
-    /// The decoded character data directly inside the element.
-    pub fn text(&self) -> String {
-        let mut s = String::new();
+    /// The decoded character data directly inside the element (borrowed when it is one run
+    /// without references).
+    pub fn text(&self) -> Cow<'a, str> {
+        let mut text: Option<Cow<'a, str>> = None;
         self.text_runs(|v, _| {
-            s.push_str(&v);
+            match &mut text {
+                None => text = Some(v),
+                Some(t) => t.to_mut().push_str(&v),
+            }
             None::<()>
         });
-        s
+        text.unwrap_or_default()
     }
 
     /// The first run of character data that is not all whitespace, with its range.

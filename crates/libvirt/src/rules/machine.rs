@@ -117,7 +117,8 @@ impl MachineFamily {
         };
         match self {
             MachineFamily::I440fx => {
-                let mut v = vec![dev(1, 0, "PIIX3 ISA bridge")];
+                let mut v = Vec::with_capacity(4);
+                v.push(dev(1, 0, "PIIX3 ISA bridge"));
                 if cx.ide0 {
                     v.push(dev(1, 1, "PIIX3 IDE controller"));
                 }

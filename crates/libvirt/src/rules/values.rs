@@ -8,20 +8,25 @@ use domxml_syntax::TextRange;
 use super::domain::{Domain, attr, child, children, parse_cpu_set, parse_decimal};
 
 /// An element's text, trimmed, with the range of the trimmed text.
-pub fn text(e: &El) -> Option<(String, TextRange)> {
+pub fn text<'a>(e: &El<'a>) -> Option<(std::borrow::Cow<'a, str>, TextRange)> {
     let (raw, chunk_range) = e.first_text()?;
     let trimmed = raw.trim();
+    let trimmed_len = trimmed.len();
     // Only trust the computed range when the text holds no references (decoded length equals
     // source length); otherwise report the whole chunk.
     let len = u32::from(chunk_range.len()) as usize;
     let range = if len == raw.len() {
         let lead = (raw.len() - raw.trim_start().len()) as u32;
         let start = chunk_range.start() + domxml_syntax::TextSize::from(lead);
-        TextRange::at(start, domxml_syntax::TextSize::from(trimmed.len() as u32))
+        TextRange::at(start, domxml_syntax::TextSize::from(trimmed_len as u32))
     } else {
         chunk_range
     };
-    Some((trimmed.to_owned(), range))
+    let trimmed = match raw {
+        std::borrow::Cow::Borrowed(b) => std::borrow::Cow::Borrowed(b.trim()),
+        std::borrow::Cow::Owned(o) => std::borrow::Cow::Owned(o.trim().to_owned()),
+    };
+    Some((trimmed, range))
 }
 
 /// A decimal number in an element's text.

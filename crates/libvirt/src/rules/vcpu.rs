@@ -342,7 +342,7 @@ fn iothreads(d: &Domain, vcpus: Option<&Vcpus>, out: &mut Findings) {
         });
     }
     for dev in d.devices() {
-        let kind = dev.name().to_owned();
+        let kind = dev.name();
         if kind != "disk" && kind != "controller" {
             continue;
         }

@@ -80,6 +80,10 @@ fn placed<'a>(d: &Domain<'a>) -> Vec<UsbPlaced<'a>> {
 }
 
 fn ports(d: &Domain, out: &mut Findings) {
+    let placed = placed(d);
+    if placed.is_empty() {
+        return;
+    }
     // Root port counts per bus; a bus whose controller model is unknown is not judged.
     let mut roots: BTreeMap<u64, Option<u64>> = BTreeMap::new();
     for c in d.devices_named("controller") {
@@ -93,7 +97,6 @@ fn ports(d: &Domain, out: &mut Findings) {
             *entry = ports;
         }
     }
-    let placed = placed(d);
     // Hubs first, as libvirt adds them before reserving device ports.
     let mut hubs: Vec<(u64, Vec<u64>)> = Vec::new();
     let mut used: Vec<(u64, Vec<u64>, TextRange)> = Vec::new();
@@ -184,16 +187,14 @@ fn disabled(d: &Domain, out: &mut Findings) {
     if !out.wants(code) {
         return;
     }
-    let usb: Vec<El> = d
-        .devices_named("controller")
-        .filter(|c| controller_type(c) == Some("usb"))
-        .collect();
-    let Some(none) = usb
-        .iter()
-        .find(|c| c.attribute_value("model") == Some("none"))
-    else {
+    let usb = || {
+        d.devices_named("controller")
+            .filter(|c| controller_type(c) == Some("usb"))
+    };
+    let Some(none) = usb().find(|c| c.attribute_value("model") == Some("none")) else {
         return;
     };
+    let none = &none;
     let mut report = |e: &El, what: &str, libvirt: &str| {
         out.push_finding(
             finding(
@@ -204,17 +205,16 @@ fn disabled(d: &Domain, out: &mut Findings) {
             .related(name_range(none), "USB is turned off here"),
         );
     };
-    for c in usb.iter().filter(|c| *c != none) {
+    for c in usb().filter(|c| c != none) {
         report(
-            c,
+            &c,
             "another USB controller",
             "Can't add another USB controller: USB is disabled for this domain",
         );
     }
     for dev in d.devices() {
         let ty = dev.attribute_value("type");
-        let name = dev.name().to_owned();
-        match (name.as_str(), ty) {
+        match (dev.name(), ty) {
             ("hub", Some("usb")) => report(
                 &dev,
                 "a USB hub",
