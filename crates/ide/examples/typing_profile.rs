@@ -12,23 +12,9 @@ use domxml_libvirt::kinds::DocumentKind;
 use domxml_libvirt::rules::RuleOptions;
 use domxml_syntax::{TextEdit, TextRange, TextSize};
 
-const BASE: &str = include_str!("../../../tests/lsp/data/domain.xml");
-const LINE: &str = "<watchdog model='i6300esb' action='reset'/>";
-
-fn domain_of_size(target: usize) -> String {
-    let (head, tail) = BASE
-        .split_once("    <console")
-        .expect("the fixture has a console");
-    let mut out = head.to_string();
-    let mut i = 0;
-    while out.len() + tail.len() < target {
-        out.push_str(&format!(
-            "    <disk type='file' device='disk'>\n      <driver name='qemu' type='qcow2' cache='none'/>\n      <source file='/var/lib/libvirt/images/disk{i}.qcow2'/>\n      <target dev='vd{i}' bus='virtio'/>\n    </disk>\n"
-        ));
-        i += 1;
-    }
-    out + "    <console" + tail
-}
+#[path = "common/large_domain.rs"]
+mod large_domain;
+use large_domain::{LINE, domain_of_size};
 
 fn p50(xs: &mut [Duration]) -> Duration {
     xs.sort();
