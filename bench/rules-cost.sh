@@ -42,8 +42,7 @@ printf '  with rules    %14d instructions\n' "$with"
 printf '  the rules add %.1f%%\n' "$(echo "($with - $without) * 100 / $without" | bc -l)"
 printf '  rules::check  %14d instructions (%.1f%% of the run without rules)\n' "$own" \
   "$(echo "$own * 100 / $without" | bc -l)"
-# Measured: "with - without" comes out below rules::check's own count (the run with all 127
-# codes passed to --disable does work of its own), so the run with rules minus the rules' own
-# count is the cleaner base.
+# "with - without" also counts reporting the findings (source snippets, help lines); the last
+# line compares the rules' own work with everything else the run does.
 printf '  rules::check is %.1f%% of the run with rules minus rules::check (%d)\n' \
   "$(echo "$own * 100 / ($with - $own)" | bc -l)" "$((with - own))"
