@@ -226,8 +226,7 @@ fn worker(
                         continue;
                     }
                     let started = std::time::Instant::now();
-                    let defer = rules_tx.is_some();
-                    let computed = run_with_deadline(&state, &doc, defer, &mut helper, &mut stuck);
+                    let computed = run_with_deadline(&state, &doc, &mut helper, &mut stuck);
                     tracing::debug!(uri, version = doc.version, elapsed = ?started.elapsed(), "diagnostics computed");
                     let Ok(analysed) = computed else { continue };
                     // Still the newest text? Otherwise a newer job is queued and will publish.
@@ -249,6 +248,19 @@ fn worker(
                             complete(&client, &handle, &uri, doc.version);
                         }
                         Analysed::Base { base, options } => {
+                            let Some(tx) = &rules_tx else {
+                                // No rules thread could start: the rules run here.
+                                awaiting.remove(&uri);
+                                let semantic = domxml_ide::diagnostics::semantic_diagnostics(
+                                    doc.document.parse(),
+                                    &options.rules,
+                                );
+                                let all = domxml_ide::diagnostics::merge(base, semantic, &options);
+                                let lsp = to_lsp(&doc, encoding, all);
+                                publish(&client, &handle, &uri, lsp, Some(doc.version));
+                                complete(&client, &handle, &uri, doc.version);
+                                continue;
+                            };
                             let moved = known
                                 .get(&uri)
                                 .and_then(|k| {
@@ -264,12 +276,10 @@ fn worker(
                                 to_lsp(&doc, encoding, all),
                                 Some(doc.version),
                             );
-                            if let Some(tx) = &rules_tx {
-                                let _ = tx.send(RulesJob {
-                                    doc: doc.clone(),
-                                    rules: options.rules.clone(),
-                                });
-                            }
+                            let _ = tx.send(RulesJob {
+                                doc: doc.clone(),
+                                rules: options.rules.clone(),
+                            });
                             awaiting.insert(
                                 uri,
                                 Awaiting {
@@ -375,7 +385,7 @@ type Computed = tower_lsp_server::jsonrpc::Result<Analysed>;
 
 /// A long-lived validation thread (no thread start per keystroke).
 pub struct Helper {
-    jobs: std::sync::mpsc::Sender<(Arc<State>, Snapshot, bool)>,
+    jobs: std::sync::mpsc::Sender<(Arc<State>, Snapshot)>,
     results: std::sync::mpsc::Receiver<Computed>,
     /// True while the helper is computing.
     busy: Arc<AtomicBool>,
@@ -383,16 +393,15 @@ pub struct Helper {
 
 impl Helper {
     fn start() -> Option<Helper> {
-        let (jobs, job_rx) = std::sync::mpsc::channel::<(Arc<State>, Snapshot, bool)>();
+        let (jobs, job_rx) = std::sync::mpsc::channel::<(Arc<State>, Snapshot)>();
         let (result_tx, results) = std::sync::mpsc::channel();
         let busy = Arc::new(AtomicBool::new(false));
         let flag = busy.clone();
         std::thread::Builder::new()
             .name("domxml-validate".into())
             .spawn(move || {
-                while let Ok((state, doc, defer)) = job_rx.recv() {
-                    let result =
-                        super::guard("diagnostics", || compute(&state, &doc, Mode::Full, defer));
+                while let Ok((state, doc)) = job_rx.recv() {
+                    let result = super::guard("diagnostics", || compute(&state, &doc, Mode::Full));
                     flag.store(false, Ordering::Release);
                     if result_tx.send(result).is_err() {
                         return;
@@ -409,12 +418,10 @@ impl Helper {
 }
 
 /// Computes on the helper thread with a deadline; after a timeout the helper is abandoned and,
-/// until its validation ends, documents get syntax diagnostics with a note instead. `defer`:
-/// the rules of a large document may be left to the rules thread.
+/// until its validation ends, documents get syntax diagnostics with a note instead.
 fn run_with_deadline(
     state: &Arc<State>,
     doc: &Snapshot,
-    defer: bool,
     helper: &mut Option<Helper>,
     stuck: &mut Option<Arc<AtomicBool>>,
 ) -> Computed {
@@ -423,19 +430,19 @@ fn run_with_deadline(
     }
     if stuck.is_some() {
         return super::guard("diagnostics", || {
-            compute(state, doc, Mode::SyntaxOnlyAfterTimeout, defer)
+            compute(state, doc, Mode::SyntaxOnlyAfterTimeout)
         });
     }
     if helper.is_none() {
         *helper = Helper::start();
     }
     let Some(h) = helper.as_ref() else {
-        return super::guard("diagnostics", || compute(state, doc, Mode::Full, defer));
+        return super::guard("diagnostics", || compute(state, doc, Mode::Full));
     };
     h.busy.store(true, Ordering::Release);
-    if h.jobs.send((state.clone(), doc.clone(), defer)).is_err() {
+    if h.jobs.send((state.clone(), doc.clone())).is_err() {
         *helper = None;
-        return super::guard("diagnostics", || compute(state, doc, Mode::Full, defer));
+        return super::guard("diagnostics", || compute(state, doc, Mode::Full));
     }
     match h.results.recv_timeout(schema_deadline()) {
         Ok(result) => result,
@@ -447,7 +454,7 @@ fn run_with_deadline(
             );
             *stuck = helper.take().map(|h| h.busy);
             super::guard("diagnostics", || {
-                compute(state, doc, Mode::SyntaxOnlyAfterTimeout, defer)
+                compute(state, doc, Mode::SyntaxOnlyAfterTimeout)
             })
         }
     }
@@ -459,9 +466,8 @@ enum Mode {
     SyntaxOnlyAfterTimeout,
 }
 
-/// The diagnostics of a snapshot; the rules are left out (to run apart) when `defer` and the
-/// document is large.
-fn compute(state: &State, doc: &Snapshot, mode: Mode, defer: bool) -> Analysed {
+/// The diagnostics of a snapshot; the rules of a large document are left out, to run apart.
+fn compute(state: &State, doc: &Snapshot, mode: Mode) -> Analysed {
     let config = state.config.read().map(|c| c.clone()).unwrap_or_default();
     if !config.diagnostics_enable {
         return Analysed::Complete(Vec::new());
@@ -481,7 +487,7 @@ fn compute(state: &State, doc: &Snapshot, mode: Mode, defer: bool) -> Analysed {
     let base =
         domxml_ide::diagnostics::base_diagnostics(parse, text, kind, schema.as_deref(), &options);
     tracing::trace!(elapsed = ?started.elapsed(), count = base.diagnostics.len(), "syntax and schema diagnostics");
-    if base.rules_apply && defer && text.len() > defer_rules_above() {
+    if base.rules_apply && text.len() > defer_rules_above() {
         return Analysed::Base {
             base: base.diagnostics,
             options,
