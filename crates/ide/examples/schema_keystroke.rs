@@ -6,11 +6,10 @@
 use std::time::{Duration, Instant};
 
 use domxml_ide::Document;
-use domxml_syntax::{TextEdit, TextRange, TextSize};
 
 #[path = "common/large_domain.rs"]
 mod large_domain;
-use large_domain::{LINE, domain_of_size};
+use large_domain::{domain_of_size, typing_edits};
 
 fn pct(xs: &mut [Duration], p: usize) -> Duration {
     xs.sort();
@@ -39,20 +38,8 @@ fn main() {
     let opts = domxml_ide::diagnostics::DiagnosticsOptions::default();
     for kib in sizes {
         let mut doc = Document::new(domain_of_size(kib * 1024));
-        let at = doc.text().find("<devices>\n").expect("devices") + "<devices>\n".len();
         domxml_ide::diagnostics::schema_problems(doc.parse(), &*model);
-        let mut edits = vec![TextEdit::new(
-            TextRange::empty(TextSize::from(at as u32)),
-            "    \n",
-        )];
-        for (i, c) in LINE.char_indices() {
-            let p = (at + 4 + i) as u32;
-            edits.push(TextEdit::new(TextRange::empty(p.into()), c.to_string()));
-        }
-        for i in (0..LINE.len()).rev() {
-            let p = (at + 4 + i) as u32;
-            edits.push(TextEdit::new(TextRange::new(p.into(), (p + 1).into()), ""));
-        }
+        let edits = typing_edits(doc.text());
         let mut validate = vec![];
         let rounds: usize = std::env::var("ROUNDS")
             .ok()

@@ -10,11 +10,10 @@ use domxml_ide::Document;
 use domxml_ide::diagnostics::{DiagnosticsOptions, diagnostics, semantic_diagnostics};
 use domxml_libvirt::kinds::DocumentKind;
 use domxml_libvirt::rules::RuleOptions;
-use domxml_syntax::{TextEdit, TextRange, TextSize};
 
 #[path = "common/large_domain.rs"]
 mod large_domain;
-use large_domain::{LINE, domain_of_size};
+use large_domain::{domain_of_size, typing_edits};
 
 fn p50(xs: &mut [Duration]) -> Duration {
     xs.sort();
@@ -29,7 +28,6 @@ fn main() {
     let text = domain_of_size(kib * 1024);
     let model = domxml_libvirt::select::builtin_model().expect("built-in model");
     let mut doc = Document::new(text);
-    let at = doc.text().find("<devices>\n").expect("devices") + "<devices>\n".len();
     let opts = DiagnosticsOptions::default();
     let all = |doc: &Document| {
         diagnostics(
@@ -42,18 +40,7 @@ fn main() {
     };
     all(&doc);
     let (mut apply, mut validate, mut rules, mut total) = (vec![], vec![], vec![], vec![]);
-    let mut edits = vec![TextEdit::new(
-        TextRange::empty(TextSize::from(at as u32)),
-        "    \n",
-    )];
-    for (i, c) in LINE.char_indices() {
-        let p = (at + 4 + i) as u32;
-        edits.push(TextEdit::new(TextRange::empty(p.into()), c.to_string()));
-    }
-    for i in (0..LINE.len()).rev() {
-        let p = (at + 4 + i) as u32;
-        edits.push(TextEdit::new(TextRange::new(p.into(), (p + 1).into()), ""));
-    }
+    let edits = typing_edits(doc.text());
     for edit in &edits {
         // A snapshot is alive while the edit is applied, as in the server.
         let snapshot = doc.clone();

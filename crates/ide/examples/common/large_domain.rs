@@ -1,5 +1,5 @@
 //! The large domain the typing examples edit: the LSP fixture with `<disk>`s added to reach a
-//! size, and the device line typed into it (as `bench/lsp_typing.py` builds them).
+//! size, and the keystrokes typing a device line into it (as `bench/lsp_typing.py` does).
 
 const BASE: &str = include_str!("../../../../tests/lsp/data/domain.xml");
 pub const LINE: &str = "<watchdog model='i6300esb' action='reset'/>";
@@ -17,4 +17,24 @@ pub fn domain_of_size(target: usize) -> String {
         i += 1;
     }
     out + "    <console" + tail
+}
+
+/// One keystroke per edit: a new indented line opened after `<devices>`, `LINE` typed into it
+/// character by character, then deleted from its end (as `bench/lsp_typing.py` types).
+pub fn typing_edits(text: &str) -> Vec<domxml_syntax::TextEdit> {
+    use domxml_syntax::{TextEdit, TextRange, TextSize};
+    let at = text.find("<devices>\n").expect("devices") + "<devices>\n".len();
+    let mut edits = vec![TextEdit::new(
+        TextRange::empty(TextSize::from(at as u32)),
+        "    \n",
+    )];
+    for (i, c) in LINE.char_indices() {
+        let p = (at + 4 + i) as u32;
+        edits.push(TextEdit::new(TextRange::empty(p.into()), c.to_string()));
+    }
+    for i in (0..LINE.len()).rev() {
+        let p = (at + 4 + i) as u32;
+        edits.push(TextEdit::new(TextRange::new(p.into(), (p + 1).into()), ""));
+    }
+    edits
 }
