@@ -94,7 +94,7 @@ pub fn write_file(
         LineIndex::new(report.text)
     };
     match format {
-        Format::Human => write_human(out, color, report),
+        Format::Human => write_human(out, color, report, &index),
         Format::Concise => write_concise(out, report, &index),
         Format::Json => write_json(out, report, &index),
         Format::Github => write_github(out, report, &index),
@@ -242,17 +242,21 @@ fn level(severity: Severity) -> Level {
     }
 }
 
-fn write_human(out: &mut impl Write, color: bool, r: &FileReport<'_>) -> std::io::Result<()> {
+fn write_human(
+    out: &mut impl Write,
+    color: bool,
+    r: &FileReport<'_>,
+    index: &LineIndex,
+) -> std::io::Result<()> {
     let renderer = if color {
         Renderer::styled()
     } else {
         Renderer::plain()
     };
-    let index = LineIndex::new(r.text);
     for p in r.problems {
         // annotate-snippets adds `:line:col` to the origin itself.
         let origin = r.name;
-        let (main, main_span) = window(r.text, &index, p.range);
+        let (main, main_span) = window(r.text, index, p.range);
         let lvl = level(p.severity);
         let main_end = main.start + main.source.len();
         // Related places on the shown lines are labelled there; others get their own snippet.
@@ -264,7 +268,7 @@ fn write_human(out: &mut impl Write, color: bool, r: &FileReport<'_>) -> std::io
                 let end = usize::from(range.end()).max(at + 1).min(main_end);
                 same.push(((at - main.start)..(end - main.start), message.as_str()));
             } else {
-                let (w, span) = window(r.text, &index, *range);
+                let (w, span) = window(r.text, index, *range);
                 other.push((w, span, message.as_str(), r.name));
             }
         }
