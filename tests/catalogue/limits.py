@@ -73,7 +73,8 @@ FORMS = [
     # "between 256 and 1024"
     (r'\bbetween\s+(?P<lo>' + NUM + r')\s+and\s+(?P<hi>' + NUM + r')(?![\w^])' + TAIL, 'range'),
     # "10..255", "1-8 characters", "decimal 0-31", "(1-254)"
-    (r'(?<![\w.^-])(?P<lo>' + NUM + r')\s*(?:\.\.|–|-)\s*(?P<hi>' + NUM + r')(?![\w.^])' + TAIL, 'range'),
+    (r'(?<![\w.^-])(?P<lo>' + NUM + r')\s*(?:\.\.|–|-)\s*(?P<hi>' + NUM + r')(?![\w^]|\.\d)(?!\s+(?:are|is) reserved)' + TAIL,
+     'range'),
     # "at least 4095", "at least 1 MiB"
     (r'\bat least\s+(?P<lo>' + NUM + r')(?![\w^])' + TAIL, 'min'),
     # "3 or more"
@@ -82,10 +83,12 @@ FORMS = [
     (r'\b(?:at most|up to|no more than|not more than)\s+(?P<hi>' + NUM + r')(?![\w^])' + TAIL, 'max'),
     # "exactly 12 characters", "16 hex digits" (a fixed width)
     (r'\bexactly\s+(?P<lo>' + NUM + r')' + TAIL, 'exact'),
+    # "16 hex digits": a fixed width
+    (r'(?<![\w.^-])(?P<lo>\d+)(?P<tail>\s+hex digits\b)', 'exact'),
 ]
-# Sentences about something else than the value's range: bit positions, reserved values, what
-# a program does with longer values, or a default.
-SKIP_SENTENCE = re.compile(r"\b(?:[Bb]its?|reserved|cuts|silently|host(?:'s)?)\b")
+# Sentences about something else than the value's range: bit positions, what a program does
+# with longer values, or the host's own limits.
+SKIP_SENTENCE = re.compile(r"\b(?:[Bb]its\b|bit \d|cuts|silently|host(?:'s)?\b)")
 # Values the documentation names as special: "`-1` means unlimited", "-1 (legacy)", "or any
 # negative value".
 SPECIAL = re.compile(r'`(' + NUM + r')`|(?<![\w.])(' + NUM + r')\s+(?:means|\(legacy\)|for any|switches|disables)')
