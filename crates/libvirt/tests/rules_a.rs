@@ -465,6 +465,39 @@ fn usb_numbers() {
 }
 
 #[test]
+fn usb_hostdev_duplicates_compare_numbers() {
+    let source = |vendor: &str, address: &str| {
+        format!(
+            "<hostdev mode='subsystem' type='usb'><source><vendor id='{vendor}'/><product id='0xbeef'/>{address}</source></hostdev>"
+        )
+    };
+    // The same id written two ways is one device.
+    let twice = format!("{}\n{}", source("0x1234", ""), source("4660", ""));
+    assert_eq!(
+        slices(&dom("q35", "", &twice), "hostdev-duplicate"),
+        ["source"]
+    );
+    // Two sticks of one model at two host addresses are two devices (libvirt compares the
+    // addresses when they are given)...
+    let two = format!(
+        "{}\n{}",
+        source("0x1234", "<address bus='1' device='2'/>"),
+        source("0x1234", "<address bus='1' device='3'/>")
+    );
+    assert!(slices(&dom("q35", "", &two), "hostdev-duplicate").is_empty());
+    // ...and one address written two ways is one device.
+    let same = format!(
+        "{}\n{}",
+        source("0x1234", "<address bus='1' device='10'/>"),
+        source("0x1234", "<address bus='1' device='0xa'/>")
+    );
+    assert_eq!(
+        slices(&dom("q35", "", &same), "hostdev-duplicate"),
+        ["source"]
+    );
+}
+
+#[test]
 fn rules_never_panic() {
     let Some(corpus) = domxml_testdata::domain_corpus() else {
         return;
