@@ -57,7 +57,7 @@ def c_number(text, hex_default=False):
     return None
 
 
-UNITS = {'': 1, 'b': 1, 'bytes': 1, 'k': 1024, 'kib': 1024, 'kb': 1000, 'm': 1024 ** 2,
+UNITS = {'b': 1, 'bytes': 1, 'k': 1024, 'kib': 1024, 'kb': 1000, 'm': 1024 ** 2,
          'mib': 1024 ** 2, 'mb': 1000 ** 2, 'g': 1024 ** 3, 'gib': 1024 ** 3, 'gb': 1000 ** 3,
          't': 1024 ** 4, 'tib': 1024 ** 4, 'tb': 1000 ** 4}
 
@@ -81,7 +81,7 @@ FORMS = [
     (r'(?<![\w.^-])(?P<lo>' + NUM + r')\s+or more\b' + TAIL, 'min'),
     # "at most 12 characters", "up to 3 digits", "no more than 8"
     (r'\b(?:at most|up to|no more than|not more than)\s+(?P<hi>' + NUM + r')(?![\w^])' + TAIL, 'max'),
-    # "exactly 12 characters", "16 hex digits" (a fixed width)
+    # "exactly 12 characters"
     (r'\bexactly\s+(?P<lo>' + NUM + r')' + TAIL, 'exact'),
     # "16 hex digits": a fixed width
     (r'(?<![\w.^-])(?P<lo>\d+)(?P<tail>\s+hex digits\b)', 'exact'),
