@@ -130,14 +130,17 @@ const WORDS: &[(&[&str], &str)] = &[
         &["ccwDevnoRange", "types.ccw.devno"],
         "a CCW device number such as 0x0001",
     ),
-    (&["usbAddr", "types.usb.addr"], "a USB address such as 001"),
+    (
+        &["usbAddr", "types.usb.addr"],
+        "a USB bus or device number such as 3 (a leading 0 means octal)",
+    ),
     (
         &["usbId", "types.usb.id"],
-        "a USB id of 4 hex digits such as 0x1234",
+        "a USB id such as 0x1234 (hex needs the 0x)",
     ),
     (
         &["usbIdDefault", "types.usb.anyId"],
-        "a USB id of 4 hex digits such as 0x1234, or -1 for any",
+        "a USB id such as 0x1234 (hex needs the 0x), or -1 for any",
     ),
     (&["usbClass", "types.usb.class"], "a USB class such as 0x08"),
     (

@@ -366,6 +366,138 @@ fn hostdevs_and_interfaces() {
 }
 
 #[test]
+fn usb_numbers() {
+    let usb = |vendor: &str, product: &str, bus: &str, device: &str| {
+        dom(
+            "q35",
+            "",
+            &format!(
+                "<hostdev mode='subsystem' type='usb'><source><vendor id='{vendor}'/><product id='{product}'/><address bus='{bus}' device='{device}'/></source></hostdev>"
+            ),
+        )
+    };
+    let fine = usb("0x1234", "0xbeef", "1", "14");
+    assert!(slices(&fine, "usb-number-radix").is_empty());
+    assert!(slices(&fine, "usb-number-invalid").is_empty());
+
+    // Hex digits without 0x: libvirt refuses them, quoting its own parse error.
+    let beef = usb("0x1234", "beef", "1", "14");
+    case("usb-number-invalid", &beef, "beef", &fine);
+    let f = check(&beef)
+        .into_iter()
+        .find(|f| f.code.as_str() == "usb-number-invalid")
+        .expect("finding");
+    assert!(
+        f.message.contains(
+            "Invalid value for attribute 'id' in element 'product': 'beef'. Expected non-negative integer value"
+        ),
+        "{}",
+        f.message
+    );
+    fixes_work("usb-number-invalid", &beef);
+    // An 8 or 9 after a leading 0, and a zero vendor, are refused too.
+    assert_eq!(
+        slices(&usb("0129", "0x1", "009", "14"), "usb-number-invalid"),
+        ["0129", "009"]
+    );
+    fixes_work("usb-number-invalid", &usb("0x1234", "0x1", "009", "14"));
+    assert_eq!(
+        slices(&usb("0x0000", "0x1", "1", "2"), "usb-number-invalid"),
+        ["0x0000"]
+    );
+
+    // Digits only: decimal (or octal after a leading 0), not the hex lsusb shows.
+    let decimal = usb("1234", "0xbeef", "1", "14");
+    case("usb-number-radix", &decimal, "1234", &fine);
+    let f = check(&decimal)
+        .into_iter()
+        .find(|f| f.code.as_str() == "usb-number-radix")
+        .expect("finding");
+    assert_eq!(f.severity, domxml_libvirt::Severity::Warning);
+    assert!(f.message.contains("as decimal"), "{}", f.message);
+    assert!(f.message.contains("1234 (0x04d2)"), "{}", f.message);
+    assert_eq!(f.fixes[0].title, "Write 0x1234");
+    fixes_work("usb-number-radix", &decimal);
+    let octal = usb("0x1234", "0123", "1", "14");
+    assert_eq!(slices(&octal, "usb-number-radix"), ["0123"]);
+    fixes_work("usb-number-radix", &octal);
+    // One digit, or 00-07 after a leading 0, reads the same in every base.
+    assert!(slices(&usb("0x1234", "7", "1", "14"), "usb-number-radix").is_empty());
+    assert!(slices(&usb("0x1234", "07", "1", "14"), "usb-number-radix").is_empty());
+
+    // Bus and device numbers: lsusb's zero-padded decimal is octal to libvirt.
+    let padded = usb("0x1234", "0xbeef", "001", "010");
+    assert_eq!(slices(&padded, "usb-number-radix"), ["010"]);
+    let f = check(&padded)
+        .into_iter()
+        .find(|f| f.code.as_str() == "usb-number-radix")
+        .expect("finding");
+    assert!(f.message.contains("as octal"), "{}", f.message);
+    assert_eq!(f.fixes[0].title, "Write 10");
+    fixes_work("usb-number-radix", &padded);
+
+    // A redirection filter reads class, vendor and product the same way; -1 is "any".
+    let filter = |class: &str, vendor: &str| {
+        dom(
+            "q35",
+            "",
+            &format!(
+                "<redirfilter><usbdev class='{class}' vendor='{vendor}' product='-1' allow='yes'/></redirfilter>"
+            ),
+        )
+    };
+    assert!(slices(&filter("-1", "0x15E1"), "usb-number-radix").is_empty());
+    assert!(slices(&filter("-1", "0x15E1"), "usb-number-invalid").is_empty());
+    assert_eq!(slices(&filter("10", "-1"), "usb-number-radix"), ["10"]);
+    let f = check(&filter("-1", "15e1"))
+        .into_iter()
+        .find(|f| f.code.as_str() == "usb-number-invalid")
+        .expect("finding");
+    assert!(
+        f.message
+            .contains("in element 'usbdev': '15e1'. Expected integer value"),
+        "{}",
+        f.message
+    );
+    fixes_work("usb-number-invalid", &filter("-1", "15e1"));
+    // What the schema refuses stays the schema's business.
+    assert!(slices(&usb("0x1234", "zz", "1", "12345"), "usb-number-invalid").is_empty());
+}
+
+#[test]
+fn usb_hostdev_duplicates_compare_numbers() {
+    let source = |vendor: &str, address: &str| {
+        format!(
+            "<hostdev mode='subsystem' type='usb'><source><vendor id='{vendor}'/><product id='0xbeef'/>{address}</source></hostdev>"
+        )
+    };
+    // The same id written two ways is one device.
+    let twice = format!("{}\n{}", source("0x1234", ""), source("4660", ""));
+    assert_eq!(
+        slices(&dom("q35", "", &twice), "hostdev-duplicate"),
+        ["source"]
+    );
+    // Two sticks of one model at two host addresses are two devices (libvirt compares the
+    // addresses when they are given)...
+    let two = format!(
+        "{}\n{}",
+        source("0x1234", "<address bus='1' device='2'/>"),
+        source("0x1234", "<address bus='1' device='3'/>")
+    );
+    assert!(slices(&dom("q35", "", &two), "hostdev-duplicate").is_empty());
+    // ...and one address written two ways is one device.
+    let same = format!(
+        "{}\n{}",
+        source("0x1234", "<address bus='1' device='10'/>"),
+        source("0x1234", "<address bus='1' device='0xa'/>")
+    );
+    assert_eq!(
+        slices(&dom("q35", "", &same), "hostdev-duplicate"),
+        ["source"]
+    );
+}
+
+#[test]
 fn rules_never_panic() {
     let Some(corpus) = domxml_testdata::domain_corpus() else {
         return;

@@ -102,6 +102,8 @@ rule_codes! {
     HostdevMdevDisplayGraphics = ("hostdev-mdev-display-graphics", Qemu, Error, "a mediated device with display='on' and no graphics"),
     HostdevMdevRamfbMultiple = ("hostdev-mdev-ramfb-multiple", Generic, Error, "more than one mediated device with ramfb='on'"),
     HostdevVhostScsiBoot = ("hostdev-vhost-scsi-boot", Qemu, Error, "a boot order on a vhost-scsi host device"),
+    UsbNumberInvalid = ("usb-number-invalid", Generic, Error, "a USB id or host bus/device number libvirt cannot read: hex without 0x, 8 or 9 after a leading 0, vendor 0"),
+    UsbNumberRadix = ("usb-number-radix", Generic, Warning, "a USB id without 0x is read as decimal (or octal after a leading 0), a zero-padded bus/device number as octal"),
     // interface
     NetFilterrefUnsupported = ("net-filterref-unsupported", Generic, Error, "a <filterref> on an interface type that has no tap device"),
     NetPortForwardBackend = ("net-port-forward-backend", Generic, Error, "<portForward> without the passt backend"),

@@ -2,7 +2,7 @@
 
 use super::index::El;
 
-use super::domain::{attr, child, name_range};
+use super::domain::{attr, child, name_range, parse_c_number};
 use super::{Domain, Findings, RuleCode, finding};
 
 pub(super) fn check(d: &Domain, out: &mut Findings) {
@@ -38,7 +38,7 @@ fn identity(h: &El) -> Option<String> {
     let a = |e: &El, name: &str| e.attribute_value(name).unwrap_or_default().to_owned();
     let num = |e: &El, name: &str| {
         e.attribute_value(name)
-            .and_then(super::domain::parse_c_number)
+            .and_then(parse_c_number)
             .unwrap_or(0)
     };
     Some(match ty {
@@ -53,11 +53,20 @@ fn identity(h: &El) -> Option<String> {
             )
         }
         "usb" => {
-            if let (Some(v), Some(p)) = (child(&source, "vendor"), child(&source, "product")) {
-                format!("usb id {} {}", a(&v, "id"), a(&p, "id"))
-            } else {
-                let addr = child(&source, "address")?;
-                format!("usb addr {} {}", a(&addr, "bus"), a(&addr, "device"))
+            // libvirt compares the numbers (read as C numbers), by host address when it has a
+            // bus and a device other than 0, else by vendor and product: two sticks of one
+            // model told apart by their addresses are two devices.
+            let c = |e: &El, name: &str| e.attribute_value(name).and_then(parse_c_number);
+            let address = child(&source, "address")
+                .and_then(|addr| Some((c(&addr, "bus")?, c(&addr, "device")?)))
+                .filter(|(bus, device)| *bus != 0 && *device != 0);
+            match address {
+                Some((bus, device)) => format!("usb addr {bus} {device}"),
+                None => format!(
+                    "usb id {} {}",
+                    c(&child(&source, "vendor")?, "id")?,
+                    c(&child(&source, "product")?, "id")?
+                ),
             }
         }
         "scsi" => {
@@ -116,7 +125,7 @@ fn radix(dev: &El, out: &mut Findings) {
         if !octal {
             continue;
         }
-        let msg = match super::domain::parse_c_number(t) {
+        let msg = match parse_c_number(t) {
             Some(n) => format!(
                 "{name}='{t}' has a leading 0, so libvirt reads it as octal: {n} (0x{n:x}). Write \
                  0x{n:x} for hexadecimal or {n} in decimal to say what you mean"

@@ -25,6 +25,7 @@ mod interface;
 pub mod machine;
 mod memory;
 mod numa;
+mod usb_numbers;
 mod values;
 mod vcpu;
 mod video;
@@ -72,7 +73,7 @@ pub struct RuleOptions {
 }
 
 impl RuleOptions {
-    /// Whether every rule is off (one pass: `disabled` may list all 127 codes, per file).
+    /// Whether every rule is off (one pass: `disabled` may list every code, per file).
     pub fn disables_all(&self) -> bool {
         let mut off = vec![false; RuleCode::ALL.len()];
         for code in &self.disabled {
@@ -163,6 +164,7 @@ const AREAS: &[fn(&Domain, &mut Findings)] = &[
     controllers::check,
     disks::check,
     hostdev::check,
+    usb_numbers::check,
     interface::check,
     vcpu::check,
     numa::check,
