@@ -186,6 +186,8 @@ fn hovers_name_the_libvirt_release_that_introduced_an_item() {
     let md = hover_at(&domain("    <watch$0dog model='itco'/>"));
     assert!(md.contains("Since libvirt 0.7.3 (QEMU)"), "{md}");
     let md = hover_at("<domain type='kvm'><os fir$0mware='efi'/></domain>");
+    assert!(md.contains("Since libvirt 5.2 (QEMU)"), "{md}");
+    let md = hover_at("<domain type='kvm'><os firmware='efi'><firm$0ware/></os></domain>");
     assert!(md.contains("Since libvirt 7.2 (QEMU)"), "{md}");
     // No release where libvirt's documentation states none.
     let md = hover_at(&domain("    <watchdog model='i63$000esb'/>"));
