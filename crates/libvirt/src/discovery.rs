@@ -490,56 +490,99 @@ fn from_path(dir: &Path) -> Option<DetectedVersion> {
     })
 }
 
-/// Schema text introduced by a libvirt release (per libvirt's `formatdomain` documentation),
-/// oldest first. A directory has a release's text and lacks the next release's: that release.
-const FINGERPRINTS: &[(&str, &[&str])] = &[
-    ("8.5.0", &["name=\"thread_pool_min\""]),
-    ("9.0.0", &["name=\"fdgroup\"", "<value>passt</value>"]),
-    ("9.1.0", &["<value>itco</value>", "<value>pvpanic</value>"]),
-    (
-        "9.4.0",
-        &["<element name=\"poll\">", "name=\"multichannel\""],
-    ),
-    ("9.5.0", &["name=\"discard_no_unref\""]),
-    ("9.6.0", &["<element name=\"async-teardown\">"]),
-    (
-        "9.8.0",
-        &["<element name=\"knownHosts\">", "<value>vhostvdpa</value>"],
-    ),
-    ("10.2.0", &["<value>mtp</value>"]),
-    ("10.3.0", &["name=\"memReserve\""]),
-    ("10.4.0", &["<element name=\"ras\">"]),
-    ("10.5.0", &["<value>sev-snp</value>"]),
-    ("10.6.0", &["<element name=\"openfiles\">"]),
-    (
-        "10.7.0",
-        &["name=\"dma_translation\"", "<element name=\"ps2\">"],
-    ),
-    (
-        "10.10.0",
-        &["name=\"templateFormat\"", "<element name=\"dataStore\">"],
-    ),
-    ("11.1.0", &["<element name=\"aia\">"]),
-    ("11.2.0", &["<element name=\"throttlegroups\">"]),
+/// A piece of schema a release introduced, recognised whatever attributes (our catalogue's
+/// `dx:since`, say) its tag carries.
+#[derive(Debug, Clone, Copy)]
+enum Mark {
+    /// `<element name="NAME"`.
+    Element(&'static str),
+    /// `name="NAME"` on any pattern.
+    Name(&'static str),
+    /// `<value ...>VALUE</value>`.
+    Value(&'static str),
+}
+
+use Mark::{Element, Name, Value};
+
+impl Mark {
+    fn is_in(self, text: &str) -> bool {
+        match self {
+            Element(name) => {
+                let open = format!("<element name=\"{name}\"");
+                text.match_indices(&open).any(|(at, _)| {
+                    text[at + open.len()..]
+                        .bytes()
+                        .next()
+                        .is_some_and(|b| b == b'>' || b == b'/' || b.is_ascii_whitespace())
+                })
+            }
+            Name(name) => text.contains(&format!("name=\"{name}\"")),
+            Value(value) => {
+                let body = format!(">{value}</value>");
+                text.match_indices(&body).any(|(at, _)| {
+                    text[..at]
+                        .rfind('<')
+                        .is_some_and(|open| is_value_tag(&text[open..at]))
+                })
+            }
+        }
+    }
+}
+
+/// `<value` or `<value` followed by attributes (the closing `>` excluded).
+fn is_value_tag(tag: &str) -> bool {
+    tag.strip_prefix("<value")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_whitespace()))
+}
+
+impl std::fmt::Display for Mark {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Element(name) => write!(f, "<element name=\"{name}\">"),
+            Name(name) => write!(f, "name=\"{name}\""),
+            Value(value) => write!(f, "<value>{value}</value>"),
+        }
+    }
+}
+
+/// Schema content introduced by a libvirt release (per libvirt's `formatdomain` documentation),
+/// oldest first. A directory has a release's marks and lacks the next release's: that release.
+const FINGERPRINTS: &[(&str, &[Mark])] = &[
+    ("8.5.0", &[Name("thread_pool_min")]),
+    ("9.0.0", &[Name("fdgroup"), Value("passt")]),
+    ("9.1.0", &[Value("itco"), Value("pvpanic")]),
+    ("9.4.0", &[Element("poll"), Name("multichannel")]),
+    ("9.5.0", &[Name("discard_no_unref")]),
+    ("9.6.0", &[Element("async-teardown")]),
+    ("9.8.0", &[Element("knownHosts"), Value("vhostvdpa")]),
+    ("10.2.0", &[Value("mtp")]),
+    ("10.3.0", &[Name("memReserve")]),
+    ("10.4.0", &[Element("ras")]),
+    ("10.5.0", &[Value("sev-snp")]),
+    ("10.6.0", &[Element("openfiles")]),
+    ("10.7.0", &[Name("dma_translation"), Element("ps2")]),
+    ("10.10.0", &[Name("templateFormat"), Element("dataStore")]),
+    ("11.1.0", &[Element("aia")]),
+    ("11.2.0", &[Element("throttlegroups")]),
 ];
 
 /// The release of a set of schema texts by [`FINGERPRINTS`].
 pub fn fingerprint_version(texts: &[String]) -> Option<DetectedVersion> {
-    let has = |token: &str| texts.iter().any(|t| t.contains(token));
+    let has = |mark: &Mark| texts.iter().any(|t| mark.is_in(t));
     let newest = FINGERPRINTS
         .iter()
-        .rposition(|(_, tokens)| tokens.iter().all(|t| has(t)))?;
-    let (version, tokens) = FINGERPRINTS[newest];
+        .rposition(|(_, marks)| marks.iter().all(has))?;
+    let (version, marks) = FINGERPRINTS[newest];
     let next = FINGERPRINTS.get(newest + 1);
-    let missing = next.and_then(|(v, tokens)| tokens.iter().find(|t| !has(t)).map(|t| (v, t)));
+    let missing = next.and_then(|(v, marks)| marks.iter().find(|m| !has(m)).map(|m| (v, m)));
     let how = match missing {
         Some((next, lacks)) => format!(
             "schema content: has {} (libvirt {version}), lacks {lacks} (libvirt {next})",
-            tokens[0]
+            marks[0]
         ),
         None => format!(
             "schema content: has {} (libvirt {version}), the newest release fingerprinted",
-            tokens[0]
+            marks[0]
         ),
     };
     Some(DetectedVersion {
@@ -764,6 +807,23 @@ mod tests {
         assert_eq!(detect_version(&t.0.join("schemas")), None);
         assert_eq!(debian_upstream("1:10.0.0-2ubuntu8"), Some("10.0.0".into()));
         assert_eq!(debian_upstream("garbage"), None);
+    }
+
+    #[test]
+    fn marks_are_found_whatever_attributes_their_tag_carries() {
+        let annotated = r#"<element name="aia" dx:since="11.1.0"><choice>
+            <value dx:since="10.2.0">mtp</value><value>tcp</value></choice></element>"#;
+        assert!(Element("aia").is_in(annotated));
+        assert!(Value("mtp").is_in(annotated));
+        assert!(Value("tcp").is_in(annotated));
+        assert!(Element("poll").is_in(r#"<element name="poll">"#));
+        assert!(Element("poll").is_in("<element name=\"poll\"\n  dx:since=\"9.4.0\">"));
+        // Longer names, other tags and text elsewhere are not the mark.
+        assert!(!Element("aia").is_in(r#"<element name="aia-x">"#));
+        assert!(!Element("aia").is_in(r#"<attribute name="aia">"#));
+        assert!(!Value("mtp").is_in("<param>mtp</value>"));
+        assert!(!Value("mtp").is_in("<values>mtp</value>"));
+        assert!(!Value("mtp").is_in("<value>xmtp</value>"));
     }
 
     #[test]

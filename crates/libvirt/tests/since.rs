@@ -55,6 +55,16 @@ fn known_items_carry_their_release() {
         qemu("9.1.0")
     );
     assert_eq!(since_of("domain/cputune/cachetune", None), v("4.1.0"));
+    // Tags that version discovery fingerprints carry their release too.
+    assert_eq!(since_of("domain/features/aia", None), qemu("11.1.0"));
+    assert_eq!(
+        since_of("domain/devices/filesystem/driver/@type", Some("mtp")),
+        qemu("10.2.0")
+    );
+    assert_eq!(
+        since_of("domain/devices/interface/backend/@type", Some("passt")),
+        qemu("9.0.0")
+    );
     assert_eq!(
         since_of("domain/features/kvm/dirty-ring", None),
         qemu("8.0.0")
