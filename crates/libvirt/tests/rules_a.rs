@@ -465,6 +465,49 @@ fn usb_numbers() {
 }
 
 #[test]
+fn usb_address_not_decimal() {
+    let tablet = |bus: &str, port: &str| {
+        dom(
+            "q35",
+            "",
+            &format!(
+                "<controller type='usb' index='0' model='qemu-xhci'/><input type='tablet' bus='usb'><address type='usb' bus='{bus}' port='{port}'/></input>"
+            ),
+        )
+    };
+    let fine = tablet("0", "1.2");
+    assert!(slices(&fine, "usb-address-not-decimal").is_empty());
+    // Leading zeros are decimal here (base 10), not octal.
+    assert!(slices(&tablet("00", "010"), "usb-address-not-decimal").is_empty());
+    case(
+        "usb-address-not-decimal",
+        &tablet("0x1", "1.2"),
+        "0x1",
+        &fine,
+    );
+    case(
+        "usb-address-not-decimal",
+        &tablet("0", "1.0xa"),
+        "1.0xa",
+        &fine,
+    );
+    case("usb-address-not-decimal", &tablet("0", "b"), "b", &fine);
+    let port = check(&tablet("0", "1.0xa"))
+        .into_iter()
+        .find(|f| f.code.as_str() == "usb-address-not-decimal")
+        .expect("finding");
+    assert!(port.message.contains("write 1.10"), "{}", port.message);
+    assert!(
+        port.message
+            .contains("Cannot parse <address> 'port' attribute"),
+        "{}",
+        port.message
+    );
+    fixes_work("usb-address-not-decimal", &tablet("0x1", "1.2"));
+    fixes_work("usb-address-not-decimal", &tablet("0", "0x2.3"));
+}
+
+#[test]
 fn usb_hostdev_duplicates_compare_numbers() {
     let source = |vendor: &str, address: &str| {
         format!(

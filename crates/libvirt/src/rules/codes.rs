@@ -104,6 +104,7 @@ rule_codes! {
     HostdevVhostScsiBoot = ("hostdev-vhost-scsi-boot", Qemu, Error, "a boot order on a vhost-scsi host device"),
     UsbNumberInvalid = ("usb-number-invalid", Generic, Error, "a USB id or host bus/device number libvirt cannot read: hex without 0x, 8 or 9 after a leading 0, vendor 0"),
     UsbNumberRadix = ("usb-number-radix", Generic, Warning, "a USB id without 0x is read as decimal (or octal after a leading 0), a zero-padded bus/device number as octal"),
+    UsbAddressNotDecimal = ("usb-address-not-decimal", Generic, Error, "a guest USB address (bus, port) written in hex: libvirt reads it in base 10 only"),
     // interface
     NetFilterrefUnsupported = ("net-filterref-unsupported", Generic, Error, "a <filterref> on an interface type that has no tap device"),
     NetPortForwardBackend = ("net-port-forward-backend", Generic, Error, "<portForward> without the passt backend"),

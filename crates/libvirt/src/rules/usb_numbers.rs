@@ -7,6 +7,10 @@
 //! the schema and libvirt refuses it, and `1234` copied from `lsusb`'s `1234:abcd` silently
 //! becomes 0x04d2. Bus and device numbers are the other way round: `lsusb` prints them in
 //! decimal with leading zeros (`Bus 001 Device 010`), which libvirt reads as octal.
+//!
+//! A device's guest USB address (`<address type='usb' bus port>`) is the odd one out: libvirt
+//! reads it in base 10 only (`virDomainDeviceUSBAddressParseXML`), while the schema's pattern
+//! allows `0x` and hex digits.
 
 use domxml_syntax::{TextEdit, TextRange};
 
@@ -75,6 +79,15 @@ const FILTER_PRODUCT: Place = Place {
 };
 
 pub(super) fn check(d: &Domain, out: &mut Findings) {
+    if out.wants(RuleCode::UsbAddressNotDecimal) {
+        for device in d.devices() {
+            if let Some(address) = child(&device, "address")
+                && address.attribute_value("type") == Some("usb")
+            {
+                guest_address(&address, out);
+            }
+        }
+    }
     if !out.wants(RuleCode::UsbNumberRadix) && !out.wants(RuleCode::UsbNumberInvalid) {
         return;
     }
@@ -223,4 +236,59 @@ fn push(out: &mut Findings, code: RuleCode, range: TextRange, message: String, r
         format!("Write {rewrite}"),
         vec![TextEdit::new(range, rewrite)],
     )));
+}
+
+/// A guest USB address: `bus` a decimal number, `port` up to four of them joined by dots.
+fn guest_address(address: &El, out: &mut Findings) {
+    if let Some((bus, range)) = attr(address, "bus")
+        && let Some(decimal) = in_decimal(bus)
+    {
+        push(
+            out,
+            RuleCode::UsbAddressNotDecimal,
+            range,
+            format!(
+                "libvirt reads a guest USB address in decimal only: bus='{bus}' is refused; \
+                 write {decimal}. libvirt: \"Invalid value for attribute 'bus' in element \
+                 'address': '{bus}'. Expected non-negative integer value\""
+            ),
+            &decimal,
+        );
+    }
+    if let Some((port, range)) = attr(address, "port") {
+        let parts: Vec<Option<String>> = port.split('.').map(in_decimal).collect();
+        if parts.iter().any(Option::is_some) {
+            let decimal = port
+                .split('.')
+                .zip(&parts)
+                .map(|(part, fixed)| fixed.as_deref().unwrap_or(part))
+                .collect::<Vec<_>>()
+                .join(".");
+            push(
+                out,
+                RuleCode::UsbAddressNotDecimal,
+                range,
+                format!(
+                    "libvirt reads a guest USB port in decimal only: port='{port}' is refused; \
+                     write {decimal}. libvirt: \"Cannot parse <address> 'port' attribute\""
+                ),
+                &decimal,
+            );
+        }
+    }
+}
+
+/// For a number written in hex (`0x1f`, or hex letters), its decimal form; `None` when it is
+/// decimal already or no number the schema would accept.
+fn in_decimal(value: &str) -> Option<String> {
+    let (digits, prefixed) = match value.strip_prefix("0x") {
+        Some(rest) => (rest, true),
+        None => (value, false),
+    };
+    let hex = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_hexdigit());
+    let decimal = digits.bytes().all(|b| b.is_ascii_digit());
+    (hex && (prefixed || !decimal))
+        .then(|| u64::from_str_radix(digits, 16).ok())
+        .flatten()
+        .map(|n| n.to_string())
 }
