@@ -415,7 +415,12 @@ fn usb_numbers() {
         .expect("finding");
     assert_eq!(f.severity, domxml_libvirt::Severity::Warning);
     assert!(f.message.contains("as decimal"), "{}", f.message);
-    assert!(f.message.contains("1234 (0x04d2)"), "{}", f.message);
+    assert!(f.message.contains("1234, which is 0x04d2"), "{}", f.message);
+    assert!(
+        f.message.contains("if you meant 0x1234, write 0x1234"),
+        "{}",
+        f.message
+    );
     assert_eq!(f.fixes[0].title, "Write 0x1234");
     fixes_work("usb-number-radix", &decimal);
     let octal = usb("0x1234", "0123", "1", "14");

@@ -191,14 +191,14 @@ fn judge(e: &El, place: Place, out: &mut Findings) {
             let message = if place.hex_by_habit {
                 let width = place.max_digits;
                 format!(
-                    "libvirt reads {name}='{value}' {how}: {read} (0x{read:0width$x}). USB ids \
-                     and classes are hex, as lsusb shows them: for 0x{meant:0width$x} write \
-                     {rewrite}"
+                    "libvirt reads {name}='{value}' {how}: {read}, which is 0x{read:0width$x}. \
+                     lsusb shows USB ids and classes in hex: if you meant 0x{meant:0width$x}, \
+                     write {rewrite}"
                 )
             } else {
                 format!(
                     "libvirt reads {name}='{value}' {how}: {read}. lsusb shows bus and device \
-                     numbers in decimal: for {meant} write {rewrite}"
+                     numbers in decimal: if you meant {meant}, write {rewrite}"
                 )
             };
             push(out, RuleCode::UsbNumberRadix, range, message, &rewrite);
