@@ -86,7 +86,7 @@ fn human_output_plain() {
          ::: vm.xml:6:89
           |
         6 |     <disk type="file" device="disk"><source file="/a"/><target dev="vda" bus="virtio"/><boot order="1"/></disk>
-          |                                                                                         ---- info: a per-device boot order
+          |                                                                                         ---- a per-device boot order
           |
           = help: Remove the <os><boot> elements
           = help: Remove the per-device <boot order> elements
@@ -110,28 +110,27 @@ fn human_output_coloured_only_when_asked_or_on_a_terminal() {
     d.write("bad.xml", "<domain type='kvm'><name>a</nam></domain>\n");
     let out = domxml(&d.0, &["check", "--color", "always", "bad.xml"], None);
     expect![[r#"
-        [1m[91merror[memory-size-missing][0m: [1mthe guest has no memory size; libvirt: "Memory size must be specified via <memory> or in the <numa> configuration"[0m
-         [1m[94m-->[0m bad.xml:1:2
+        [1m[91merror[memory-size-missing][0m[1m: the guest has no memory size; libvirt: "Memory size must be specified via <memory> or in the <numa> configuration"[0m
+         [1m[94m--> [0mbad.xml:1:2
           [1m[94m|[0m
-        [1m[94m1 |[0m <domain type='kvm'><name>a</nam></domain>
+        [1m[94m1[0m [1m[94m|[0m <domain type='kvm'><name>a</nam></domain>
           [1m[94m|[0m  [1m[91m^^^^^^[0m
-          [1m[94m|[0m
 
-        [1m[91merror[unclosed-element][0m: [1melement <name> is not closed: expected </name> before </domain>[0m
-         [1m[94m-->[0m bad.xml:1:21
+        [1m[91merror[unclosed-element][0m[1m: element <name> is not closed: expected </name> before </domain>[0m
+         [1m[94m--> [0mbad.xml:1:21
           [1m[94m|[0m
-        [1m[94m1 |[0m <domain type='kvm'><name>a</nam></domain>
+        [1m[94m1[0m [1m[94m|[0m <domain type='kvm'><name>a</nam></domain>
           [1m[94m|[0m                     [1m[91m^^^^[0m
           [1m[94m|[0m
-          [1m[94m= [0m[1m[96mhelp[0m: Change </nam> to </name>
+          [1m[94m= [0m[1mhelp[0m: Change </nam> to </name>
 
-        [1m[91merror[mismatched-end-tag][0m: [1mend tag </nam> does not match the open element <name>[0m
-         [1m[94m-->[0m bad.xml:1:29
+        [1m[91merror[mismatched-end-tag][0m[1m: end tag </nam> does not match the open element <name>[0m
+         [1m[94m--> [0mbad.xml:1:29
           [1m[94m|[0m
-        [1m[94m1 |[0m <domain type='kvm'><name>a</nam></domain>
+        [1m[94m1[0m [1m[94m|[0m <domain type='kvm'><name>a</nam></domain>
           [1m[94m|[0m                             [1m[91m^^^[0m
           [1m[94m|[0m
-          [1m[94m= [0m[1m[96mhelp[0m: Change to </name>
+          [1m[94m= [0m[1mhelp[0m: Change to </name>
 
         3 errors, 0 warnings in 1 of 1 file
     "#]]

@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use annotate_snippets::{Level, Message, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use clap::ValueEnum;
 use domxml_ide::{Code, Diagnostic, Severity};
 use domxml_syntax::{LineIndex, PositionEncoding, TextRange, TextSize};
@@ -233,12 +233,12 @@ fn window<'t>(
     )
 }
 
-fn level(severity: Severity) -> Level {
+fn level(severity: Severity) -> Level<'static> {
     match severity {
-        Severity::Error => Level::Error,
-        Severity::Warning => Level::Warning,
-        Severity::Information => Level::Info,
-        Severity::Hint => Level::Help,
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Information => Level::INFO,
+        Severity::Hint => Level::HELP,
     }
 }
 
@@ -254,40 +254,42 @@ fn write_human(
         Renderer::plain()
     };
     for p in r.problems {
-        // annotate-snippets adds `:line:col` to the origin itself.
-        let origin = r.name;
         let (main, main_span) = window(r.text, index, p.range);
-        let lvl = level(p.severity);
         let main_end = main.start + main.source.len();
         // Related places on the shown lines are labelled there; others get their own snippet.
-        let mut same: Vec<(std::ops::Range<usize>, &str)> = Vec::new();
-        let mut other: Vec<(Window<'_>, std::ops::Range<usize>, &str, &str)> = Vec::new();
+        // annotate-snippets adds `:line:col` to the path itself.
+        let mut snippet = Snippet::source(main.source)
+            .line_start(main.line)
+            .path(r.name)
+            .annotation(AnnotationKind::Primary.span(main_span));
+        let mut others = Vec::new();
         for (range, message) in &p.related {
             let at = usize::from(range.start());
             if at >= main.start && usize::from(range.end()) <= main_end {
                 let end = usize::from(range.end()).max(at + 1).min(main_end);
-                same.push(((at - main.start)..(end - main.start), message.as_str()));
+                snippet = snippet.annotation(
+                    AnnotationKind::Context
+                        .span((at - main.start)..(end - main.start))
+                        .label(message.as_str()),
+                );
             } else {
                 let (w, span) = window(r.text, index, *range);
-                other.push((w, span, message.as_str(), r.name));
+                others.push(
+                    Snippet::source(w.source)
+                        .line_start(w.line)
+                        .path(r.name)
+                        .annotation(AnnotationKind::Context.span(span).label(message.as_str())),
+                );
             }
         }
-        let mut snippet = Snippet::source(main.source)
-            .line_start(main.line)
-            .origin(origin)
-            .annotation(lvl.span(main_span));
-        for (span, message) in &same {
-            snippet = snippet.annotation(Level::Info.span(span.clone()).label(message));
-        }
-        let message: Message<'_> = lvl.title(&p.message).id(p.code.as_str()).snippet(snippet);
-        let message = message.snippets(other.iter().map(|(w, span, label, origin)| {
-            Snippet::source(w.source)
-                .line_start(w.line)
-                .origin(origin)
-                .annotation(Level::Info.span(span.clone()).label(label))
-        }));
-        let message = message.footers(p.help.iter().map(|h| Level::Help.title(h)));
-        writeln!(out, "{}\n", renderer.render(message))?;
+        let title = level(p.severity)
+            .primary_title(p.message.as_str())
+            .id(p.code.as_str());
+        let group = Group::with_title(title)
+            .element(snippet)
+            .elements(others)
+            .elements(p.help.iter().map(|h| Level::HELP.message(h.as_str())));
+        writeln!(out, "{}\n", renderer.render(&[group]))?;
     }
     Ok(())
 }
