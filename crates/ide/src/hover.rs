@@ -38,9 +38,6 @@ fn footer(schema: &dyn SchemaModel, element: Option<&Element>) -> String {
         }
     }
     s.push_str(&schema.label());
-    if let Some(v) = schema.libvirt_version() {
-        s.push_str(&format!(" · libvirt {v}"));
-    }
     s
 }
 

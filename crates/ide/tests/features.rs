@@ -147,7 +147,17 @@ fn hover_at(fixture: &str) -> String {
 fn hovers() {
     let md = hover_at(&domain("    <memb$0alloon model='virtio'/>"));
     assert!(md.starts_with("**`<memballoon>`**"), "{md}");
-    assert!(md.contains("libvirt 11.3"), "{md}");
+    // The footer names the schema and its release once (the server's built-in model).
+    let (text, offset) = cursor(&domain("    <memb$0alloon model='virtio'/>"));
+    let builtin = domxml_libvirt::select::builtin_model().expect("the built-in model");
+    let real = hover(&domxml_syntax::parse(&text), offset, Some(builtin.as_ref()))
+        .map(|h| h.markdown)
+        .unwrap_or_default();
+    assert!(
+        real.ends_with(" · built-in domxml catalogue (libvirt 11.3)"),
+        "{real}"
+    );
+    assert_eq!(real.matches("11.3").count(), 1, "{real}");
     // No schema file names users do not have; a link to libvirt's section instead.
     assert!(!md.contains(".rng"), "{md}");
     assert!(

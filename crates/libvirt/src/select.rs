@@ -79,7 +79,10 @@ pub fn builtin_model() -> Result<Arc<dyn SchemaModel>, String> {
         .get_or_init(|| match builtin::catalogue() {
             Ok(cat) => Ok(Arc::new(CatalogueModel::new(
                 cat,
-                "built-in domxml catalogue",
+                format!(
+                    "built-in domxml catalogue (libvirt {})",
+                    builtin::LIBVIRT_VERSION
+                ),
                 Some(builtin::LIBVIRT_VERSION.to_owned()),
             )) as Arc<dyn SchemaModel>),
             Err(errors) => Err(describe_compile_errors("the built-in catalogue", errors)),
@@ -95,9 +98,11 @@ fn host_file(d: &Discovery, file: &Path) -> Result<Arc<dyn SchemaModel>, String>
     let mut cat =
         cat.map_err(|errors| describe_compile_errors(&format!("schema '{shown}'"), &errors))?;
     cat.describe_datatypes(crate::words::datatype_words);
+    // Where the schema came from is `domxml check --print-schema`'s and the status item's to
+    // say; a hover names the file and the release only.
     let label = match d.libvirt_label() {
-        Some(v) => format!("schema `{shown}` ({v}; {})", d.reason),
-        None => format!("schema `{shown}` ({})", d.reason),
+        Some(v) => format!("schema `{shown}` ({v})"),
+        None => format!("schema `{shown}`"),
     };
     let version = d.version.as_ref().map(|v| v.version.clone());
     let model = Arc::new(CatalogueModel::new(Arc::new(cat), label, version.clone()));

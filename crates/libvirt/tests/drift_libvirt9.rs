@@ -207,3 +207,22 @@ fn a_second_element_the_host_takes_once_is_named_as_such() {
     );
     assert!(!checked[0].message.contains("is not known"));
 }
+
+#[test]
+fn a_host_schema_is_named_in_hovers_with_its_release_once() {
+    let Some(dir) = libvirt9_schemas() else {
+        println!(
+            "SKIPPED: libvirt 9.0 schemas absent: run tests/fetch-libvirt-9.sh or set DOMXML_LIBVIRT9_SCHEMAS"
+        );
+        return;
+    };
+    let d = domxml_libvirt::select::discover(Some(&dir.to_string_lossy()), "--schema");
+    let model = domxml_libvirt::select::open(&d).expect("libvirt 9.0's schemas compile");
+    assert_eq!(
+        model.label(),
+        format!(
+            "schema `{}` (libvirt 9.0)",
+            dir.join("domain.rng").display()
+        )
+    );
+}
