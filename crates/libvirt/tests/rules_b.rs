@@ -330,6 +330,12 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "<size unit='M'>4</size>",
     ),
     (
+        "shmem-address-not-pci",
+        "isa",
+        "<address type='isa'/>",
+        "<address type='pci'/>",
+    ),
+    (
         "tpm-external-source",
         "source",
         "mode='connect'/>",
@@ -426,6 +432,7 @@ fn quick_fixes_remove_their_finding() {
         "cpu-topology-mismatch",
         "numa-memory-sum",
         "current-memory-above-memory",
+        "shmem-address-not-pci",
     ] {
         let bad = example(code);
         let found = check(&bad);

@@ -192,6 +192,7 @@ rule_codes! {
     PseriesOnlyFeature = ("pseries-only-feature", Qemu, Error, "A pSeries machine feature on another machine"),
     I8042Disabled = ("i8042-disabled", Qemu, Error, "PS/2 inputs and vmport need the ps2 feature not disabled"),
     ShmemSize = ("shmem-size", Qemu, Error, "A shmem size must be a power of two, at least 1 MiB"),
+    ShmemAddressNotPci = ("shmem-address-not-pci", Qemu, Warning, "A shmem device sits on PCI: with an address of another type the guest does not start"),
     TpmExternalSource = ("tpm-external-source", Generic, Error, "An external TPM needs a unix socket in connect mode with a path"),
     InputVirtioTransitional = ("input-virtio-transitional", Qemu, Error, "virtio input devices have no (non-)transitional models"),
     // identity

@@ -7,6 +7,8 @@ use super::domain::{Domain, attr, attr_or_name_range, child, name_range};
 use super::machine::MachineFamily;
 use super::values::{feature_state, is_arm_virt, scaled_bytes, text_number};
 use super::{Findings, finding};
+use crate::Fix;
+use domxml_syntax::TextEdit;
 
 pub(super) fn check(d: &Domain, out: &mut Findings) {
     iommu(d, out);
@@ -197,6 +199,26 @@ fn i8042(d: &Domain, out: &mut Findings) {
 
 fn shmem(d: &Domain, out: &mut Findings) {
     for s in d.devices_named("shmem") {
+        // ivshmem is a PCI device; libvirt defines the domain with any address type but refuses
+        // to start it (the QEMU command line is built at start).
+        if let Some(address) = child(&s, "address")
+            && let Some((kind, range)) = attr(&address, "type")
+            && kind != "pci"
+        {
+            out.push_finding(
+                finding(
+                    RuleCode::ShmemAddressNotPci,
+                    range,
+                    format!(
+                        "a shared memory device is a PCI device, not on a '{kind}' address: libvirt keeps the definition, but the guest does not start; libvirt: \"only 'pci' addresses are supported for the shared memory device\""
+                    ),
+                )
+                .fix(Fix::new(
+                    "Remove the <address> (libvirt picks a PCI slot)",
+                    vec![TextEdit::new(address.range_with_line_indent(), "")],
+                )),
+            );
+        }
         if let Some(size) = child(&s, "size")
             && let Some((n, r)) = text_number(&size)
         {
