@@ -31,13 +31,17 @@ fn case(code: &str, bad: &str, slice: &str, good: &str) {
     assert!(slices(good, code).is_empty(), "{code} fires on:\n{good}");
 }
 
+/// The first finding of `code` in `text`.
+fn finding(text: &str, code: &str) -> Finding {
+    check(text)
+        .into_iter()
+        .find(|f| f.code.as_str() == code)
+        .unwrap_or_else(|| panic!("{code} does not fire on:\n{text}"))
+}
+
 /// Applying each fix of `code` in `text` silences `code`.
 fn fixes_work(code: &str, text: &str) {
-    let found = check(text);
-    let f = found
-        .iter()
-        .find(|f| f.code.as_str() == code)
-        .unwrap_or_else(|| panic!("{code} does not fire"));
+    let f = finding(text, code);
     assert!(!f.fixes.is_empty(), "{code} has no fix");
     for fix in &f.fixes {
         let mut edits = fix.edits.clone();
@@ -100,11 +104,7 @@ fn pci_addresses() {
     fixes_work("pci-address-in-use", &bad);
     // Two explicit devices: the second is reported, the first is related.
     let two = "<watchdog model='i6300esb'><address type='pci' bus='0' slot='5'/></watchdog>\n<memballoon model='virtio'><address type='pci' bus='0' slot='5'/></memballoon>";
-    let found = check(&dom("q35", "", two));
-    let f = found
-        .iter()
-        .find(|f| f.code.as_str() == "pci-address-in-use")
-        .expect("fires");
+    let f = finding(&dom("q35", "", two), "pci-address-in-use");
     assert_eq!(f.related.len(), 1);
     fixes_work("pci-address-in-use", &dom("q35", "", two));
     // q35's chipset does not occupy 00:01.1.
@@ -331,11 +331,7 @@ fn hostdevs_and_interfaces() {
         )
         .is_empty()
     );
-    let radix = check(&dom("q35", "", &pci("010")));
-    let hint = radix
-        .iter()
-        .find(|f| f.code.as_str() == "pci-number-radix")
-        .expect("hint");
+    let hint = finding(&dom("q35", "", &pci("010")), "pci-number-radix");
     assert_eq!(hint.severity, domxml_libvirt::Severity::Hint);
     assert!(hint.message.contains("octal: 8"), "{}", hint.message);
     assert!(slices(&dom("q35", "", &pci("10")), "pci-number-radix").is_empty());
@@ -383,10 +379,7 @@ fn usb_numbers() {
     // Hex digits without 0x: libvirt refuses them, quoting its own parse error.
     let beef = usb("0x1234", "beef", "1", "14");
     case("usb-number-invalid", &beef, "beef", &fine);
-    let f = check(&beef)
-        .into_iter()
-        .find(|f| f.code.as_str() == "usb-number-invalid")
-        .expect("finding");
+    let f = finding(&beef, "usb-number-invalid");
     assert!(
         f.message.contains(
             "Invalid value for attribute 'id' in element 'product': 'beef'. Expected non-negative integer value"
@@ -409,10 +402,7 @@ fn usb_numbers() {
     // Digits only: decimal (or octal after a leading 0), not the hex lsusb shows.
     let decimal = usb("1234", "0xbeef", "1", "14");
     case("usb-number-radix", &decimal, "1234", &fine);
-    let f = check(&decimal)
-        .into_iter()
-        .find(|f| f.code.as_str() == "usb-number-radix")
-        .expect("finding");
+    let f = finding(&decimal, "usb-number-radix");
     assert_eq!(f.severity, domxml_libvirt::Severity::Warning);
     assert!(f.message.contains("as decimal"), "{}", f.message);
     assert!(f.message.contains("1234, which is 0x04d2"), "{}", f.message);
@@ -433,10 +423,7 @@ fn usb_numbers() {
     // Bus and device numbers: lsusb's zero-padded decimal is octal to libvirt.
     let padded = usb("0x1234", "0xbeef", "001", "010");
     assert_eq!(slices(&padded, "usb-number-radix"), ["010"]);
-    let f = check(&padded)
-        .into_iter()
-        .find(|f| f.code.as_str() == "usb-number-radix")
-        .expect("finding");
+    let f = finding(&padded, "usb-number-radix");
     assert!(f.message.contains("as octal"), "{}", f.message);
     assert_eq!(f.fixes[0].title, "Write 10");
     fixes_work("usb-number-radix", &padded);
@@ -454,10 +441,7 @@ fn usb_numbers() {
     assert!(slices(&filter("-1", "0x15E1"), "usb-number-radix").is_empty());
     assert!(slices(&filter("-1", "0x15E1"), "usb-number-invalid").is_empty());
     assert_eq!(slices(&filter("10", "-1"), "usb-number-radix"), ["10"]);
-    let f = check(&filter("-1", "15e1"))
-        .into_iter()
-        .find(|f| f.code.as_str() == "usb-number-invalid")
-        .expect("finding");
+    let f = finding(&filter("-1", "15e1"), "usb-number-invalid");
     assert!(
         f.message
             .contains("in element 'usbdev': '15e1'. Expected integer value"),
@@ -497,10 +481,7 @@ fn usb_address_not_decimal() {
         &fine,
     );
     case("usb-address-not-decimal", &tablet("0", "b"), "b", &fine);
-    let port = check(&tablet("0", "1.0xa"))
-        .into_iter()
-        .find(|f| f.code.as_str() == "usb-address-not-decimal")
-        .expect("finding");
+    let port = finding(&tablet("0", "1.0xa"), "usb-address-not-decimal");
     assert!(port.message.contains("write 1.10"), "{}", port.message);
     assert!(
         port.message
