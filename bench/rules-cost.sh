@@ -36,10 +36,16 @@ count() { # name, extra args -> instructions of one run over the corpus ($vg: va
 with=$(count with)
 without=$(count without "${disable[@]}")
 own=$(vg=--toggle-collect=domxml_libvirt::rules::check count own)
+# The same in JSON, where a finding is one short object: what the checks cost without the
+# drawing of source snippets for their findings.
+with_json=$(count with_json --format json)
+without_json=$(count without_json --format json "${disable[@]}")
 echo "${#files[@]} files from $corpus, ${#codes[@]} rule codes"
 printf '  without rules %14d instructions\n' "$without"
 printf '  with rules    %14d instructions\n' "$with"
 printf '  the rules add %.1f%%\n' "$(echo "($with - $without) * 100 / $without" | bc -l)"
+printf '  --format json: without %d, with %d: the rules add %.1f%%\n' "$without_json" \
+  "$with_json" "$(echo "($with_json - $without_json) * 100 / $without_json" | bc -l)"
 printf '  rules::check  %14d instructions (%.1f%% of the run without rules)\n' "$own" \
   "$(echo "$own * 100 / $without" | bc -l)"
 # "with - without" also counts reporting the findings (source snippets, help lines); the last
