@@ -346,12 +346,17 @@ fn rules_worker(rx: mpsc::Receiver<RulesJob>, back: mpsc::Sender<Job>, state: We
 /// applier and validation need. A nice of 10 still leaves it about a tenth of a contended core.
 const RULES_NICE: i32 = 10;
 
-/// Lowers the calling thread's scheduling priority (Linux: a thread's nice value is its own).
+/// Lowers the calling thread's scheduling priority to [`RULES_NICE`] unless it is lower already
+/// (Linux: a thread's nice value is its own).
 fn lower_priority() {
     #[cfg(target_os = "linux")]
     {
-        let tid = rustix::thread::gettid();
-        if let Err(e) = rustix::process::setpriority_process(Some(tid), RULES_NICE) {
+        use rustix::process::{getpriority_process, setpriority_process};
+        let tid = Some(rustix::thread::gettid());
+        if getpriority_process(tid).is_ok_and(|nice| nice >= RULES_NICE) {
+            return;
+        }
+        if let Err(e) = setpriority_process(tid, RULES_NICE) {
             tracing::debug!("cannot lower the rules thread's priority: {e}");
         }
     }
@@ -576,4 +581,23 @@ fn related_information(
         })
         .collect();
     (!out.is_empty()).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_rules_thread_alone_runs_at_a_lower_priority() {
+        use rustix::process::getpriority_process;
+        let nice = || getpriority_process(Some(rustix::thread::gettid())).expect("nice value");
+        let before = nice();
+        let rules = std::thread::spawn(move || {
+            super::lower_priority();
+            nice()
+        })
+        .join()
+        .expect("thread");
+        assert_eq!(rules, super::RULES_NICE.max(before));
+        assert_eq!(nice(), before, "the calling thread keeps its priority");
+    }
 }
