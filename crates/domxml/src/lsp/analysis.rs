@@ -299,8 +299,11 @@ fn worker(
 
 /// Runs the rules for the newest snapshot of each document queued (older ones are skipped)
 /// and hands the findings back to the analysis thread.
+///
+/// It keeps the default priority: at nice 10 (tried for issue 13, 5 MB domain, two cores) the
+/// first publish came no sooner, since it waits on the applier and the validation, not on this
+/// thread, and the rules' own publish came later.
 fn rules_worker(rx: mpsc::Receiver<RulesJob>, back: mpsc::Sender<Job>, state: Weak<State>) {
-    lower_priority();
     while let Ok(first) = rx.recv() {
         let mut order: Vec<String> = Vec::new();
         let mut last: HashMap<String, RulesJob> = HashMap::new();
@@ -337,27 +340,6 @@ fn rules_worker(rx: mpsc::Receiver<RulesJob>, back: mpsc::Sender<Job>, state: We
             if back.send(Job::RulesDone(result)).is_err() {
                 return;
             }
-        }
-    }
-}
-
-/// The nice value of the rules thread: what it finds comes in a second publish, and on a busy
-/// machine (two cores, a build running) it must not take the core the next keystroke's
-/// applier and validation need. A nice of 10 still leaves it about a tenth of a contended core.
-const RULES_NICE: i32 = 10;
-
-/// Lowers the calling thread's scheduling priority to [`RULES_NICE`] unless it is lower already
-/// (Linux: a thread's nice value is its own).
-fn lower_priority() {
-    #[cfg(target_os = "linux")]
-    {
-        use rustix::process::{getpriority_process, setpriority_process};
-        let tid = Some(rustix::thread::gettid());
-        if getpriority_process(tid).is_ok_and(|nice| nice >= RULES_NICE) {
-            return;
-        }
-        if let Err(e) = setpriority_process(tid, RULES_NICE) {
-            tracing::debug!("cannot lower the rules thread's priority: {e}");
         }
     }
 }
@@ -581,23 +563,4 @@ fn related_information(
         })
         .collect();
     (!out.is_empty()).then_some(out)
-}
-
-#[cfg(test)]
-mod tests {
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn the_rules_thread_alone_runs_at_a_lower_priority() {
-        use rustix::process::getpriority_process;
-        let nice = || getpriority_process(Some(rustix::thread::gettid())).expect("nice value");
-        let before = nice();
-        let rules = std::thread::spawn(move || {
-            super::lower_priority();
-            nice()
-        })
-        .join()
-        .expect("thread");
-        assert_eq!(rules, super::RULES_NICE.max(before));
-        assert_eq!(nice(), before, "the calling thread keeps its priority");
-    }
 }
