@@ -2,7 +2,11 @@
 //! schema validation, libvirt's rules, and all diagnostics together, per keystroke of typing a
 //! device line into <devices> (the case of `bench/lsp_typing.py`, without the protocol).
 //!
-//!     cargo run --release -p domxml-ide --example typing_profile -- [KiB]
+//!     cargo run --release -p domxml-ide --example typing_profile -- [KiB] [--host]
+//!
+//! `--host`: the schema the server would choose here (a host's libvirt schemas when installed;
+//! an older one than the catalogue validates each document twice while it reports drift), not
+//! the built-in catalogue.
 
 use std::time::{Duration, Instant};
 
@@ -25,8 +29,14 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(1024);
+    let host = std::env::args().any(|a| a == "--host");
     let text = domain_of_size(kib * 1024);
-    let model = domxml_libvirt::select::builtin_model().expect("built-in model");
+    let model = if host {
+        let discovery = domxml_libvirt::select::discover_first(None, "typing_profile --host");
+        domxml_libvirt::select::open(&discovery).expect("the schema the server would use")
+    } else {
+        domxml_libvirt::select::builtin_model().expect("built-in model")
+    };
     let mut doc = Document::new(text);
     let opts = DiagnosticsOptions::default();
     let all = |doc: &Document| {

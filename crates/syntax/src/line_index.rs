@@ -120,33 +120,58 @@ impl LineIndex {
         ((start + content.len()) as u32).into()
     }
 
-    /// Updates the index for `edit`, after which the text is `new_text`.
+    /// Updates the index for `edit`, after which the text is `new_text`, in place: only the
+    /// line starts after the edit move (no copy of the index).
     pub fn apply_edit(&mut self, edit: &TextEdit, new_text: &str) {
-        let s = u32::from(edit.delete.start());
-        let e = u32::from(edit.delete.end());
-        let inserted_end = s as usize + edit.insert.len();
+        let (keep_before, keep_after, inserted) = self.edit_span(edit, new_text);
         let delta = edit.delta();
-        let b = new_text.as_bytes();
-        // Only line starts whose two neighbouring bytes changed can appear or vanish.
-        // Line 0 always starts at 0, whatever the edit.
-        let keep_before = self.starts.partition_point(|&p| p < s).max(1);
-        let keep_after = self.starts.partition_point(|&p| p <= e).max(1);
-        let mut starts = Vec::with_capacity(self.starts.len() + 8);
-        starts.extend_from_slice(&self.starts[..keep_before]);
-        for p in (s as usize).max(1)..=inserted_end.min(b.len()) {
-            if is_line_start(b, p) {
-                starts.push(p as u32);
-            }
+        let moved_from = keep_before + inserted.len();
+        self.starts.splice(keep_before..keep_after, inserted);
+        for p in &mut self.starts[moved_from..] {
+            *p = (*p as i64 + delta) as u32;
         }
+        self.len = new_text.len() as u32;
+        // Deleting the last non-ASCII character leaves this false: only slower, never wrong.
+        self.ascii = self.ascii && edit.insert.is_ascii();
+    }
+
+    /// The index after `edit` (after which the text is `new_text`), built in one pass: for an
+    /// index that is shared (a snapshot still reads it), cheaper than a copy then an update.
+    pub fn edited(&self, edit: &TextEdit, new_text: &str) -> LineIndex {
+        let (keep_before, keep_after, inserted) = self.edit_span(edit, new_text);
+        let delta = edit.delta();
+        let mut starts =
+            Vec::with_capacity(keep_before + inserted.len() + self.starts.len() - keep_after);
+        starts.extend_from_slice(&self.starts[..keep_before]);
+        starts.extend_from_slice(&inserted);
         starts.extend(
             self.starts[keep_after..]
                 .iter()
                 .map(|&p| (p as i64 + delta) as u32),
         );
-        self.starts = starts;
-        self.len = new_text.len() as u32;
-        // Deleting the last non-ASCII character leaves this false: only slower, never wrong.
-        self.ascii = self.ascii && edit.insert.is_ascii();
+        LineIndex {
+            starts,
+            len: new_text.len() as u32,
+            ascii: self.ascii && edit.insert.is_ascii(),
+        }
+    }
+
+    /// What `edit` changes: the line starts before `keep_before` stay, those from `keep_after`
+    /// on move by the edit's delta, and the inserted ones (in `new_text`) come between.
+    fn edit_span(&self, edit: &TextEdit, new_text: &str) -> (usize, usize, Vec<u32>) {
+        let s = u32::from(edit.delete.start());
+        let e = u32::from(edit.delete.end());
+        let inserted_end = s as usize + edit.insert.len();
+        let b = new_text.as_bytes();
+        // Only line starts whose two neighbouring bytes changed can appear or vanish.
+        // Line 0 always starts at 0, whatever the edit.
+        let keep_before = self.starts.partition_point(|&p| p < s).max(1);
+        let keep_after = self.starts.partition_point(|&p| p <= e).max(1);
+        let inserted = ((s as usize).max(1)..=inserted_end.min(b.len()))
+            .filter(|&p| is_line_start(b, p))
+            .map(|p| p as u32)
+            .collect();
+        (keep_before, keep_after.max(keep_before), inserted)
     }
 }
 
@@ -209,8 +234,10 @@ mod tests {
             let edit = TextEdit::new(text_range(range), insert);
             let mut new = text.to_string();
             edit.apply(&mut new);
+            let edited = idx.edited(&edit, &new);
             idx.apply_edit(&edit, &new);
             assert_eq!(idx, LineIndex::new(&new), "{text:?} -> {new:?}");
+            assert_eq!(edited, LineIndex::new(&new), "{text:?} -> {new:?} (copied)");
         }
     }
 }

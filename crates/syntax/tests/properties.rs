@@ -84,6 +84,7 @@ fn check_edits(seed: &str, edits: &[RawEdit]) {
         let before = text.clone();
         edit.apply(&mut text);
         tree = tree.reparse(&edit, &text);
+        let copied = index.edited(&edit, &text);
         index.apply_edit(&edit, &text);
         let full = parse(&text);
         assert_eq!(
@@ -97,6 +98,7 @@ fn check_edits(seed: &str, edits: &[RawEdit]) {
             "errors after {edit:?} on\n{before:?}\n->\n{text:?}"
         );
         assert_eq!(index, LineIndex::new(&text));
+        assert_eq!(copied, index);
     }
 }
 
