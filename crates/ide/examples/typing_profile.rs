@@ -68,6 +68,24 @@ fn main() {
         all(&doc);
         total.push(t.elapsed());
     }
+    // The slowest keystrokes (apply + validation, what the first publish waits for), with
+    // what each typed or deleted: the p99 of the server's bench.
+    let mut slowest: Vec<(Duration, usize)> = apply
+        .iter()
+        .zip(&validate)
+        .map(|(a, v)| *a + *v)
+        .zip(0..)
+        .collect();
+    slowest.sort_by(|a, b| b.cmp(a));
+    for (took, i) in slowest.iter().take(4) {
+        let e = &edits[*i];
+        let what = if e.insert.is_empty() {
+            "a deletion".to_owned()
+        } else {
+            format!("{:?}", e.insert)
+        };
+        println!("  keystroke {i} ({what}): apply + validate {took:?}");
+    }
     println!(
         "{} bytes, {} keystrokes, p50: apply {:?}, validate {:?}, rules {:?}, all diagnostics {:?}",
         doc.text().len(),
