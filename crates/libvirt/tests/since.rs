@@ -189,6 +189,16 @@ fn known_items_carry_their_release() {
     // but 1.0.1 for USB ones).
     assert_eq!(since_of("domain/devices/interface/boot", None), v("0.8.8"));
     assert_eq!(since_of("domain/devices/hostdev/boot", None), None);
+    // One `unit` attribute serves twenty elements; 0.9.11 is documented for a few.
+    assert_eq!(since_of("domain/memory/@unit", None), v("0.9.11"));
+    assert_eq!(
+        since_of("domain/memtune/swap_hard_limit/@unit", None),
+        v("0.9.11")
+    );
+    assert_eq!(
+        since_of("domain/devices/memory/target/size/@unit", None),
+        None
+    );
     // iotune's elements are also the throttle groups' (11.2).
     assert_eq!(
         since_of("domain/devices/disk/iotune/group_name", None),
