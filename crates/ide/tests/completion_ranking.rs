@@ -248,3 +248,36 @@ fn items_say_since_which_libvirt() {
             .contains("Since")
     );
 }
+
+#[test]
+fn a_release_of_a_shared_definition_is_offered_only_where_it_holds() {
+    let doc_of = |fixture: &str, label: &str| {
+        let (_, items) = complete(fixture);
+        let item = items.iter().find(|i| i.label == label).expect("offered");
+        item.documentation.clone().unwrap_or_default()
+    };
+    let disk = doc_of(
+        "<domain type='kvm'><devices><disk type='$0'/></devices></domain>",
+        "network",
+    );
+    assert!(disk.ends_with("Since libvirt 0.8.7"), "{disk}");
+    let nvram = doc_of(
+        "<domain type='kvm'><os><nvram type='$0'/></os></domain>",
+        "network",
+    );
+    assert!(!nvram.contains("Since"), "{nvram}");
+    // A child element offered inside `<disk>`'s `<source>`, not inside the NVRAM's.
+    let in_disk = doc_of(
+        "<domain type='kvm'><devices><disk type='network'><source protocol='rbd' name='p/i'><$0</source></disk></devices></domain>",
+        "snapshot",
+    );
+    assert!(
+        in_disk.ends_with("Since libvirt 1.2.11 (QEMU)"),
+        "{in_disk}"
+    );
+    let in_nvram = doc_of(
+        "<domain type='kvm'><os><nvram type='network'><source protocol='rbd' name='p/i'><$0</source></nvram></os></domain>",
+        "snapshot",
+    );
+    assert!(!in_nvram.contains("Since"), "{in_nvram}");
+}

@@ -205,6 +205,46 @@ fn hovers_name_the_libvirt_release_that_introduced_an_item() {
 }
 
 #[test]
+fn a_release_of_a_shared_definition_is_shown_only_where_it_holds() {
+    // `<disk type>` and `<nvram type>` share their values: network disks came in 0.8.7,
+    // network NVRAM in 8.5, so the disk's release is not the NVRAM's.
+    let md = hover_at(&domain(
+        "    <disk type='netw$0ork'><source protocol='nbd'/><target dev='vda'/></disk>",
+    ));
+    assert!(md.contains("Since libvirt 0.8.7"), "{md}");
+    let nvram = |inner: &str| {
+        format!(
+            "<domain type='kvm'><name>t</name><memory>1</memory><os><type>hvm</type>{inner}</os></domain>"
+        )
+    };
+    let md = hover_at(&nvram(
+        "<nvram type='netw$0ork'><source protocol='nbd' name='n'/></nvram>",
+    ));
+    assert!(md.contains("network"), "{md}");
+    assert!(!md.contains("Since libvirt"), "{md}");
+    // The other way round: `file` is 8.5 for the NVRAM and undocumented for the disk.
+    let md = hover_at(&nvram("<nvram type='fi$0le'><source file='/v'/></nvram>"));
+    assert!(md.contains("Since libvirt 8.5"), "{md}");
+    let md = hover_at(&domain(
+        "    <disk type='fi$0le'><source file='/v'/><target dev='vda'/></disk>",
+    ));
+    assert!(!md.contains("Since libvirt"), "{md}");
+    // Attributes and elements: the disk source's `file`, not the backing store's.
+    let md = hover_at(&domain(
+        "    <disk type='file'><source fi$0le='/v'/><target dev='vda'/></disk>",
+    ));
+    assert!(md.contains("Since libvirt 0.0.3"), "{md}");
+    let md = hover_at(&domain(
+        "    <disk type='file'><source file='/v'/><backingStore type='file'><source fi$0le='/b'/></backingStore><target dev='vda'/></disk>",
+    ));
+    assert!(!md.contains("Since libvirt"), "{md}");
+    let md = hover_at(&domain(
+        "    <disk type='network'><source protocol='rbd' name='p/i'><snap$0shot name='s'/></source><target dev='vda'/></disk>",
+    ));
+    assert!(md.contains("Since libvirt 1.2.11 (QEMU)"), "{md}");
+}
+
+#[test]
 fn vgaa_is_reported_and_fixed() {
     let text = domain("    <video>\n      <model type='vgaa'/>\n    </video>");
     let parse = domxml_syntax::parse(&text);

@@ -27,6 +27,13 @@ pub struct Since {
     pub version: String,
     /// The one driver it came to first ("QEMU"), when the documentation says so.
     pub driver: Option<String>,
+    /// `dx:sinceUnder`: the release holds only where the element concerned (the one defined,
+    /// or the one carrying the attribute or value) and its nearest ancestors are named so:
+    /// `disk` (the element is a `<disk>`), `disk/source` (a `<source>` in a `<disk>`), or one
+    /// of several such paths separated by spaces. A pattern shared by several elements (the
+    /// disk's source is also the NVRAM's and the backing store's) came to each of them in its
+    /// own release.
+    pub under: Option<String>,
 }
 
 impl Since {
@@ -40,6 +47,19 @@ impl Since {
             None => 0,
         };
         parts.next().is_none().then_some((major, minor, micro))
+    }
+
+    /// Whether the release holds for an element given by its lineage: the local names of the
+    /// element concerned and of its ancestors, innermost first.
+    pub fn holds_within<S: AsRef<str>>(&self, lineage: &[S]) -> bool {
+        let Some(under) = &self.under else {
+            return true;
+        };
+        under.split_whitespace().any(|path| {
+            let mut names = lineage.iter();
+            path.rsplit('/')
+                .all(|name| names.next().is_some_and(|l| l.as_ref() == name))
+        })
     }
 }
 
@@ -233,5 +253,34 @@ mod tests {
     #[test]
     fn catalogue_is_shareable() {
         assert_send_sync::<super::Catalogue>();
+    }
+
+    fn since(under: Option<&str>) -> super::Since {
+        super::Since {
+            version: "0.8.7".to_owned(),
+            driver: None,
+            under: under.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn a_restricted_release_holds_only_where_the_lineage_ends_in_its_path() {
+        let disk_source = ["source", "disk", "devices", "domain"];
+        let nvram_source = ["source", "nvram", "os", "domain"];
+        let backing_source = ["source", "backingStore", "disk", "devices", "domain"];
+        assert!(since(None).holds_within(&nvram_source));
+        let under = since(Some("disk/source"));
+        assert!(under.holds_within(&disk_source));
+        assert!(!under.holds_within(&nvram_source));
+        assert!(!under.holds_within(&backing_source));
+        // The element concerned itself must be named: the disk's source is not the disk.
+        assert!(!since(Some("disk")).holds_within(&disk_source));
+        assert!(since(Some("disk")).holds_within(&disk_source[1..]));
+        // A path longer than the lineage does not hold.
+        assert!(!since(Some("domain/disk/source")).holds_within(&disk_source[..2]));
+        let either = since(Some("disk/source  backingStore/source"));
+        assert!(either.holds_within(&disk_source));
+        assert!(either.holds_within(&backing_source));
+        assert!(!either.holds_within(&nvram_source));
     }
 }

@@ -564,8 +564,26 @@ pub mod replayed {
 /// Documentation by document path: `domain/devices/watchdog`, `domain/devices/watchdog/@action`,
 /// optionally of one value (`value`). Follows the path through the schema; when the path does
 /// not lead anywhere (another schema validates the document), falls back to the definition with
-/// the same name whose ancestors best match the path.
+/// the same name whose ancestors best match the path. A release restricted to some elements
+/// (`dx:sinceUnder`) is kept only when the path ends in them.
 pub fn documentation(cat: &Catalogue, path: &str, value: Option<&str>) -> Option<PathDoc> {
+    let mut found = documentation_of(cat, path, value)?;
+    let lineage: Vec<&str> = path
+        .rsplit('/')
+        .filter(|p| !p.is_empty() && !p.starts_with('@'))
+        .map(|p| p.rsplit(':').next().unwrap_or(p))
+        .collect();
+    if found
+        .since
+        .as_ref()
+        .is_some_and(|s| !s.holds_within(&lineage))
+    {
+        found.since = None;
+    }
+    Some(found)
+}
+
+fn documentation_of(cat: &Catalogue, path: &str, value: Option<&str>) -> Option<PathDoc> {
     let mut parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
     let attribute = match parts.last() {
         Some(last) if last.starts_with('@') => parts.pop().map(|a| &a[1..]),

@@ -12,7 +12,7 @@ use crate::intern::Interner;
 use crate::name_class::{NameClass, NameClasses, NcId};
 use crate::pattern::{Arena, AttrId, DtId, ElemId, Node, Pat, ValueId};
 
-const MAGIC: &[u8] = concat!("domxml-catalogue 6 ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
+const MAGIC: &[u8] = concat!("domxml-catalogue 7 ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
 
 /// A 64-bit checksum (XXH3), enough to tell a damaged file from a whole one, at memory speed.
 pub fn checksum(bytes: &[u8]) -> u64 {
@@ -89,10 +89,12 @@ impl W {
         };
         self.len(tag);
     }
-    /// `dx:since`: absent, or the version and the driver it came to first.
+    /// `dx:since`: absent, or the version, the driver it came to first and the element it is
+    /// restricted to.
     fn since(&mut self, s: &Option<Since>) {
         self.opt(&s.as_ref().map(|s| s.version.clone()));
         self.opt(&s.as_ref().and_then(|s| s.driver.clone()));
+        self.opt(&s.as_ref().and_then(|s| s.under.clone()));
     }
     fn location(&mut self, l: &Location) {
         self.str(&l.file);
@@ -303,7 +305,12 @@ impl<'b> R<'b> {
     fn since(&mut self) -> Res<Option<Since>> {
         let version = self.opt()?;
         let driver = self.opt()?;
-        Ok(version.map(|version| Since { version, driver }))
+        let under = self.opt()?;
+        Ok(version.map(|version| Since {
+            version,
+            driver,
+            under,
+        }))
     }
     fn location(&mut self) -> Res<Location> {
         Ok(Location {
@@ -560,6 +567,35 @@ mod tests {
         ] {
             assert_eq!(verdicts(&loaded, doc), verdicts(&cat, doc), "{doc}");
         }
+    }
+
+    #[test]
+    fn releases_keep_their_driver_and_restriction_through_bytes() {
+        let schema = r#"<grammar xmlns="http://relaxng.org/ns/structure/1.0"
+            xmlns:dx="urn:x-domxml:annotations">
+          <start><element name="disk" dx:since="0.0.3"><attribute name="type">
+            <choice><value dx:since="0.8.7" dx:sinceUnder="disk">network</value>
+              <value dx:since="6.0.0" dx:sinceDriver="QEMU" dx:sinceUnder=" disk/source ">nvme</value>
+            </choice></attribute></element></start></grammar>"#;
+        let cat = crate::compile(&MemoryFiles(vec![("s.rng".into(), schema.into())]), "s.rng")
+            .expect("compiles");
+        let releases = |cat: &Catalogue| {
+            cat.releases()
+                .map(|s| (s.version.clone(), s.driver.clone(), s.under.clone()))
+                .collect::<Vec<_>>()
+        };
+        let owned = |s: &str| Some(s.to_owned());
+        let compiled = releases(&cat);
+        assert_eq!(
+            compiled,
+            vec![
+                ("0.0.3".to_owned(), None, None),
+                ("0.8.7".to_owned(), None, owned("disk")),
+                ("6.0.0".to_owned(), owned("QEMU"), owned("disk/source")),
+            ]
+        );
+        let loaded = from_bytes(&to_bytes(&cat)).expect("loads");
+        assert_eq!(releases(&loaded), compiled);
     }
 
     #[test]

@@ -63,13 +63,15 @@ impl XElem {
             .map(|a| a.value.as_str())
     }
 
-    /// The `dx:since` (and `dx:sinceDriver`) annotation on this pattern.
+    /// The `dx:since` (and `dx:sinceDriver`, `dx:sinceUnder`) annotation on this pattern.
     pub fn since(&self) -> Option<crate::catalogue::Since> {
         let version = self.attr_ns(DOMXML_NS, "since")?.trim().to_owned();
-        let driver = self
-            .attr_ns(DOMXML_NS, "sinceDriver")
-            .map(|d| d.trim().to_owned());
-        Some(crate::catalogue::Since { version, driver })
+        let other = |local| self.attr_ns(DOMXML_NS, local).map(|d| d.trim().to_owned());
+        Some(crate::catalogue::Since {
+            version,
+            driver: other("sinceDriver"),
+            under: other("sinceUnder"),
+        })
     }
 
     /// RELAX NG child elements (annotations and foreign elements skipped).

@@ -156,6 +156,36 @@ fn values_for_attributes_and_text() {
 }
 
 #[test]
+fn a_restricted_release_is_documented_only_on_its_paths() {
+    let cat = schema(
+        r#"<start><element name="domain"><interleave>
+          <element name="disk"><ref name="source"/></element>
+          <element name="nvram"><ref name="source"/></element>
+        </interleave></element></start>
+        <define name="source"><element name="source" dx:since="0.0.3" dx:sinceUnder="disk/source">
+          <attribute name="file" dx:since="0.0.3" dx:sinceUnder="disk/source"/>
+          <attribute name="query" dx:since="6.2.0"/>
+        </element></define>"#,
+    );
+    let version = |path: &str| {
+        let doc = query::documentation(&cat, path, None).expect("documented");
+        doc.since.map(|s| s.version)
+    };
+    assert_eq!(version("domain/disk/source").as_deref(), Some("0.0.3"));
+    assert_eq!(
+        version("domain/disk/source/@file").as_deref(),
+        Some("0.0.3")
+    );
+    assert_eq!(version("domain/nvram/source"), None);
+    assert_eq!(version("domain/nvram/source/@file"), None);
+    // An unrestricted release holds on every path.
+    assert_eq!(
+        version("domain/nvram/source/@query").as_deref(),
+        Some("6.2.0")
+    );
+}
+
+#[test]
 fn element_definition_and_documentation_by_path() {
     let cat = schema(SCHEMA);
     let doc = "<domain type='kvm'><name>x</name></domain>";

@@ -8,7 +8,9 @@ use domxml_schema::query::{self, AttributeChoice, ElementChoice, ValueChoice};
 use domxml_syntax::ast::{Document, Element};
 use domxml_syntax::{TextEdit, TextSize};
 
-use super::{AttributeInfo, ElementInfo, SchemaModel, SchemaProblem, ValueInfo};
+use super::{
+    AttributeInfo, ElementInfo, SchemaModel, SchemaProblem, ValueInfo, lineage, since_within,
+};
 use crate::{Code, Severity};
 
 pub struct CatalogueModel {
@@ -46,35 +48,44 @@ fn location(l: &domxml_schema::Location) -> String {
     format!("{}:{}", l.file, l.line)
 }
 
-fn element_info(c: ElementChoice) -> ElementInfo {
-    let name = c.name;
+/// `parents`: the lineage of the element's parent (empty for a root).
+fn element_info(c: ElementChoice, parents: &[String]) -> ElementInfo {
+    let mut within = Vec::with_capacity(parents.len() + 1);
+    within.push(c.name.clone());
+    within.extend_from_slice(parents);
     ElementInfo {
-        name,
+        since: since_within(c.since, &within),
+        name: c.name,
         namespace: c.namespace,
         doc: c.doc,
-        since: c.since,
         required_attributes: c.required_attributes,
         empty: c.empty,
         source: Some(location(&c.location)),
     }
 }
 
-fn value_info(v: ValueChoice) -> ValueInfo {
+/// `within`: the lineage of the element that carries the value (as attribute value or text).
+fn value_info(v: ValueChoice, within: &[String]) -> ValueInfo {
     ValueInfo {
         value: v.value,
         doc: v.doc,
-        since: v.since,
+        since: since_within(v.since, within),
     }
 }
 
-fn attribute_info(a: AttributeChoice) -> AttributeInfo {
+/// `within`: the lineage of the element that carries the attribute.
+fn attribute_info(a: AttributeChoice, within: &[String]) -> AttributeInfo {
     AttributeInfo {
         name: a.name,
         doc: a.doc,
         default: a.default,
-        since: a.since,
+        since: since_within(a.since, within),
         required: a.required,
-        values: a.values.into_iter().map(value_info).collect(),
+        values: a
+            .values
+            .into_iter()
+            .map(|v| value_info(v, within))
+            .collect(),
         datatype: a.datatype,
         source: Some(location(&a.location)),
     }
@@ -96,7 +107,7 @@ impl SchemaModel for CatalogueModel {
     fn root_elements(&self) -> Vec<ElementInfo> {
         query::root_elements(&self.catalogue)
             .into_iter()
-            .map(element_info)
+            .map(|c| element_info(c, &[]))
             .collect()
     }
 
@@ -115,31 +126,38 @@ impl SchemaModel for CatalogueModel {
     }
 
     fn allowed_children(&self, parent: &Element, offset: TextSize) -> Vec<ElementInfo> {
+        let parents = lineage(parent);
         query::allowed_children(&self.catalogue, parent, offset)
             .into_iter()
-            .map(element_info)
+            .map(|c| element_info(c, &parents))
             .collect()
     }
 
     fn element_info(&self, element: &Element) -> Option<ElementInfo> {
-        query::element_definition(&self.catalogue, element).map(element_info)
+        let parents: Vec<String> = lineage(element).into_iter().skip(1).collect();
+        query::element_definition(&self.catalogue, element).map(|c| element_info(c, &parents))
     }
 
     fn attributes(&self, element: &Element, include_present: bool) -> Vec<AttributeInfo> {
+        let within = lineage(element);
         query::attributes(&self.catalogue, element, include_present)
             .into_iter()
-            .map(attribute_info)
+            .map(|a| attribute_info(a, &within))
             .collect()
     }
 
     fn attribute_values(&self, element: &Element, name: &str) -> (Vec<ValueInfo>, Option<String>) {
         let (values, datatype) = query::attribute_values(&self.catalogue, element, name);
-        (values.into_iter().map(value_info).collect(), datatype)
+        let within = lineage(element);
+        let values = values.into_iter().map(|v| value_info(v, &within)).collect();
+        (values, datatype)
     }
 
     fn text_values(&self, element: &Element) -> (Vec<ValueInfo>, Option<String>) {
         let (values, datatype) = query::text_values(&self.catalogue, element);
-        (values.into_iter().map(value_info).collect(), datatype)
+        let within = lineage(element);
+        let values = values.into_iter().map(|v| value_info(v, &within)).collect();
+        (values, datatype)
     }
 
     fn libvirt_version(&self) -> Option<String> {

@@ -119,6 +119,24 @@ pub trait SchemaModel: Send + Sync {
     }
 }
 
+/// The local names of `element` and of its ancestors, innermost first (an unnamed one as ""):
+/// the context a release restricted to some elements (`dx:sinceUnder`) is checked against.
+pub(crate) fn lineage(element: &Element) -> Vec<String> {
+    std::iter::once(element.clone())
+        .chain(element.ancestors())
+        .map(|e| {
+            e.with_name_text(|n| n.rsplit(':').next().unwrap_or(n).to_owned())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// `since` where it holds for an element of this lineage (see [`lineage`]), else nothing: a
+/// release documented for one use of a shared definition is not shown for the others.
+pub(crate) fn since_within(since: Option<Since>, lineage: &[String]) -> Option<Since> {
+    since.filter(|s| s.holds_within(lineage))
+}
+
 /// Finds an attribute definition by qualified name.
 pub fn find_attribute<S: SchemaModel + ?Sized>(
     schema: &S,

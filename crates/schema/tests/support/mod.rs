@@ -3,7 +3,7 @@
 
 use domxml_schema::{Catalogue, MemoryFiles, SchemaError};
 
-pub const HEADER: &str = r#"xmlns="http://relaxng.org/ns/structure/1.0" xmlns:a="http://relaxng.org/ns/compatibility/annotations/1.0" datatypeLibrary="http://www.w3.org/2001/XMLSchema-datatypes""#;
+pub const HEADER: &str = r#"xmlns="http://relaxng.org/ns/structure/1.0" xmlns:a="http://relaxng.org/ns/compatibility/annotations/1.0" xmlns:dx="urn:x-domxml:annotations" datatypeLibrary="http://www.w3.org/2001/XMLSchema-datatypes""#;
 
 /// Compiles `main.rng` (wrapped in a grammar with the usual namespaces) plus extra files.
 pub fn schema_with(main: &str, extra: &[(&str, &str)]) -> Result<Catalogue, Vec<SchemaError>> {
