@@ -353,12 +353,7 @@ mod tests {
         };
         for _ in 0..200 {
             std::fs::write(file, text).unwrap();
-            std::fs::File::options()
-                .write(true)
-                .open(file)
-                .unwrap()
-                .set_modified(before.modified().unwrap())
-                .unwrap();
+            set_modified(file, before.modified().unwrap());
             let after = std::fs::metadata(file).unwrap();
             assert_eq!(after.len(), before.len(), "a same-size edit");
             assert_eq!(after.modified().unwrap(), before.modified().unwrap());
@@ -370,16 +365,27 @@ mod tests {
         panic!("the change time of {} never moved", file.display());
     }
 
+    /// What a lookup at time `at` did.
+    fn lookup(cache: &Path, entry: &str, at: std::time::SystemTime) -> Outcome {
+        compile_cached_at(Some(cache), entry, at).1
+    }
+
+    fn set_modified(file: &Path, time: std::time::SystemTime) {
+        std::fs::File::options()
+            .write(true)
+            .open(file)
+            .unwrap()
+            .set_modified(time)
+            .unwrap();
+    }
+
     #[test]
     fn settled_files_hit_by_metadata_and_any_change_is_seen() {
         let (d, entry) = fixture();
         let cache = d.path.join("c");
         let at = later();
-        assert_eq!(
-            compile_cached_at(Some(&cache), &entry, at).1,
-            Outcome::Compiled
-        );
-        assert_eq!(compile_cached_at(Some(&cache), &entry, at).1, Outcome::Hit);
+        assert_eq!(lookup(&cache, &entry, at), Outcome::Compiled);
+        assert_eq!(lookup(&cache, &entry, at), Outcome::Hit);
         // Same size, same modification time, other content: the change time tells.
         let types = d.path.join("types.rng");
         rewrite_keeping_mtime(&types, &TYPES.replace("kvm", "xen"));
@@ -388,18 +394,13 @@ mod tests {
         let cat = cat.unwrap();
         assert_eq!(errors(&cat, "<domain type='xen'/>"), 0);
         assert_eq!(errors(&cat, "<domain type='kvm'/>"), 1);
-        assert_eq!(compile_cached_at(Some(&cache), &entry, at).1, Outcome::Hit);
+        assert_eq!(lookup(&cache, &entry, at), Outcome::Hit);
         // Replaced by another file (a package upgrade renames into place) with the same size
         // and times as far as `touch` can set them: the inode tells.
         let modified = std::fs::metadata(&types).unwrap().modified().unwrap();
         let fresh = d.path.join("types.rng.new");
         std::fs::write(&fresh, TYPES).unwrap();
-        std::fs::File::options()
-            .write(true)
-            .open(&fresh)
-            .unwrap()
-            .set_modified(modified)
-            .unwrap();
+        set_modified(&fresh, modified);
         std::fs::rename(&fresh, &types).unwrap();
         let (cat, outcome) = compile_cached_at(Some(&cache), &entry, at);
         assert_eq!(outcome, Outcome::Compiled);
@@ -411,22 +412,14 @@ mod tests {
         let (d, entry) = fixture();
         let cache = d.path.join("c");
         let at = later();
-        assert_eq!(
-            compile_cached_at(Some(&cache), &entry, at).1,
-            Outcome::Compiled
-        );
+        assert_eq!(lookup(&cache, &entry, at), Outcome::Compiled);
         let types = d.path.join("types.rng");
-        std::fs::File::options()
-            .write(true)
-            .open(&types)
-            .unwrap()
-            .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(60))
-            .unwrap();
-        assert_eq!(
-            compile_cached_at(Some(&cache), &entry, at).1,
-            Outcome::ContentHit
+        set_modified(
+            &types,
+            std::time::SystemTime::now() - std::time::Duration::from_secs(60),
         );
-        assert_eq!(compile_cached_at(Some(&cache), &entry, at).1, Outcome::Hit);
+        assert_eq!(lookup(&cache, &entry, at), Outcome::ContentHit);
+        assert_eq!(lookup(&cache, &entry, at), Outcome::Hit);
     }
 
     #[test]
@@ -436,14 +429,8 @@ mod tests {
         let (d, entry) = fixture();
         let cache = d.path.join("c");
         let now = std::time::SystemTime::now();
-        assert_eq!(
-            compile_cached_at(Some(&cache), &entry, now).1,
-            Outcome::Compiled
-        );
-        assert_eq!(
-            compile_cached_at(Some(&cache), &entry, now).1,
-            Outcome::ContentHit
-        );
+        assert_eq!(lookup(&cache, &entry, now), Outcome::Compiled);
+        assert_eq!(lookup(&cache, &entry, now), Outcome::ContentHit);
         let stored = std::fs::read(cache.read_dir().unwrap().next().unwrap().unwrap().path());
         let stored = stored.unwrap();
         let records: Vec<&[u8]> = stored.split(|&b| b == b'\n').skip(3).take(2).collect();
