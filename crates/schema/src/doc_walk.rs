@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 
+use domxml_syntax::ast::inner_range_in;
 use domxml_syntax::{SyntaxKind, TextRange, TextSize, ast, decode_references};
 
 /// Rowan's green node type (named through `GreenNode`'s `Deref`, so this crate needs no
@@ -90,7 +91,7 @@ impl<'g> Attr<'g> {
     /// The value with references decoded ("" when missing).
     pub fn text(&self) -> Cow<'g, str> {
         match self.value {
-            Some((raw, _)) => decode_references(&raw[inner(raw)]),
+            Some((raw, _)) => decode_references(&raw[inner_range_in(raw)]),
             None => Cow::Borrowed(""),
         }
     }
@@ -99,7 +100,7 @@ impl<'g> Attr<'g> {
     pub fn value_range(&self) -> TextRange {
         match self.value {
             Some((raw, start)) => {
-                let r = inner(raw);
+                let r = inner_range_in(raw);
                 TextRange::new(
                     start + TextSize::from(r.start as u32),
                     start + TextSize::from(r.end as u32),
@@ -107,21 +108,6 @@ impl<'g> Attr<'g> {
             }
             None => self.name.range(),
         }
-    }
-}
-
-/// The byte range of a quoted value's inside.
-fn inner(text: &str) -> std::ops::Range<usize> {
-    match text.chars().next() {
-        Some(q @ ('"' | '\'')) => {
-            let end = if text.len() >= 2 && text.ends_with(q) {
-                text.len() - 1
-            } else {
-                text.len()
-            };
-            1..end
-        }
-        _ => 0..text.len(),
     }
 }
 

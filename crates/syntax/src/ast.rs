@@ -413,17 +413,20 @@ impl AttributeValue {
     }
 }
 
-fn inner_range_in(text: &str) -> std::ops::Range<usize> {
-    match text.chars().next() {
-        Some(q @ ('"' | '\'')) => {
-            let end = if text.len() >= 2 && text.ends_with(q) {
-                text.len() - 1
+/// The bytes of an attribute value token between its quotes: all of it when unquoted, the
+/// rest after an opening quote that is never closed.
+pub fn inner_range_in(text: &str) -> std::ops::Range<usize> {
+    let bytes = text.as_bytes();
+    match bytes.first() {
+        Some(&q @ (b'"' | b'\'')) => {
+            let end = if bytes.len() >= 2 && bytes[bytes.len() - 1] == q {
+                bytes.len() - 1
             } else {
-                text.len()
+                bytes.len()
             };
             1..end
         }
-        _ => 0..text.len(),
+        _ => 0..bytes.len(),
     }
 }
 

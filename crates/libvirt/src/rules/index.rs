@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::cell::Cell;
 use std::fmt;
 
-use domxml_syntax::ast::Element;
+use domxml_syntax::ast::{Element, inner_range_in};
 use domxml_syntax::{SyntaxKind, SyntaxKind::*, TextRange, TextSize};
 use rowan::{GreenNodeData, NodeOrToken};
 
@@ -227,22 +227,6 @@ impl Drop for Tree<'_> {
 fn relife<T, U>(mut v: Vec<T>) -> Vec<U> {
     v.clear();
     v.into_iter().filter_map(|_| None).collect()
-}
-
-/// The text between an attribute value's quotes.
-fn inner_range_in(text: &str) -> std::ops::Range<usize> {
-    let bytes = text.as_bytes();
-    match bytes.first() {
-        Some(&q @ (b'"' | b'\'')) => {
-            let end = if bytes.len() >= 2 && bytes[bytes.len() - 1] == q {
-                bytes.len() - 1
-            } else {
-                bytes.len()
-            };
-            1..end
-        }
-        _ => 0..bytes.len(),
-    }
 }
 
 /// An element of a [`Tree`]: cheap to copy, answers from the table.
