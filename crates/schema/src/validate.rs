@@ -204,6 +204,15 @@ fn is_big(e: GElem<'_>) -> bool {
     u32::from(e.green().text_len()) > MAX_CACHED_LEN
 }
 
+/// A cached result's diagnostics (relative to the element or run) put back at `start`.
+fn replay(out: &mut Vec<Diagnostic>, cached: &[Diagnostic], start: domxml_syntax::TextSize) {
+    out.extend(cached.iter().map(|d| {
+        let mut d = d.clone();
+        d.range += start;
+        d
+    }));
+}
+
 /// Whether the child whose green node is at `address` ends a run: about one in `RUN_LENGTH`.
 fn ends_run(address: usize) -> bool {
     let mut h = rustc_hash::FxHasher::default();
@@ -297,26 +306,27 @@ impl Walk<'_, '_> {
     /// Validates `e` in state `pat`; returns the state after it.
     /// Reuses the result of an earlier validation when `e` is an unchanged element entered
     /// the same way (see `elem_cache`).
+    /// The element cache's key for `e` entered in `state`, in this walk's context.
+    fn key(&self, e: GElem<'_>, state: Pat) -> crate::elem_cache::Key {
+        crate::elem_cache::Key {
+            node: std::ptr::from_ref(e.green()) as usize,
+            state,
+            depth: self.depth as u32,
+            too_deep_reported: self.too_deep_reported,
+        }
+    }
+
     fn element(&mut self, pat: Pat, e: GElem<'_>, place: Place<'_, '_>) -> Pat {
         if !self.reuse || is_big(e) {
             return self.element_uncached(pat, e, place);
         }
-        let key = crate::elem_cache::Key {
-            node: std::ptr::from_ref(e.green()) as usize,
-            state: pat,
-            depth: self.depth as u32,
-            too_deep_reported: self.too_deep_reported,
-        };
+        let key = self.key(e, pat);
         let ns = self.ns.snapshot();
         if let Some(hit) = self.s.elements().get(&key, &ns) {
             let start = e.start();
             self.too_deep_reported |= hit.reported_too_deep;
             let after = hit.after;
-            self.out.extend(hit.diagnostics.iter().map(|d| {
-                let mut d = d.clone();
-                d.range += start;
-                d
-            }));
+            replay(&mut self.out, &hit.diagnostics, start);
             self.last_used_place = false;
             return after;
         }
@@ -420,21 +430,12 @@ impl Walk<'_, '_> {
                 self.element_content(content, parts, name);
                 return rest;
             }
-            let key = crate::elem_cache::Key {
-                node: std::ptr::from_ref(e.green()) as usize,
-                state: content,
-                depth: self.depth as u32,
-                too_deep_reported: self.too_deep_reported,
-            };
+            let key = self.key(e, content);
             let ns = self.ns.snapshot();
             if let Some(hit) = self.s.elements().get_content(&key, &ns) {
                 let start = e.start();
                 self.too_deep_reported |= hit.reported_too_deep;
-                self.out.extend(hit.diagnostics.iter().map(|d| {
-                    let mut d = d.clone();
-                    d.range += start;
-                    d
-                }));
+                replay(&mut self.out, &hit.diagnostics, start);
                 return rest;
             }
             let before = self.out.len();
@@ -1222,11 +1223,7 @@ impl Walk<'_, '_> {
         if let Some(hit) = self.s.elements().get_run(&key, &members, &ns) {
             self.too_deep_reported |= hit.reported_too_deep;
             let after = hit.after;
-            self.out.extend(hit.diagnostics.iter().map(|d| {
-                let mut d = d.clone();
-                d.range += start;
-                d
-            }));
+            replay(&mut self.out, &hit.diagnostics, start);
             self.members = members;
             return (after, end);
         }
