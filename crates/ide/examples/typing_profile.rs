@@ -68,8 +68,8 @@ fn main() {
         all(&doc);
         total.push(t.elapsed());
     }
-    // The slowest keystrokes (apply + validation, what the first publish waits for), with
-    // what each typed or deleted: the p99 of the server's bench.
+    // The slowest keystrokes (apply + validation: the in-process part of what the server's
+    // first publish waits for), with what each typed or deleted.
     let mut slowest: Vec<(Duration, usize)> = apply
         .iter()
         .zip(&validate)
