@@ -70,7 +70,7 @@ pub fn code_actions(
                 .into_iter()
                 .filter(|p| touches(reach(parse, p.range), range)),
         );
-        findings = rules::check(&parse.document(), rule_options);
+        findings = rules::check(parse, text, rule_options);
         findings.retain(|f| touches(reach(parse, f.range), range));
     }
     fixes_of(parse, text, schema, &problems, &findings)

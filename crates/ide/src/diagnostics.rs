@@ -86,7 +86,7 @@ pub fn diagnostics(
 ) -> Vec<Diagnostic> {
     let base = base_diagnostics(parse, text, kind, schema, options);
     let semantic = if base.rules_apply {
-        semantic_diagnostics(parse, &options.rules)
+        semantic_diagnostics(parse, text, &options.rules)
     } else {
         Vec::new()
     };
@@ -123,7 +123,7 @@ pub fn diagnostics_with_fixes(
 ) -> (Vec<Diagnostic>, Vec<CodeAction>) {
     let (base, schema_found) = base_and_schema_problems(parse, text, kind, schema, options);
     let findings = if base.rules_apply {
-        rules::check(&parse.document(), &options.rules)
+        rules::check(parse, text, &options.rules)
     } else {
         Vec::new()
     };
@@ -249,8 +249,8 @@ fn map_range(range: TextRange, edit: &Replacement) -> Option<TextRange> {
 }
 
 /// libvirt's rules broken by a `<domain>` document.
-pub fn semantic_diagnostics(parse: &Parse, options: &RuleOptions) -> Vec<Diagnostic> {
-    rules::check(&parse.document(), options)
+pub fn semantic_diagnostics(parse: &Parse, text: &str, options: &RuleOptions) -> Vec<Diagnostic> {
+    rules::check(parse, text, options)
         .iter()
         .map(semantic_diagnostic)
         .collect()

@@ -6,7 +6,7 @@ use domxml_libvirt::rules::{self, Finding, RuleOptions};
 
 fn check(text: &str) -> Vec<Finding> {
     let parse = domxml_syntax::parse(text);
-    rules::check(&parse.document(), &RuleOptions::default())
+    rules::check(&parse, text, &RuleOptions::default())
 }
 
 fn dom(machine: &str, os_extra: &str, devices: &str) -> String {

@@ -5,10 +5,7 @@
 use domxml_libvirt::rules::{self, Finding, RuleCode, RuleOptions};
 
 fn check(text: &str) -> Vec<Finding> {
-    rules::check(
-        &domxml_syntax::parse(text).document(),
-        &RuleOptions::default(),
-    )
+    rules::check(&domxml_syntax::parse(text), text, &RuleOptions::default())
 }
 
 /// The `docs/rules.md` example of `code`.

@@ -43,7 +43,7 @@ fn lists(ext: &str) -> BTreeMap<String, Vec<String>> {
 
 fn errors(text: &str) -> Vec<rules::Finding> {
     let parse = domxml_syntax::parse(text);
-    rules::check(&parse.document(), &RuleOptions::default())
+    rules::check(&parse, text, &RuleOptions::default())
         .into_iter()
         .filter(|f| f.severity == Severity::Error)
         .collect()

@@ -69,7 +69,7 @@ fn every_example_produces_its_rule() {
             "`{}`: example is not well-formed",
             s.code
         );
-        let found = rules::check(&parse.document(), &RuleOptions::default());
+        let found = rules::check(&parse, &example, &RuleOptions::default());
         assert!(
             found.iter().any(|f| f.code.as_str() == s.code),
             "`{}`: its example produces {:?}",

@@ -6,6 +6,7 @@
 
 pub mod ast;
 mod builder;
+pub mod elements;
 mod error;
 mod kind;
 mod line_index;
@@ -15,6 +16,7 @@ mod reparse;
 
 use std::sync::Arc;
 
+pub use elements::ElementTable;
 pub use error::{ErrorCode, SyntaxError};
 pub use kind::{SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken, XmlLanguage};
 pub use line_index::{LineCol, LineIndex, PositionEncoding};
@@ -23,19 +25,47 @@ pub use refs::decode as decode_references;
 pub use rowan::{GreenNode, TextRange, TextSize, WalkEvent};
 
 /// The result of parsing: a tree and its errors (sorted by position). Cheap to clone.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Parse {
     green: GreenNode,
     errors: Arc<[SyntaxError]>,
+    /// The root element's table, when the parse recorded it ([`parse_with_elements`]).
+    elements: Option<Arc<ElementTable>>,
 }
+
+/// Two parses are equal when their trees and errors are: the table is derived from the tree.
+impl PartialEq for Parse {
+    fn eq(&self, other: &Self) -> bool {
+        self.green == other.green && self.errors == other.errors
+    }
+}
+
+impl Eq for Parse {}
 
 /// Parses any text. Never fails, never panics.
 pub fn parse(text: &str) -> Parse {
-    let parser::Parsed { green, mut errors } = parser::parse_document(text);
-    error::sort_errors(&mut errors);
-    Parse {
-        green,
-        errors: errors.into(),
+    Parse::from(parser::parse_document(text))
+}
+
+/// [`parse`], recording the root element's [`ElementTable`] on the way (for a reader of every
+/// element, such as libvirt's rules: cheaper than walking the tree afterwards).
+pub fn parse_with_elements(text: &str) -> Parse {
+    Parse::from(parser::parse_document_recording(text))
+}
+
+impl From<parser::Parsed> for Parse {
+    fn from(parsed: parser::Parsed) -> Parse {
+        let parser::Parsed {
+            green,
+            mut errors,
+            elements,
+        } = parsed;
+        error::sort_errors(&mut errors);
+        Parse {
+            green,
+            errors: errors.into(),
+            elements: elements.map(Arc::new),
+        }
     }
 }
 
@@ -50,6 +80,11 @@ impl Parse {
 
     pub fn errors(&self) -> &[SyntaxError] {
         &self.errors
+    }
+
+    /// The root element's table, when this parse recorded it.
+    pub fn recorded_elements(&self) -> Option<&ElementTable> {
+        self.elements.as_deref()
     }
 
     pub fn document(&self) -> ast::Document {

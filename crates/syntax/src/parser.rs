@@ -5,11 +5,12 @@
 //! Nesting is ours too: end tags are matched against a stack of open elements.
 
 use crate::error::ErrorCode;
-use rowan::{GreenNode, TextRange};
+use rowan::{GreenNode, TextRange, TextSize};
 use xmlparser::{ElementEnd, Token, Tokenizer};
 
 use crate::SyntaxKind::{self, *};
 use crate::builder::{Checkpoint, GreenElement, TreeBuilder};
+use crate::elements::{ElementTable, TableBuilder};
 use crate::error::SyntaxError;
 use crate::refs::{self, Piece, is_name_char, is_name_start_char};
 use crate::text_range;
@@ -17,17 +18,30 @@ use crate::text_range;
 pub(crate) struct Parsed {
     pub(crate) green: GreenNode,
     pub(crate) errors: Vec<SyntaxError>,
+    /// The root element's table, when asked for.
+    pub(crate) elements: Option<ElementTable>,
 }
 
 /// Parses a whole document.
 pub(crate) fn parse_document(text: &str) -> Parsed {
+    parse_whole(Parser::new(text, Mode::Document))
+}
+
+/// Parses a whole document and records its root element's table on the way.
+pub(crate) fn parse_document_recording(text: &str) -> Parsed {
     let mut p = Parser::new(text, Mode::Document);
+    p.elements = Some(TableBuilder::new(text.len()));
+    parse_whole(p)
+}
+
+fn parse_whole(mut p: Parser<'_>) -> Parsed {
     p.builder.start_node(DOCUMENT);
     p.run();
     p.builder.finish_node();
     Parsed {
         green: p.builder.finish(),
         errors: p.errors,
+        elements: p.elements.map(TableBuilder::finish),
     }
 }
 
@@ -106,6 +120,8 @@ struct Parser<'t> {
     /// Anything but trivia seen yet (the XML declaration must come first).
     seen_markup: bool,
     bailed: bool,
+    /// Records the root element's table as the elements are read (full parses only).
+    elements: Option<TableBuilder>,
 }
 
 impl<'t> Parser<'t> {
@@ -122,6 +138,7 @@ impl<'t> Parser<'t> {
             roots: 0,
             seen_markup: false,
             bailed: false,
+            elements: None,
         }
     }
 
@@ -369,6 +386,9 @@ impl<'t> Parser<'t> {
     fn start_tag(&mut self, start: usize, name_end: usize) -> OpenTag<'t> {
         self.seen_markup = true;
         let checkpoint = self.builder.checkpoint();
+        if let Some(table) = &mut self.elements {
+            table.tag();
+        }
         self.token(L_ANGLE, start..start + 1);
         let name = &self.text[start + 1..name_end];
         let name_range = text_range(start + 1..name_end);
@@ -443,6 +463,24 @@ impl<'t> Parser<'t> {
         if self.nests(tag.name, tag.name_range) {
             self.builder.start_node_at(tag.checkpoint, ELEMENT);
             self.builder.finish_node();
+            self.record_open(tag.name_range);
+            self.record_close();
+        } else if let Some(table) = &mut self.elements {
+            table.drop_tag();
+        }
+    }
+
+    /// The element whose name is at `name_range` (after its `<`) starts, in the table.
+    fn record_open(&mut self, name_range: TextRange) {
+        if let Some(table) = &mut self.elements {
+            table.open(name_range.start() - TextSize::from(1), Some(name_range));
+        }
+    }
+
+    /// The innermost recorded element ends here.
+    fn record_close(&mut self) {
+        if let Some(table) = &mut self.elements {
+            table.close(TextSize::from(self.pos as u32));
         }
     }
 
@@ -497,9 +535,13 @@ impl<'t> Parser<'t> {
         let node = self.nests(tag.name, tag.name_range);
         if node {
             self.builder.start_node_at(tag.checkpoint, ELEMENT);
+            self.record_open(tag.name_range);
             if empty {
                 self.builder.finish_node();
+                self.record_close();
             }
+        } else if let Some(table) = &mut self.elements {
+            table.drop_tag();
         }
         if !empty {
             self.stack.push(OpenElement {
@@ -536,6 +578,12 @@ impl<'t> Parser<'t> {
         if let Some(end) = simple_attribute_end(self.text.as_bytes(), name_end) {
             // `name="value"` without whitespace, '<' or '&': no errors, and the text decides
             // the tree, so a repeated attribute is one lookup.
+            if let Some(table) = &mut self.elements {
+                table.plain_attribute(
+                    text_range(start..name_end),
+                    text_range(name_end + 2..end - 1),
+                );
+            }
             let text = &self.text[start..end];
             if !self.builder.node_by_text(ATTRIBUTE, text) {
                 self.builder.start_node(ATTRIBUTE);
@@ -551,6 +599,7 @@ impl<'t> Parser<'t> {
         }
         self.builder.start_node(ATTRIBUTE);
         self.token(NAME, start..name_end);
+        let mut value = None;
         let ws = whitespace_len(&self.text[self.pos..]);
         if self.text[self.pos + ws..].starts_with('=') {
             if ws > 0 {
@@ -565,7 +614,7 @@ impl<'t> Parser<'t> {
                     if ws > 0 {
                         self.token(WHITESPACE, self.pos..self.pos + ws);
                     }
-                    self.quoted_value(q, name);
+                    value = Some(self.quoted_value(q, name));
                     tag.after_value = Some(self.pos);
                 }
                 Some(c) if !matches!(c, '>' | '<' | '/') && !is_xml_space_char(c) => {
@@ -588,7 +637,8 @@ impl<'t> Parser<'t> {
                         format!("the value of attribute '{name}' must be in quotes"),
                     );
                     self.check_references(r.clone());
-                    self.token(ATTR_VALUE, r);
+                    self.token(ATTR_VALUE, r.clone());
+                    value = Some(r);
                     tag.after_value = Some(self.pos);
                 }
                 _ => {
@@ -609,11 +659,25 @@ impl<'t> Parser<'t> {
             );
         }
         self.builder.finish_node();
+        self.record_attribute(start..name_end, value);
+    }
+
+    /// An attribute of the tag being read, in the table: its name and value token.
+    fn record_attribute(
+        &mut self,
+        name: std::ops::Range<usize>,
+        value: Option<std::ops::Range<usize>>,
+    ) {
+        if let Some(table) = &mut self.elements {
+            let value = value.map(|r| (&self.text[r.start..r.end], TextSize::from(r.start as u32)));
+            table.attribute(text_range(name), value);
+        }
     }
 
     /// A quoted value at `self.pos`. An unterminated one stops before the next `<`, as users
     /// mostly leave a quote open while typing and the next line is the next tag.
-    fn quoted_value(&mut self, quote: char, name: &str) {
+    /// Returns the value token's range.
+    fn quoted_value(&mut self, quote: char, name: &str) -> std::ops::Range<usize> {
         let start = self.pos;
         // The common case first: the closing quote comes before any '<'.
         let bytes = self.text.as_bytes();
@@ -625,7 +689,7 @@ impl<'t> Parser<'t> {
             if bytes[close] == quote as u8 {
                 self.check_references(start + 1..close);
                 self.token(ATTR_VALUE, start..close + 1);
-                return;
+                return start..close + 1;
             }
         }
         let body = &self.text[start + 1..];
@@ -679,6 +743,7 @@ impl<'t> Parser<'t> {
         };
         self.check_references(start + 1..inner_end);
         self.token(ATTR_VALUE, start..end);
+        start..end
     }
 
     fn check_references(&mut self, range: std::ops::Range<usize>) {
@@ -759,12 +824,14 @@ impl<'t> Parser<'t> {
                         );
                         if inner.node {
                             self.builder.finish_node();
+                            self.record_close();
                         }
                     }
                 }
                 self.emit_end_tag(start, name_end, end, closed);
                 if self.stack.pop().is_some_and(|open| open.node) {
                     self.builder.finish_node();
+                    self.record_close();
                 }
             }
             None => {
@@ -836,15 +903,26 @@ impl<'t> Parser<'t> {
         if !text.as_bytes()[start..end].contains(&b'&') {
             // No references: one token, which is what `refs::scan` would find.
             if end > start {
-                self.token(text_kind(&text[start..end]), start..end);
+                let kind = text_kind(&text[start..end]);
+                self.token(kind, start..end);
+                if let Some(table) = &mut self.elements {
+                    table.text(kind, text_range(start..end));
+                }
             }
             return;
         }
         let builder = &mut self.builder;
-        refs::scan(text, start..end, &mut self.errors, |piece| match piece {
-            Piece::Text(r) => builder.token(text_kind(&text[r.clone()]), &text[r]),
-            Piece::EntityRef(r) => builder.token(ENTITY_REF, &text[r]),
-            Piece::CharRef(r) => builder.token(CHAR_REF, &text[r]),
+        let table = &mut self.elements;
+        refs::scan(text, start..end, &mut self.errors, |piece| {
+            let (kind, r) = match piece {
+                Piece::Text(r) => (text_kind(&text[r.clone()]), r),
+                Piece::EntityRef(r) => (ENTITY_REF, r),
+                Piece::CharRef(r) => (CHAR_REF, r),
+            };
+            builder.token(kind, &text[r.clone()]);
+            if let Some(table) = table {
+                table.text(kind, text_range(r));
+            }
         });
         self.pos = end;
     }
@@ -888,6 +966,11 @@ impl<'t> Parser<'t> {
             self.seen_markup = true;
         }
         self.token(kind, start..end);
+        if kind == CDATA
+            && let Some(table) = &mut self.elements
+        {
+            table.text(kind, text_range(start..end));
+        }
     }
 
     /// `<?xml ...?>`: pseudo-attributes are read like a tag's attributes, then checked.
@@ -1031,6 +1114,7 @@ impl<'t> Parser<'t> {
             );
             if open.node {
                 self.builder.finish_node();
+                self.record_close();
             }
         }
         if self.mode == Mode::Document && self.roots == 0 {

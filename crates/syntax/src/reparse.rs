@@ -72,6 +72,7 @@ fn reparse_token(old: &Parse, edit: &TextEdit, new_text: &str) -> Option<Parse> 
     Some(Parse {
         green,
         errors: merge_errors(old.errors(), range, edit.delta(), new_errors).into(),
+        elements: None,
     })
 }
 
@@ -210,6 +211,7 @@ fn reparse_content(old: &Parse, edit: &TextEdit, new_text: &str) -> Option<Parse
         return Some(Parse {
             green,
             errors: merge_errors(old.errors(), stretch, edit.delta(), errors).into(),
+            elements: None,
         });
     }
     None

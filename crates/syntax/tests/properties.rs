@@ -1,8 +1,11 @@
 //! Invariants over random inputs: the tree is lossless and nothing panics; incremental reparsing
 //! after any sequence of edits equals a full parse (same green tree, same errors); the line index
-//! kept up to date equals a fresh one. Cases: DOMXML_PROPTEST_CASES (default 2000).
+//! kept up to date equals a fresh one; the element table the parser records equals the one a
+//! walk over the tree builds. Cases: DOMXML_PROPTEST_CASES (default 2000).
 
-use domxml_syntax::{LineIndex, TextEdit, TextRange, TextSize, parse};
+use domxml_syntax::{
+    ElementTable, LineIndex, TextEdit, TextRange, TextSize, parse, parse_with_elements,
+};
 use proptest::prelude::*;
 
 fn cases() -> u32 {
@@ -27,7 +30,26 @@ fn xmlish() -> impl Strategy<Value = String> {
     prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
 }
 
+/// The table recorded while parsing equals the table of a walk over the tree, and recording
+/// changes neither the tree nor the errors.
+fn check_elements(text: &str) {
+    let recorded = parse_with_elements(text);
+    assert_eq!(
+        recorded,
+        parse(text),
+        "recording changed the parse of {text:?}"
+    );
+    let table = recorded
+        .recorded_elements()
+        .expect("parse_with_elements records a table");
+    match recorded.document().root() {
+        Some(root) => assert_eq!(*table, ElementTable::of(&root), "tables of {text:?}"),
+        None => assert!(table.is_empty(), "a table without a root element: {text:?}"),
+    }
+}
+
 fn check_parse(text: &str) {
+    check_elements(text);
     let p = parse(text);
     assert_eq!(p.syntax().text().to_string(), text);
     for e in p.errors() {
@@ -99,6 +121,7 @@ fn check_edits(seed: &str, edits: &[RawEdit]) {
         );
         assert_eq!(index, LineIndex::new(&text));
         assert_eq!(copied, index);
+        check_elements(&text);
     }
 }
 
@@ -175,4 +198,49 @@ fn edit_closing_an_unclosed_end_tag() {
     let full = parse(&after);
     assert_eq!(incremental.green(), full.green());
     assert_eq!(incremental.errors(), full.errors());
+}
+
+/// Every corpus document: the recorded table equals the walked one.
+#[test]
+fn recorded_element_tables_equal_walked_ones_on_the_corpus() {
+    let Some(dir) = corpus_dir() else {
+        println!("SKIPPED: ../shared/libvirt-11.3.0/corpus/domain not found");
+        return;
+    };
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).expect("corpus dir readable") {
+        let path = entry.expect("corpus entry").path();
+        if path.extension().is_some_and(|x| x == "xml") {
+            let text = std::fs::read_to_string(&path).expect("corpus file is UTF-8");
+            check_elements(&text);
+            checked += 1;
+        }
+    }
+    assert!(checked > 1000, "only {checked} corpus documents");
+}
+
+/// Recovery paths, one by one: unclosed and mismatched elements, a tag cut off, values without
+/// quotes or `=`, references, CDATA and comments in text, a second root, nesting beyond
+/// `MAX_DEPTH`.
+#[test]
+fn recorded_element_tables_follow_recovery() {
+    let deep = |n: usize| format!("{}x{}", "<e a='1'>".repeat(n), "</e>".repeat(n));
+    for text in [
+        "<a><b>one</b> two <c/>three</a>",
+        "<a x='&amp;1' y=\"&#x41;\" z=v w = 'q' u>text &lt; more<![CDATA[<raw>]]><!-- c -->tail</a>",
+        "<a><b><c></a>",
+        "<a><b></c></b></a>",
+        "<a><b x='1'",
+        "<a><b x='1' <c/></a>",
+        "<a x='unclosed><b/></a>",
+        "<a/><b>second root</b>",
+        "text<a> x </a>",
+        "<a>\n  <b/>\n  \n</a>",
+        "<a></",
+        "<a>&bogus; &#0; ]]> </a>",
+        &deep(3000),
+        &format!("<r>{}</r>", deep(2100)),
+    ] {
+        check_elements(text);
+    }
 }

@@ -63,6 +63,12 @@ impl CheckArgs {
             disabled: self.disable.clone(),
         }
     }
+
+    /// Whether libvirt's rules may read the files: then the parser records each document's
+    /// element table for them as it reads (cheaper than their walking the tree afterwards).
+    fn reads_every_element(&self) -> bool {
+        !self.syntax_only && !self.rule_options().disables_all()
+    }
 }
 
 /// What checking one file produced; printed in the order of the command line.
@@ -248,7 +254,11 @@ fn prepare(input: Input, args: &CheckArgs) -> Result<Prepared, FileOutcome> {
     let encoding_problem = decoded
         .bad_byte
         .map(|(at, byte)| not_utf8(at, byte, &decoded.text));
-    let parse = domxml_syntax::parse(&decoded.text);
+    let parse = if args.reads_every_element() {
+        domxml_syntax::parse_with_elements(&decoded.text)
+    } else {
+        domxml_syntax::parse(&decoded.text)
+    };
     Ok(Prepared {
         name,
         text: decoded.text,

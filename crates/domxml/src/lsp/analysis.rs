@@ -253,6 +253,7 @@ fn worker(
                                 awaiting.remove(&uri);
                                 let semantic = domxml_ide::diagnostics::semantic_diagnostics(
                                     doc.document.parse(),
+                                    doc.document.text(),
                                     &options.rules,
                                 );
                                 let all = domxml_ide::diagnostics::merge(base, semantic, &options);
@@ -326,7 +327,11 @@ fn rules_worker(rx: mpsc::Receiver<RulesJob>, back: mpsc::Sender<Job>, state: We
             drop(state);
             let started = std::time::Instant::now();
             let findings = super::guard("rules", || {
-                domxml_ide::diagnostics::semantic_diagnostics(job.doc.document.parse(), &job.rules)
+                domxml_ide::diagnostics::semantic_diagnostics(
+                    job.doc.document.parse(),
+                    job.doc.document.text(),
+                    &job.rules,
+                )
             });
             tracing::debug!(uri, version = job.doc.version, elapsed = ?started.elapsed(), "rules run");
             let Ok(findings) = findings else { continue };
@@ -498,7 +503,7 @@ fn compute(state: &State, doc: &Snapshot, mode: Mode) -> Analysed {
         };
     }
     let semantic = if base.rules_apply {
-        domxml_ide::diagnostics::semantic_diagnostics(parse, &options.rules)
+        domxml_ide::diagnostics::semantic_diagnostics(parse, text, &options.rules)
     } else {
         Vec::new()
     };

@@ -6,7 +6,7 @@
 //! device (`conf/domain_addr.c`, `qemu/qemu_domain_address.c`). Buses without a declared
 //! controller are added by libvirt, so only declared controllers are judged.
 
-use super::index::El;
+use domxml_syntax::elements::El;
 use domxml_syntax::{TextEdit, TextRange};
 
 use super::domain::{

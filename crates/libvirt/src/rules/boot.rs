@@ -1,8 +1,8 @@
 //! Boot order: per-device `<boot order>` against `<os><boot dev>`, and unique orders
 //! (libvirt's `virDomainDefBootOrderPostParse`, which runs for HVM domains only).
 
-use super::index::El;
 use domxml_syntax::TextEdit;
+use domxml_syntax::elements::El;
 
 use super::domain::{attr, child, children, is_hvm, name_range, parse_decimal};
 use super::{Domain, Findings, RuleCode, finding};

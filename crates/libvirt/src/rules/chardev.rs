@@ -2,7 +2,7 @@
 //! smartcard and redirdev): libvirt's `virDomainChrSourceDefValidate` and the QEMU driver's
 //! chardev checks.
 
-use super::index::El;
+use domxml_syntax::elements::El;
 
 use super::codes::RuleCode;
 use super::domain::{Domain, attr, attr_or_name_range, child, children, is, name_range};

@@ -3,9 +3,9 @@
 
 use super::codes::RuleCode;
 use super::domain::{Domain, attr, attr_or_name_range, child, children, name_range};
-use super::index::El;
 use super::values::{is_arm_virt, is_x86_arch};
 use super::{Findings, finding};
+use domxml_syntax::elements::El;
 
 pub(super) fn check(d: &Domain, out: &mut Findings) {
     let Some(clock) = child(&d.root, "clock") else {

@@ -1,8 +1,8 @@
 //! Controllers: unique indexes, the PCI root the machine requires, expander buses, USB
 //! companions and port counts, iothreads.
 
-use super::index::El;
 use domxml_syntax::TextEdit;
+use domxml_syntax::elements::El;
 
 use super::addresses::{controller_index, controller_type};
 use super::domain::{attr, attr_or_name_range, child, children, name_range, parse_decimal};

@@ -1,8 +1,8 @@
 //! Disks: target names, the bus's address type, and the static storage checks of
 //! `virDomainDiskDefValidate` and QEMU's disk validation.
 
-use super::index::El;
 use domxml_syntax::TextEdit;
+use domxml_syntax::elements::El;
 
 use super::addresses::drive::target_index;
 use super::domain::{attr, attr_or_name_range, child, name_range};

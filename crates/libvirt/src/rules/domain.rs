@@ -1,8 +1,8 @@
 //! The domain as rules see it: its driver, architecture and machine, and small readers for
 //! elements, attributes and libvirt's number syntaxes.
 
-use super::index::{El, Tree};
 use domxml_syntax::TextRange;
+use domxml_syntax::elements::{El, Elements};
 
 /// The hypervisor driver named by `<domain type>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +24,7 @@ pub struct Domain<'a> {
 
 impl<'a> Domain<'a> {
     /// `None` unless the tree's root is `<domain>`.
-    pub fn new(tree: &'a Tree<'a>) -> Option<Domain<'a>> {
+    pub fn new(tree: &'a Elements<'a>) -> Option<Domain<'a>> {
         let root = tree.root();
         if !root.is("domain") {
             return None;

@@ -1,6 +1,6 @@
 //! Host devices: one host device assigned once, PCI source numbers, mediated devices.
 
-use super::index::El;
+use domxml_syntax::elements::El;
 
 use super::domain::{attr, child, name_range, parse_c_number};
 use super::{Domain, Findings, RuleCode, finding};

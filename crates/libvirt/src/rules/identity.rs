@@ -7,9 +7,9 @@ use domxml_syntax::TextRange;
 
 use super::codes::RuleCode;
 use super::domain::{Domain, attr, child, children, name_range};
-use super::index::El;
 use super::values::text;
 use super::{Findings, finding};
+use domxml_syntax::elements::El;
 
 pub(super) fn check(d: &Domain, out: &mut Findings) {
     sysinfo(d, out);

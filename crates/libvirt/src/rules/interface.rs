@@ -1,6 +1,6 @@
 //! Network interfaces: static checks of `virDomainNetDefValidate` and QEMU's.
 
-use super::index::El;
+use domxml_syntax::elements::El;
 
 use super::domain::{attr, attr_or_name_range, child, children, name_range, parse_decimal};
 use super::{Domain, Findings, RuleCode, finding};

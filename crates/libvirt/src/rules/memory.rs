@@ -5,10 +5,10 @@ use domxml_syntax::TextEdit;
 
 use super::codes::RuleCode;
 use super::domain::{Domain, attr, child, children, name_range, parse_cpu_set, parse_decimal};
-use super::index::El;
 use super::values::{numa_cells, scaled_kib, size_kib};
 use super::{Findings, finding};
 use crate::Fix;
+use domxml_syntax::elements::El;
 
 /// The largest size libvirt keeps, in KiB (`LLONG_MAX` bytes).
 const MAX_KIB: u64 = 9_007_199_254_740_991;

@@ -5,8 +5,9 @@
 //! [`RuleCode`]. A code's metadata (name, driver scope, severity, summary) lives in one list,
 //! `codes.rs`; `docs/rules.md` documents every code with an example that a test runs.
 //!
-//! Rules read the typed tree only and must never panic on any document, valid or not: a value
-//! that does not parse is the schema's business, and the rule stays silent.
+//! Rules read the document through its element table (`domxml_syntax::elements`: names,
+//! attributes and text without syntax cursors) and must never panic on any document, valid or
+//! not: a value that does not parse is the schema's business, and the rule stays silent.
 
 mod addresses;
 mod boot;
@@ -20,7 +21,6 @@ mod features;
 mod firmware;
 mod hostdev;
 mod identity;
-pub(crate) mod index;
 mod interface;
 pub mod machine;
 mod memory;
@@ -31,8 +31,8 @@ mod vcpu;
 mod video;
 mod watchdog;
 
-use domxml_syntax::TextRange;
-use domxml_syntax::ast::Document;
+use domxml_syntax::elements::{ElementTable, Elements};
+use domxml_syntax::{Parse, TextRange};
 
 pub use codes::{RuleCode, Scope};
 pub use domain::{Domain, Driver};
@@ -126,9 +126,10 @@ pub fn finding(code: RuleCode, range: TextRange, message: impl Into<String>) -> 
 }
 
 /// Every rule the document breaks, sorted by position. Documents whose root is not
-/// `<domain>` have none.
-pub fn check(document: &Document, options: &RuleOptions) -> Vec<Finding> {
-    let Some(root) = document.root() else {
+/// `<domain>` have none. `text` is the parsed text; the parse's recorded element table is
+/// used when it has one (`domxml_syntax::parse_with_elements`), else the tree is walked once.
+pub fn check(parse: &Parse, text: &str, options: &RuleOptions) -> Vec<Finding> {
+    let Some(root) = parse.document().root() else {
         return Vec::new();
     };
     if !root.name_is("domain") {
@@ -139,8 +140,17 @@ pub fn check(document: &Document, options: &RuleOptions) -> Vec<Finding> {
     if options.disables_all() {
         return Vec::new();
     }
-    let green = root.syntax().green();
-    let tree = index::Tree::build(&root, green);
+    let walked;
+    let table = match parse.recorded_elements() {
+        Some(recorded) => recorded,
+        None => {
+            walked = ElementTable::of(&root);
+            &walked
+        }
+    };
+    let Some(tree) = Elements::new(table, text, &root) else {
+        return Vec::new();
+    };
     let Some(domain) = Domain::new(&tree) else {
         return Vec::new();
     };

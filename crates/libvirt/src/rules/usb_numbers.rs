@@ -15,9 +15,9 @@
 use domxml_syntax::{TextEdit, TextRange};
 
 use super::domain::{attr, child, parse_c_number};
-use super::index::El;
 use super::{Domain, Findings, RuleCode, finding};
 use crate::Fix;
+use domxml_syntax::elements::El;
 
 /// How people write one attribute, and how libvirt reads it.
 #[derive(Clone, Copy)]

@@ -2,8 +2,8 @@
 //! sizes, the vCPU count, the guest NUMA cells and the IOThread ids, each as libvirt computes
 //! them before its checks run.
 
-use super::index::El;
 use domxml_syntax::TextRange;
+use domxml_syntax::elements::El;
 
 use super::domain::{Domain, attr, child, children, parse_cpu_set, parse_decimal};
 

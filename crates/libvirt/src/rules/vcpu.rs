@@ -10,11 +10,11 @@ use super::codes::RuleCode;
 use super::domain::{
     Domain, attr, attr_or_name_range, child, children, name_range, parse_cpu_set, parse_decimal,
 };
-use super::index::El;
 use super::machine::MachineFamily;
 use super::values::{Vcpus, iothread_ids};
 use super::{Findings, finding};
 use crate::Fix;
+use domxml_syntax::elements::El;
 
 pub(super) fn check(d: &Domain, out: &mut Findings) {
     let vcpus = Vcpus::of(d);

@@ -2,8 +2,8 @@
 //! one gets an address derived from its target name when the domain is defined, so those
 //! count too (libvirt's `virDomainDiskDefAssignAddress`).
 
-use crate::rules::index::El;
 use domxml_syntax::TextRange;
+use domxml_syntax::elements::El;
 
 use super::super::domain::{attr, child, name_range, parse_decimal};
 use super::super::{Domain, Driver, Findings, RuleCode, finding};

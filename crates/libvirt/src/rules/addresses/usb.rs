@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::rules::index::El;
 use domxml_syntax::TextRange;
+use domxml_syntax::elements::El;
 
 use super::super::domain::is;
 use super::super::domain::{attr, child, name_range, parse_decimal};
