@@ -41,9 +41,9 @@ struct Node {
     next_sibling: u32,
     /// The attributes are `attrs.0..attrs.1`.
     attrs: (u32, u32),
-    /// The character data directly inside, as a chain through `Piece::next`.
+    /// The first piece of character data directly inside; the element's others follow among
+    /// its descendants' pieces (document order).
     first_text: u32,
-    last_text: u32,
     /// Child elements so far: text pieces separated by a child belong to different runs.
     child_count: u32,
 }
@@ -61,9 +61,10 @@ struct Attr {
 struct Piece {
     kind: SyntaxKind,
     range: TextRange,
+    /// The element it is directly inside.
+    owner: u32,
     /// The number of child elements before it: a run of text ends at a child element.
     run: u32,
-    next: u32,
 }
 
 /// No node, no decoded value, no piece.
@@ -208,7 +209,6 @@ impl TableBuilder {
             next_sibling: NONE,
             attrs: (self.tag_attrs, self.table.attrs.len() as u32),
             first_text: NONE,
-            last_text: NONE,
             child_count: 0,
         });
         if let Some(p) = self.table.nodes.get_mut(parent as usize) {
@@ -232,19 +232,15 @@ impl TableBuilder {
         };
         let id = self.table.texts.len() as u32;
         let node = &mut self.table.nodes[owner as usize];
+        if node.first_text == NONE {
+            node.first_text = id;
+        }
         self.table.texts.push(Piece {
             kind,
             range,
+            owner,
             run: node.child_count,
-            next: NONE,
         });
-        let previous = node.last_text;
-        node.last_text = id;
-        if previous == NONE {
-            node.first_text = id;
-        } else {
-            self.table.texts[previous as usize].next = id;
-        }
     }
 
     /// The innermost open element ends at `end`.
@@ -419,8 +415,9 @@ pub struct Elements<'a> {
 struct ViewNode<'a> {
     /// The name as written (prefix included); empty when the tag has none.
     name: &'a str,
-    /// The element's entry in the table.
+    /// The element's entry in the table, and its id there.
     node: &'a Node,
+    table_id: u32,
     parent: u32,
     /// The child elements are the ids `children.0..children.1`.
     children: (u32, u32),
@@ -451,6 +448,7 @@ impl<'a> Elements<'a> {
         nodes.push(ViewNode {
             name: name(&table.nodes[0]),
             node: &table.nodes[0],
+            table_id: 0,
             parent: NONE,
             children: (0, 0),
         });
@@ -464,6 +462,7 @@ impl<'a> Elements<'a> {
                 nodes.push(ViewNode {
                     name: name(node),
                     node,
+                    table_id: kid,
                     parent: next as u32,
                     children: (0, 0),
                 });
@@ -649,11 +648,14 @@ impl<'a> El<'a> {
     /// them (child elements separate runs; comments do not): `f` gets each run's decoded value
     /// and range and stops the walk by returning `Some`. A run of one token is not copied.
     fn text_runs<T>(&self, mut f: impl FnMut(Cow<'a, str>, TextRange) -> Option<T>) -> Option<T> {
-        let texts = self.tree.texts;
-        let mut next = self.node().first_text;
+        let view = self.view();
+        let end = view.node.range.end();
+        let pieces = self.tree.texts.get(view.node.first_text as usize..).unwrap_or_default();
         let mut run: Option<(Cow<'a, str>, TextRange, u32)> = None;
-        while let Some(piece) = texts.get(next as usize) {
-            next = piece.next;
+        for piece in pieces.iter().take_while(|p| p.range.start() < end) {
+            if piece.owner != view.table_id {
+                continue;
+            }
             let raw = self.slice(piece.range);
             let value = match piece.kind {
                 CDATA => Cow::Borrowed(cdata_body(raw)),
