@@ -20,6 +20,103 @@ pub struct Domain<'a> {
     /// `<os><type machine>`, when given.
     pub machine: Option<&'a str>,
     devices: Option<El<'a>>,
+    /// The first root child of each name in [`TOP`], found in one pass: the areas ask for
+    /// them some forty times per check.
+    top: [Option<El<'a>>; TOP.len],
+    /// Where the devices of each kind in [`DEVICE_KINDS`] sit among `<devices>`' children
+    /// (from the first to after the last): a scan for one kind skips the others.
+    spans: [Span; DEVICE_KINDS.len],
+}
+
+/// The root children that [`Domain::top`] finds without a scan.
+const TOP: NameSet<18> = NameSet::new([
+    "os",
+    "vcpu",
+    "vcpus",
+    "cpu",
+    "cputune",
+    "iothreadids",
+    "iothreads",
+    "numatune",
+    "memoryBacking",
+    "memory",
+    "currentMemory",
+    "maxMemory",
+    "features",
+    "clock",
+    "uuid",
+    "seclabel",
+    "sysinfo",
+    "devices",
+]);
+
+/// The device kinds that [`Domain::devices_named`] finds without a full scan.
+const DEVICE_KINDS: NameSet<14> = NameSet::new([
+    "controller",
+    "disk",
+    "interface",
+    "hostdev",
+    "graphics",
+    "video",
+    "memory",
+    "iommu",
+    "tpm",
+    "shmem",
+    "watchdog",
+    "redirfilter",
+    "input",
+    "serial",
+]);
+
+/// A fixed set of names and a table from a hash of each name to its place: a lookup is one
+/// hash and one comparison, where a search of the list compares up to every name.
+struct NameSet<const N: usize> {
+    names: [&'static str; N],
+    len: usize,
+    /// `hash(name)` to the name's place plus one; 0 for no name.
+    table: [u8; 512],
+}
+
+impl<const N: usize> NameSet<N> {
+    /// Fails to compile when two names have the same hash.
+    const fn new(names: [&'static str; N]) -> NameSet<N> {
+        let mut table = [0u8; 512];
+        let mut i = 0;
+        while i < N {
+            let h = hash(names[i].as_bytes());
+            assert!(table[h] == 0, "two names with one hash: change the hash");
+            table[h] = i as u8 + 1;
+            i += 1;
+        }
+        NameSet {
+            names,
+            len: N,
+            table,
+        }
+    }
+
+    /// `name`'s place. Inlined so that a literal name folds to a constant.
+    #[inline(always)]
+    fn slot(&self, name: &str) -> Option<usize> {
+        let i = (self.table[hash(name.as_bytes())] as usize).checked_sub(1)?;
+        (self.names[i] == name).then_some(i)
+    }
+}
+
+/// The length and the last letter: distinct for the names above.
+#[inline(always)]
+const fn hash(name: &[u8]) -> usize {
+    match name.last() {
+        Some(last) => (name.len() * 32 + (*last as usize & 31)) & 511,
+        None => 0,
+    }
+}
+
+/// Positions among a parent's children: `start..end`, empty when there is none.
+#[derive(Clone, Copy, Default)]
+struct Span {
+    start: u32,
+    end: u32,
 }
 
 impl<'a> Domain<'a> {
@@ -33,7 +130,24 @@ impl<'a> Domain<'a> {
             Some("kvm" | "qemu" | "kqemu") => Driver::Qemu,
             _ => Driver::Other,
         };
-        let os_type = root.child("os").and_then(|os| os.child("type"));
+        let mut top = [None; TOP.len];
+        for c in root.children() {
+            if let Some(i) = TOP.slot(c.name()) {
+                top[i].get_or_insert(c);
+            }
+        }
+        let devices = top[TOP.slot("devices")?];
+        let mut spans = [Span::default(); DEVICE_KINDS.len];
+        for (at, dev) in devices.iter().flat_map(|d| d.children()).enumerate() {
+            if let Some(i) = DEVICE_KINDS.slot(dev.name()) {
+                let span = &mut spans[i];
+                if span.start == span.end {
+                    span.start = at as u32;
+                }
+                span.end = at as u32 + 1;
+            }
+        }
+        let os_type = top[TOP.slot("os")?].and_then(|os| os.child("type"));
         let arch = os_type.and_then(|t| t.attribute_value("arch"));
         let machine = os_type.and_then(|t| t.attribute_value("machine"));
         Some(Domain {
@@ -41,7 +155,9 @@ impl<'a> Domain<'a> {
             driver,
             arch,
             machine,
-            devices: root.child("devices"),
+            devices,
+            top,
+            spans,
         })
     }
 
@@ -53,14 +169,38 @@ impl<'a> Domain<'a> {
     /// `<devices>`'s children named `name`.
     #[inline(always)]
     pub fn devices_named(&self, name: &'static str) -> impl Iterator<Item = El<'a>> + use<'a> {
-        self.devices().filter(move |e| e.is(name))
+        let span = match DEVICE_KINDS.slot(name) {
+            Some(i) => self.spans[i],
+            None => Span {
+                start: 0,
+                end: u32::MAX,
+            },
+        };
+        self.devices
+            .into_iter()
+            .flat_map(move |d| {
+                d.children()
+                    .skip(span.start as usize)
+                    .take((span.end - span.start) as usize)
+            })
+            .filter(move |e| e.is(name))
+    }
+
+    /// The root's first child named `name`.
+    #[inline(always)]
+    pub fn top(&self, name: &str) -> Option<El<'a>> {
+        match TOP.slot(name) {
+            Some(i) => self.top[i],
+            None => self.root.child(name),
+        }
     }
 
     /// The element at `path` below the root (`["cpu", "numa"]`), first match at each step.
     #[inline(always)]
     pub fn at(&self, path: &[&str]) -> Option<El<'a>> {
-        let mut e = self.root;
-        for name in path {
+        let (first, rest) = path.split_first()?;
+        let mut e = self.top(first)?;
+        for name in rest {
             e = e.child(name)?;
         }
         Some(e)
@@ -182,6 +322,20 @@ mod tests {
         assert_eq!(parse_c_number("10"), Some(10));
         assert_eq!(parse_c_number("09"), None);
         assert_eq!(parse_c_number("x"), None);
+    }
+
+    #[test]
+    fn name_sets_find_their_names_only() {
+        for (i, name) in TOP.names.iter().enumerate() {
+            assert_eq!(TOP.slot(name), Some(i), "{name}");
+        }
+        for (i, name) in DEVICE_KINDS.names.iter().enumerate() {
+            assert_eq!(DEVICE_KINDS.slot(name), Some(i), "{name}");
+        }
+        // Same hash as "vcpu" and "disk", another name.
+        assert_eq!(TOP.slot("abcu"), None);
+        assert_eq!(DEVICE_KINDS.slot("desk"), None);
+        assert_eq!(TOP.slot(""), None);
     }
 
     #[test]

@@ -138,11 +138,12 @@ fn distances(cells: &[Cell], out: &mut Findings) {
 }
 
 fn numatune(d: &Domain, cells: &[Cell], out: &mut Findings) {
-    let Some(tune) = child(&d.root, "numatune") else {
+    let Some(tune) = d.top("numatune") else {
         return;
     };
     let memory = child(&tune, "memory");
-    let vcpu_auto = child(&d.root, "vcpu")
+    let vcpu_auto = d
+        .top("vcpu")
         .and_then(|v| v.attribute_value("placement"))
         .is_some_and(|p| p == "auto");
     let placement = memory.as_ref().and_then(|m| m.attribute_value("placement"));
@@ -256,7 +257,7 @@ fn memory_sum(d: &Domain, cells: &[Cell], out: &mut Findings) {
         };
         devices = devices.saturating_add(kib);
     }
-    let Some(memory) = child(&d.root, "memory") else {
+    let Some(memory) = d.top("memory") else {
         return;
     };
     let Some((kib, range)) = size_kib(&memory) else {

@@ -5,7 +5,7 @@
 use super::index::El;
 use domxml_syntax::TextRange;
 
-use super::domain::{Domain, attr, child, children, parse_cpu_set, parse_decimal};
+use super::domain::{Domain, attr, children, parse_cpu_set, parse_decimal};
 
 /// An element's text, trimmed, with the range of the trimmed text.
 pub fn text<'a>(e: &El<'a>) -> Option<(std::borrow::Cow<'a, str>, TextRange)> {
@@ -78,7 +78,7 @@ pub struct Vcpus<'a> {
 impl<'a> Vcpus<'a> {
     /// `None` when the count is present but unreadable: rules that depend on it stay silent.
     pub fn of(d: &Domain<'a>) -> Option<Vcpus<'a>> {
-        let Some(element) = child(&d.root, "vcpu") else {
+        let Some(element) = d.top("vcpu") else {
             return Some(Vcpus {
                 element: None,
                 max: 1,
@@ -143,12 +143,12 @@ pub fn numa_cells<'a>(d: &Domain<'a>) -> Vec<Cell<'a>> {
 /// free first) until `<iothreads>` is reached. `None` when a count or id is unreadable.
 pub fn iothread_ids(d: &Domain) -> Option<std::collections::BTreeSet<u64>> {
     let mut ids = std::collections::BTreeSet::new();
-    if let Some(list) = child(&d.root, "iothreadids") {
+    if let Some(list) = d.top("iothreadids") {
         for t in children(&list, "iothread") {
             ids.insert(parse_decimal(attr(&t, "id")?.0)?);
         }
     }
-    let count = match child(&d.root, "iothreads") {
+    let count = match d.top("iothreads") {
         Some(e) => text_number(&e)?.0,
         None => 0,
     };
