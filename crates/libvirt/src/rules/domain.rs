@@ -1,7 +1,10 @@
 //! The domain as rules see it: its driver, architecture and machine, and small readers for
 //! elements, attributes and libvirt's number syntaxes.
 
+use std::cell::OnceCell;
+
 use super::index::{El, Tree};
+use super::values::{Cell, Vcpus};
 use domxml_syntax::TextRange;
 
 /// The hypervisor driver named by `<domain type>`.
@@ -26,6 +29,9 @@ pub struct Domain<'a> {
     /// Where the devices of each kind in [`DEVICE_KINDS`] sit among `<devices>`' children
     /// (from the first to after the last): a scan for one kind skips the others.
     spans: [Span; DEVICE_KINDS.len],
+    /// Facts several areas read, computed on the first read.
+    pub(super) numa_cells: OnceCell<Vec<Cell<'a>>>,
+    pub(super) vcpus: OnceCell<Option<Vcpus<'a>>>,
 }
 
 /// The root children that [`Domain::top`] finds without a scan.
@@ -158,6 +164,8 @@ impl<'a> Domain<'a> {
             devices,
             top,
             spans,
+            numa_cells: OnceCell::new(),
+            vcpus: OnceCell::new(),
         })
     }
 
@@ -253,17 +261,46 @@ pub fn is_hvm(d: &Domain) -> bool {
 pub fn parse_c_number(s: &str) -> Option<u64> {
     let s = trim(s);
     if let Some(hex) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-        u64::from_str_radix(hex, 16).ok()
+        from_radix(hex, 16)
     } else if s.len() > 1 && s.starts_with('0') {
-        u64::from_str_radix(&s[1..], 8).ok()
+        from_radix(&s[1..], 8)
     } else {
-        s.parse().ok()
+        from_radix(s, 10)
     }
 }
 
 /// A plain decimal number.
 pub fn parse_decimal(s: &str) -> Option<u64> {
-    trim(s).parse().ok()
+    from_radix(trim(s), 10)
+}
+
+/// `u64::from_str_radix(s, radix).ok()` (an optional `+`, then digits), in a loop the
+/// compiler specialises per radix: the standard one is generic and costs several times more
+/// for the short numbers of a domain.
+#[inline(always)]
+fn from_radix(s: &str, radix: u64) -> Option<u64> {
+    let digits = match s.as_bytes() {
+        [b'+'] => return None,
+        [b'+', rest @ ..] => rest,
+        all => all,
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for b in digits {
+        let d = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'z' => b - b'a' + 10,
+            b'A'..=b'Z' => b - b'A' + 10,
+            _ => return None,
+        };
+        if u64::from(d) >= radix {
+            return None;
+        }
+        n = n.checked_mul(radix)?.checked_add(u64::from(d))?;
+    }
+    Some(n)
 }
 
 /// `str::trim`, without its character decoding for the usual value that starts and ends with
@@ -322,6 +359,45 @@ mod tests {
         assert_eq!(parse_c_number("10"), Some(10));
         assert_eq!(parse_c_number("09"), None);
         assert_eq!(parse_c_number("x"), None);
+    }
+
+    #[test]
+    fn numbers_read_as_the_standard_library_reads_them() {
+        let cases = [
+            "",
+            "+",
+            "-",
+            "+7",
+            "-7",
+            "0",
+            "7",
+            "08",
+            "0x",
+            "0x1F",
+            "0x+f",
+            "0xg",
+            "010",
+            "0+7",
+            "99999999999999999999",
+            "18446744073709551615",
+            "18446744073709551616",
+            "0xffffffffffffffff",
+            "0x10000000000000000",
+            " 12 ",
+            "1 2",
+            "12a",
+            "ff",
+        ];
+        for s in cases {
+            assert_eq!(parse_decimal(s), s.trim().parse().ok(), "{s:?}");
+            for radix in [8, 10, 16] {
+                assert_eq!(
+                    from_radix(s, u64::from(radix)),
+                    u64::from_str_radix(s, radix).ok(),
+                    "{s:?} in base {radix}"
+                );
+            }
+        }
     }
 
     #[test]

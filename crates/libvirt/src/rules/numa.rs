@@ -14,12 +14,12 @@ use crate::Fix;
 pub(super) fn check(d: &Domain, out: &mut Findings) {
     let cells = numa_cells(d);
     if let Some(v) = Vcpus::of(d) {
-        cpus(&cells, &v, out);
+        cpus(cells, v, out);
     }
-    ids(&cells, out);
-    distances(&cells, out);
-    numatune(d, &cells, out);
-    memory_sum(d, &cells, out);
+    ids(cells, out);
+    distances(cells, out);
+    numatune(d, cells, out);
+    memory_sum(d, cells, out);
 }
 
 fn cpus(cells: &[Cell], v: &Vcpus, out: &mut Findings) {

@@ -77,7 +77,11 @@ pub struct Vcpus<'a> {
 
 impl<'a> Vcpus<'a> {
     /// `None` when the count is present but unreadable: rules that depend on it stay silent.
-    pub fn of(d: &Domain<'a>) -> Option<Vcpus<'a>> {
+    pub fn of<'d>(d: &'d Domain<'a>) -> Option<&'d Vcpus<'a>> {
+        d.vcpus.get_or_init(|| Vcpus::read(d)).as_ref()
+    }
+
+    fn read(d: &Domain<'a>) -> Option<Vcpus<'a>> {
         let Some(element) = d.top("vcpu") else {
             return Some(Vcpus {
                 element: None,
@@ -117,7 +121,11 @@ pub struct Cell<'a> {
 }
 
 /// The guest NUMA cells, in document order.
-pub fn numa_cells<'a>(d: &Domain<'a>) -> Vec<Cell<'a>> {
+pub fn numa_cells<'d, 'a>(d: &'d Domain<'a>) -> &'d [Cell<'a>] {
+    d.numa_cells.get_or_init(|| read_numa_cells(d))
+}
+
+fn read_numa_cells<'a>(d: &Domain<'a>) -> Vec<Cell<'a>> {
     let Some(numa) = d.at(&["cpu", "numa"]) else {
         return Vec::new();
     };

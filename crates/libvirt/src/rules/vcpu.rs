@@ -18,13 +18,13 @@ use crate::Fix;
 
 pub(super) fn check(d: &Domain, out: &mut Findings) {
     let vcpus = Vcpus::of(d);
-    if let Some(v) = &vcpus {
+    if let Some(v) = vcpus {
         counts(d, v, out);
         vcpu_list(d, v, out);
         topology(d, v, out);
         pins(d, v, out);
     }
-    iothreads(d, vcpus.as_ref(), out);
+    iothreads(d, vcpus, out);
     cpu_cache(d, out);
     cputune_ranges(d, out);
     empty_sets(d, out);
