@@ -170,8 +170,26 @@ impl<'a> Domain<'a> {
     }
 
     /// `<devices>`'s children (all of them, in document order).
+    #[inline(always)]
     pub fn devices(&self) -> impl Iterator<Item = El<'a>> + use<'a> {
-        self.devices.into_iter().flat_map(|d| d.children())
+        self.device_span(Span {
+            start: 0,
+            end: u32::MAX,
+        })
+    }
+
+    /// `<devices>`'s children at positions `span`. A range of the one parent rather than a
+    /// flattened `Option`, whose every step checks two inner iterators.
+    #[inline(always)]
+    fn device_span(&self, span: Span) -> impl Iterator<Item = El<'a>> + use<'a> {
+        let (parent, span) = match self.devices {
+            Some(d) => (d, span),
+            None => (self.root, Span::default()),
+        };
+        parent
+            .children()
+            .skip(span.start as usize)
+            .take((span.end - span.start) as usize)
     }
 
     /// `<devices>`'s children named `name`.
@@ -184,14 +202,7 @@ impl<'a> Domain<'a> {
                 end: u32::MAX,
             },
         };
-        self.devices
-            .into_iter()
-            .flat_map(move |d| {
-                d.children()
-                    .skip(span.start as usize)
-                    .take((span.end - span.start) as usize)
-            })
-            .filter(move |e| e.is(name))
+        self.device_span(span).filter(move |e| e.is(name))
     }
 
     /// The root's first child named `name`.
