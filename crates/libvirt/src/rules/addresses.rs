@@ -34,14 +34,10 @@ impl PciAddr {
     }
 }
 
-/// The device's own PCI address (its direct `<address type='pci'>` child) when it names one;
-/// an all-zero address asks libvirt to pick one, as does a malformed number.
-pub(super) fn pci_address<'a>(device: &El<'a>) -> Option<(El<'a>, PciAddr)> {
-    let a = child(device, "address")?;
-    if a.attribute_value("type") != Some("pci") {
-        return None;
-    }
-    let num = |name: &str| match attr(&a, name) {
+/// The address an `<address type='pci'>` names; an all-zero address asks libvirt to pick
+/// one, as does a malformed number.
+fn pci_address(a: &El) -> Option<PciAddr> {
+    let num = |name: &str| match attr(a, name) {
         None => Some(0),
         Some((v, _)) => parse_c_number(v),
     };
@@ -58,7 +54,7 @@ pub(super) fn pci_address<'a>(device: &El<'a>) -> Option<(El<'a>, PciAddr)> {
             slot: 0,
             function: 0,
         })
-    .then_some((a, addr))
+    .then_some(addr)
 }
 
 /// The controller index as written; `None` when absent or malformed (libvirt assigns one).
@@ -203,9 +199,10 @@ fn pci(d: &Domain, family: MachineFamily, out: &mut Findings) {
     // documents have none. The first <console> of a serial type is the first <serial>
     // again, address included.
     let all: Vec<Placed> = d
-        .devices()
-        .filter(|dev| !is(dev, "console"))
-        .filter_map(|dev| pci_address(&dev).map(|(a, addr)| (dev, a, addr)))
+        .addressed()
+        .iter()
+        .filter(|x| x.kind == Some("pci") && !is(&x.device, "console"))
+        .filter_map(|x| Some((x.device, x.address, pci_address(&x.address)?)))
         .collect();
     let placed = || all.iter().filter(|(_, _, addr)| addr.domain == 0);
 

@@ -27,11 +27,22 @@ pub struct Domain<'a> {
     /// them some forty times per check.
     top: [Option<El<'a>>; TOP.len],
     /// Where the devices of each kind in [`DEVICE_KINDS`] sit among `<devices>`' children
-    /// (from the first to after the last): a scan for one kind skips the others.
+    /// (from the first to after the last): a scan for one kind skips the others. (Grouping
+    /// them in a list sorted by kind cost more than it saved.)
     spans: [Span; DEVICE_KINDS.len],
     /// Facts several areas read, computed on the first read.
     pub(super) numa_cells: OnceCell<Vec<Cell<'a>>>,
     pub(super) vcpus: OnceCell<Option<Vcpus<'a>>>,
+    addressed: OnceCell<Vec<Addressed<'a>>>,
+}
+
+/// A device with an `<address>` child.
+#[derive(Clone, Copy)]
+pub struct Addressed<'a> {
+    pub device: El<'a>,
+    pub address: El<'a>,
+    /// The address's `type`.
+    pub kind: Option<&'a str>,
 }
 
 /// The root children that [`Domain::top`] finds without a scan.
@@ -144,13 +155,15 @@ impl<'a> Domain<'a> {
         }
         let devices = top[TOP.slot("devices")?];
         let mut spans = [Span::default(); DEVICE_KINDS.len];
-        for (at, dev) in devices.iter().flat_map(|d| d.children()).enumerate() {
-            if let Some(i) = DEVICE_KINDS.slot(dev.name()) {
-                let span = &mut spans[i];
-                if span.start == span.end {
-                    span.start = at as u32;
+        if let Some(devices) = devices {
+            for (at, dev) in devices.children().enumerate() {
+                if let Some(i) = DEVICE_KINDS.slot(dev.name()) {
+                    let span = &mut spans[i];
+                    if span.start == span.end {
+                        span.start = at as u32;
+                    }
+                    span.end = at as u32 + 1;
                 }
-                span.end = at as u32 + 1;
             }
         }
         let os_type = top[TOP.slot("os")?].and_then(|os| os.child("type"));
@@ -166,6 +179,7 @@ impl<'a> Domain<'a> {
             spans,
             numa_cells: OnceCell::new(),
             vcpus: OnceCell::new(),
+            addressed: OnceCell::new(),
         })
     }
 
@@ -203,6 +217,23 @@ impl<'a> Domain<'a> {
             },
         };
         self.device_span(span).filter(move |e| e.is(name))
+    }
+
+    /// The devices with an `<address>`, in document order: the PCI, USB and USB-number checks
+    /// each look for them among every device, so they are found once.
+    pub fn addressed(&self) -> &[Addressed<'a>] {
+        self.addressed.get_or_init(|| {
+            self.devices()
+                .filter_map(|device| {
+                    let address = device.child("address")?;
+                    Some(Addressed {
+                        device,
+                        address,
+                        kind: address.attribute_value("type"),
+                    })
+                })
+                .collect()
+        })
     }
 
     /// The root's first child named `name`.
