@@ -34,14 +34,10 @@ impl PciAddr {
     }
 }
 
-/// The device's own PCI address (its direct `<address type='pci'>` child) when it names one;
-/// an all-zero address asks libvirt to pick one, as does a malformed number.
-pub(super) fn pci_address<'a>(device: &El<'a>) -> Option<(El<'a>, PciAddr)> {
-    let a = child(device, "address")?;
-    if a.attribute_value("type") != Some("pci") {
-        return None;
-    }
-    let num = |name: &str| match attr(&a, name) {
+/// The address an `<address type='pci'>` names; an all-zero address asks libvirt to pick
+/// one, as does a malformed number.
+fn pci_address(a: &El) -> Option<PciAddr> {
+    let num = |name: &str| match attr(a, name) {
         None => Some(0),
         Some((v, _)) => parse_c_number(v),
     };
@@ -58,7 +54,7 @@ pub(super) fn pci_address<'a>(device: &El<'a>) -> Option<(El<'a>, PciAddr)> {
             slot: 0,
             function: 0,
         })
-    .then_some((a, addr))
+    .then_some(addr)
 }
 
 /// The controller index as written; `None` when absent or malformed (libvirt assigns one).
@@ -195,19 +191,40 @@ impl<'a> Held<'a> {
     }
 }
 
+/// A device with an explicit PCI address: the device, its `<address>` and the address.
+type Placed<'a> = (El<'a>, El<'a>, PciAddr);
+
 fn pci(d: &Domain, family: MachineFamily, out: &mut Findings) {
-    let controllers: Vec<El> = d.devices_named("controller").collect();
+    // Every explicit PCI address, read once: the checks below look at nothing else, and most
+    // documents have none. The first <console> of a serial type is the first <serial>
+    // again, address included.
+    let all: Vec<Placed> = d
+        .addressed()
+        .iter()
+        .filter(|x| x.kind == Some("pci") && !is(&x.device, "console"))
+        .filter_map(|x| Some((x.device, x.address, pci_address(&x.address)?)))
+        .collect();
+    let placed = || all.iter().filter(|(_, _, addr)| addr.domain == 0);
+
+    if family.has_no_pci() {
+        no_pci_bus(d, placed(), out);
+        return;
+    }
+    if all.is_empty() {
+        return;
+    }
+
     let mut buses = Buses(Vec::new());
-    for c in &controllers {
-        if controller_type(c) != Some("pci") {
+    for c in d.devices_named("controller") {
+        if controller_type(&c) != Some("pci") {
             continue;
         }
-        if let (Some(index), Some(model)) = (controller_index(c), c.attribute_value("model")) {
+        if let (Some(index), Some(model)) = (controller_index(&c), c.attribute_value("model")) {
             buses.add(
                 index,
                 Bus {
                     model,
-                    controller: Some(*c),
+                    controller: Some(c),
                 },
             );
         }
@@ -222,22 +239,9 @@ fn pci(d: &Domain, family: MachineFamily, out: &mut Findings) {
         );
     }
 
-    // The first <console> of a serial type is the first <serial> again, address included.
-    let placed: Vec<(El, El, PciAddr)> = d
-        .devices()
-        .filter(|dev| !is(dev, "console"))
-        .filter_map(|dev| pci_address(&dev).map(|(a, addr)| (dev, a, addr)))
-        .filter(|(_, _, addr)| addr.domain == 0)
-        .collect();
-
-    if family.has_no_pci() {
-        no_pci_bus(d, &placed, out);
-        return;
-    }
-
-    let cx = implicit_context(d, &controllers);
-    let mut held = Held(Vec::with_capacity(placed.len() + 4));
-    for (dev, a, addr) in &placed {
+    let cx = implicit_context(d);
+    let mut held = Held(Vec::with_capacity(all.len() + 4));
+    for (dev, a, addr) in placed() {
         if is_chipset_controller(family, dev, addr, &cx) {
             continue;
         }
@@ -266,17 +270,17 @@ fn pci(d: &Domain, family: MachineFamily, out: &mut Findings) {
             },
         );
     }
-    chipset_addresses(family, &controllers, out);
+    chipset_addresses(family, &all, out);
     for imp in family.implicit_pci_devices(cx) {
         let key = (0, u64::from(imp.slot), u64::from(imp.function));
         if let Some(Holder::Device { device, .. }) = held.get(&key)
-            && let Some((_, a, addr)) = placed.iter().find(|(dev, _, _)| dev == device)
+            && let Some((_, a, addr)) = placed().find(|(dev, _, _)| dev == device)
         {
             report_in_use(a, addr, imp.what.to_owned(), None, &held, &buses, out);
         }
         held.insert(key, Holder::Chipset);
     }
-    integrated_devices(d, out);
+    integrated_devices(&all, out);
 }
 
 fn device_label(dev: &El) -> String {
@@ -392,21 +396,19 @@ fn check_placement(dev: &El, a: &El, addr: &PciAddr, bus: &Bus, out: &mut Findin
     }
 }
 
-fn implicit_context(d: &Domain, controllers: &[El]) -> ImplicitContext {
+fn implicit_context(d: &Domain) -> ImplicitContext {
     let index0 = |c: &El| controller_index(c).unwrap_or(0) == 0;
-    let ide0 = controllers
-        .iter()
-        .any(|c| controller_type(c) == Some("ide") && index0(c))
+    let ide0 = d
+        .devices_named("controller")
+        .any(|c| controller_type(&c) == Some("ide") && index0(&c))
         || d.devices_named("disk").any(|disk| {
             child(&disk, "target").and_then(|t| t.attribute_value("bus")) == Some("ide")
         });
-    let usb: Vec<&El> = controllers
-        .iter()
-        .filter(|c| controller_type(c) == Some("usb"))
-        .collect();
-    let piix3_usb0 = usb
-        .iter()
-        .any(|c| index0(c) && matches!(c.attribute_value("model"), None | Some("piix3-uhci")));
+    let piix3_usb0 = d.devices_named("controller").any(|c| {
+        controller_type(&c) == Some("usb")
+            && index0(&c)
+            && matches!(c.attribute_value("model"), None | Some("piix3-uhci"))
+    });
     ImplicitContext { ide0, piix3_usb0 }
 }
 
@@ -432,13 +434,13 @@ fn is_chipset_controller(
 }
 
 /// The chipset's own controllers cannot move: PIIX3 IDE/USB on i440fx, ICH9 SATA on q35.
-fn chipset_addresses(family: MachineFamily, controllers: &[El], out: &mut Findings) {
+fn chipset_addresses(family: MachineFamily, all: &[Placed], out: &mut Findings) {
     let code = RuleCode::PciChipsetControllerAddress;
     if !out.wants(code) {
         return;
     }
-    for c in controllers {
-        if controller_index(c).unwrap_or(0) != 0 {
+    for (c, a, addr) in all {
+        if !is(c, "controller") || controller_index(c).unwrap_or(0) != 0 {
             continue;
         }
         let model = c.attribute_value("model");
@@ -458,13 +460,10 @@ fn chipset_addresses(family: MachineFamily, controllers: &[El], out: &mut Findin
             ),
             _ => continue,
         };
-        let Some((a, addr)) = pci_address(c) else {
-            continue;
-        };
         if (addr.bus, addr.slot, addr.function) != (0, wanted.0, wanted.1) {
             out.push_finding(finding(
                 code,
-                name_range(&a),
+                name_range(a),
                 format!(
                     "this controller is part of the machine's chipset and sits at \
                      0000:00:{:02x}.{}. libvirt: \"{}\"",
@@ -476,7 +475,7 @@ fn chipset_addresses(family: MachineFamily, controllers: &[El], out: &mut Findin
 }
 
 /// isapc has no PCI bus: any PCI address, and any USB controller (they are all PCI devices).
-fn no_pci_bus(d: &Domain, placed: &[(El, El, PciAddr)], out: &mut Findings) {
+fn no_pci_bus<'p>(d: &Domain, placed: impl Iterator<Item = &'p Placed<'p>>, out: &mut Findings) {
     let code = RuleCode::PciNoBus;
     let msg = "this machine type has no PCI bus. libvirt: \"No PCI buses available\"";
     for (_, a, _) in placed {
@@ -493,17 +492,15 @@ fn no_pci_bus(d: &Domain, placed: &[(El, El, PciAddr)], out: &mut Findings) {
 }
 
 /// virtio-iommu is integrated into the root complex: it must sit on bus 0.
-fn integrated_devices(d: &Domain, out: &mut Findings) {
-    for iommu in d.devices_named("iommu") {
-        if iommu.attribute_value("model") != Some("virtio") {
+fn integrated_devices(all: &[Placed], out: &mut Findings) {
+    for (iommu, a, addr) in all {
+        if !is(iommu, "iommu") || iommu.attribute_value("model") != Some("virtio") {
             continue;
         }
-        if let Some((a, addr)) = pci_address(&iommu)
-            && addr.bus != 0
-        {
+        if addr.bus != 0 {
             out.push(
                 RuleCode::PciIntegratedDeviceBus,
-                attr_or_name_range(&a, "bus"),
+                attr_or_name_range(a, "bus"),
                 format!(
                     "virtio-iommu is an integrated device and must be on bus 0. libvirt: \"The \
                      device at PCI address {} needs to be an integrated device (bus=0)\"",

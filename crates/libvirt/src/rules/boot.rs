@@ -26,7 +26,7 @@ fn os_boot_conflict(d: &Domain, device_boots: &[El], out: &mut Findings) {
     if device_boots.is_empty() || !out.wants(code) {
         return;
     }
-    let Some(os) = child(&d.root, "os") else {
+    let Some(os) = d.top("os") else {
         return;
     };
     let os_boots: Vec<El> = children(&os, "boot").collect();

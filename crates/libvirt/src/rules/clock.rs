@@ -8,7 +8,7 @@ use super::{Findings, finding};
 use domxml_syntax::elements::El;
 
 pub(super) fn check(d: &Domain, out: &mut Findings) {
-    let Some(clock) = child(&d.root, "clock") else {
+    let Some(clock) = d.top("clock") else {
         return;
     };
     for timer in children(&clock, "timer") {

@@ -1,6 +1,9 @@
 //! The domain as rules see it: its driver, architecture and machine, and small readers for
 //! elements, attributes and libvirt's number syntaxes.
 
+use std::cell::OnceCell;
+
+use super::values::{Cell, Vcpus};
 use domxml_syntax::TextRange;
 use domxml_syntax::elements::{El, Elements};
 
@@ -20,6 +23,117 @@ pub struct Domain<'a> {
     /// `<os><type machine>`, when given.
     pub machine: Option<&'a str>,
     devices: Option<El<'a>>,
+    /// The first root child of each name in [`TOP`], found in one pass: the areas ask for
+    /// them some forty times per check.
+    top: [Option<El<'a>>; TOP.len],
+    /// Where the devices of each kind in [`DEVICE_KINDS`] sit among `<devices>`' children
+    /// (from the first to after the last): a scan for one kind skips the others. (Grouping
+    /// them in a list sorted by kind cost more than it saved.)
+    spans: [Span; DEVICE_KINDS.len],
+    /// Facts several areas read, computed on the first read.
+    pub(super) numa_cells: OnceCell<Vec<Cell<'a>>>,
+    pub(super) vcpus: OnceCell<Option<Vcpus<'a>>>,
+    addressed: OnceCell<Vec<Addressed<'a>>>,
+}
+
+/// A device with an `<address>` child.
+#[derive(Clone, Copy)]
+pub struct Addressed<'a> {
+    pub device: El<'a>,
+    pub address: El<'a>,
+    /// The address's `type`.
+    pub kind: Option<&'a str>,
+}
+
+/// The root children that [`Domain::top`] finds without a scan.
+const TOP: NameSet<18> = NameSet::new([
+    "os",
+    "vcpu",
+    "vcpus",
+    "cpu",
+    "cputune",
+    "iothreadids",
+    "iothreads",
+    "numatune",
+    "memoryBacking",
+    "memory",
+    "currentMemory",
+    "maxMemory",
+    "features",
+    "clock",
+    "uuid",
+    "seclabel",
+    "sysinfo",
+    "devices",
+]);
+
+/// The device kinds that [`Domain::devices_named`] finds without a full scan.
+const DEVICE_KINDS: NameSet<14> = NameSet::new([
+    "controller",
+    "disk",
+    "interface",
+    "hostdev",
+    "graphics",
+    "video",
+    "memory",
+    "iommu",
+    "tpm",
+    "shmem",
+    "watchdog",
+    "redirfilter",
+    "input",
+    "serial",
+]);
+
+/// A fixed set of names and a table from a hash of each name to its place: a lookup is one
+/// hash and one comparison, where a search of the list compares up to every name.
+struct NameSet<const N: usize> {
+    names: [&'static str; N],
+    len: usize,
+    /// `hash(name)` to the name's place plus one; 0 for no name.
+    table: [u8; 512],
+}
+
+impl<const N: usize> NameSet<N> {
+    /// Fails to compile when two names have the same hash.
+    const fn new(names: [&'static str; N]) -> NameSet<N> {
+        let mut table = [0u8; 512];
+        let mut i = 0;
+        while i < N {
+            let h = hash(names[i].as_bytes());
+            assert!(table[h] == 0, "two names with one hash: change the hash");
+            table[h] = i as u8 + 1;
+            i += 1;
+        }
+        NameSet {
+            names,
+            len: N,
+            table,
+        }
+    }
+
+    /// `name`'s place. Inlined so that a literal name folds to a constant.
+    #[inline(always)]
+    fn slot(&self, name: &str) -> Option<usize> {
+        let i = (self.table[hash(name.as_bytes())] as usize).checked_sub(1)?;
+        (self.names[i] == name).then_some(i)
+    }
+}
+
+/// The length and the last letter: distinct for the names above.
+#[inline(always)]
+const fn hash(name: &[u8]) -> usize {
+    match name.last() {
+        Some(last) => (name.len() * 32 + (*last as usize & 31)) & 511,
+        None => 0,
+    }
+}
+
+/// Positions among a parent's children: `start..end`, empty when there is none.
+#[derive(Clone, Copy, Default)]
+struct Span {
+    start: u32,
+    end: u32,
 }
 
 impl<'a> Domain<'a> {
@@ -33,7 +147,26 @@ impl<'a> Domain<'a> {
             Some("kvm" | "qemu" | "kqemu") => Driver::Qemu,
             _ => Driver::Other,
         };
-        let os_type = root.child("os").and_then(|os| os.child("type"));
+        let mut top = [None; TOP.len];
+        for c in root.children() {
+            if let Some(i) = TOP.slot(c.name()) {
+                top[i].get_or_insert(c);
+            }
+        }
+        let devices = top[TOP.slot("devices")?];
+        let mut spans = [Span::default(); DEVICE_KINDS.len];
+        if let Some(devices) = devices {
+            for (at, dev) in devices.children().enumerate() {
+                if let Some(i) = DEVICE_KINDS.slot(dev.name()) {
+                    let span = &mut spans[i];
+                    if span.start == span.end {
+                        span.start = at as u32;
+                    }
+                    span.end = at as u32 + 1;
+                }
+            }
+        }
+        let os_type = top[TOP.slot("os")?].and_then(|os| os.child("type"));
         let arch = os_type.and_then(|t| t.attribute_value("arch"));
         let machine = os_type.and_then(|t| t.attribute_value("machine"));
         Some(Domain {
@@ -41,26 +174,83 @@ impl<'a> Domain<'a> {
             driver,
             arch,
             machine,
-            devices: root.child("devices"),
+            devices,
+            top,
+            spans,
+            numa_cells: OnceCell::new(),
+            vcpus: OnceCell::new(),
+            addressed: OnceCell::new(),
         })
     }
 
     /// `<devices>`'s children (all of them, in document order).
+    #[inline(always)]
     pub fn devices(&self) -> impl Iterator<Item = El<'a>> + use<'a> {
-        self.devices.into_iter().flat_map(|d| d.children())
+        self.device_span(Span {
+            start: 0,
+            end: u32::MAX,
+        })
+    }
+
+    /// `<devices>`'s children at positions `span`. A range of the one parent rather than a
+    /// flattened `Option`, whose every step checks two inner iterators.
+    #[inline(always)]
+    fn device_span(&self, span: Span) -> impl Iterator<Item = El<'a>> + use<'a> {
+        let (parent, span) = match self.devices {
+            Some(d) => (d, span),
+            None => (self.root, Span::default()),
+        };
+        parent
+            .children()
+            .skip(span.start as usize)
+            .take((span.end - span.start) as usize)
     }
 
     /// `<devices>`'s children named `name`.
     #[inline(always)]
     pub fn devices_named(&self, name: &'static str) -> impl Iterator<Item = El<'a>> + use<'a> {
-        self.devices().filter(move |e| e.is(name))
+        let span = match DEVICE_KINDS.slot(name) {
+            Some(i) => self.spans[i],
+            None => Span {
+                start: 0,
+                end: u32::MAX,
+            },
+        };
+        self.device_span(span).filter(move |e| e.is(name))
+    }
+
+    /// The devices with an `<address>`, in document order: the PCI, USB and USB-number checks
+    /// each look for them among every device, so they are found once.
+    pub fn addressed(&self) -> &[Addressed<'a>] {
+        self.addressed.get_or_init(|| {
+            self.devices()
+                .filter_map(|device| {
+                    let address = device.child("address")?;
+                    Some(Addressed {
+                        device,
+                        address,
+                        kind: address.attribute_value("type"),
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// The root's first child named `name`.
+    #[inline(always)]
+    pub fn top(&self, name: &str) -> Option<El<'a>> {
+        match TOP.slot(name) {
+            Some(i) => self.top[i],
+            None => self.root.child(name),
+        }
     }
 
     /// The element at `path` below the root (`["cpu", "numa"]`), first match at each step.
     #[inline(always)]
     pub fn at(&self, path: &[&str]) -> Option<El<'a>> {
-        let mut e = self.root;
-        for name in path {
+        let (first, rest) = path.split_first()?;
+        let mut e = self.top(first)?;
+        for name in rest {
             e = e.child(name)?;
         }
         Some(e)
@@ -113,17 +303,46 @@ pub fn is_hvm(d: &Domain) -> bool {
 pub fn parse_c_number(s: &str) -> Option<u64> {
     let s = trim(s);
     if let Some(hex) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-        u64::from_str_radix(hex, 16).ok()
+        from_radix(hex, 16)
     } else if s.len() > 1 && s.starts_with('0') {
-        u64::from_str_radix(&s[1..], 8).ok()
+        from_radix(&s[1..], 8)
     } else {
-        s.parse().ok()
+        from_radix(s, 10)
     }
 }
 
 /// A plain decimal number.
 pub fn parse_decimal(s: &str) -> Option<u64> {
-    trim(s).parse().ok()
+    from_radix(trim(s), 10)
+}
+
+/// `u64::from_str_radix(s, radix).ok()` (an optional `+`, then digits), in a loop the
+/// compiler specialises per radix: the standard one is generic and costs several times more
+/// for the short numbers of a domain.
+#[inline(always)]
+fn from_radix(s: &str, radix: u64) -> Option<u64> {
+    let digits = match s.as_bytes() {
+        [b'+'] => return None,
+        [b'+', rest @ ..] => rest,
+        all => all,
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for b in digits {
+        let d = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'z' => b - b'a' + 10,
+            b'A'..=b'Z' => b - b'A' + 10,
+            _ => return None,
+        };
+        if u64::from(d) >= radix {
+            return None;
+        }
+        n = n.checked_mul(radix)?.checked_add(u64::from(d))?;
+    }
+    Some(n)
 }
 
 /// `str::trim`, without its character decoding for the usual value that starts and ends with
@@ -182,6 +401,59 @@ mod tests {
         assert_eq!(parse_c_number("10"), Some(10));
         assert_eq!(parse_c_number("09"), None);
         assert_eq!(parse_c_number("x"), None);
+    }
+
+    #[test]
+    fn numbers_read_as_the_standard_library_reads_them() {
+        let cases = [
+            "",
+            "+",
+            "-",
+            "+7",
+            "-7",
+            "0",
+            "7",
+            "08",
+            "0x",
+            "0x1F",
+            "0x+f",
+            "0xg",
+            "010",
+            "0+7",
+            "99999999999999999999",
+            "18446744073709551615",
+            "18446744073709551616",
+            "0xffffffffffffffff",
+            "0x10000000000000000",
+            " 12 ",
+            "1 2",
+            "12a",
+            "ff",
+        ];
+        for s in cases {
+            assert_eq!(parse_decimal(s), s.trim().parse().ok(), "{s:?}");
+            for radix in [8, 10, 16] {
+                assert_eq!(
+                    from_radix(s, u64::from(radix)),
+                    u64::from_str_radix(s, radix).ok(),
+                    "{s:?} in base {radix}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn name_sets_find_their_names_only() {
+        for (i, name) in TOP.names.iter().enumerate() {
+            assert_eq!(TOP.slot(name), Some(i), "{name}");
+        }
+        for (i, name) in DEVICE_KINDS.names.iter().enumerate() {
+            assert_eq!(DEVICE_KINDS.slot(name), Some(i), "{name}");
+        }
+        // Same hash as "vcpu" and "disk", another name.
+        assert_eq!(TOP.slot("abcu"), None);
+        assert_eq!(DEVICE_KINDS.slot("desk"), None);
+        assert_eq!(TOP.slot(""), None);
     }
 
     #[test]

@@ -136,7 +136,7 @@ fn pseries(d: &Domain, out: &mut Findings) {
     if MachineFamily::of(d.arch, d.machine) == MachineFamily::Pseries {
         return;
     }
-    let Some(features) = child(&d.root, "features") else {
+    let Some(features) = d.top("features") else {
         return;
     };
     for f in features.children() {

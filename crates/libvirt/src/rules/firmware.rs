@@ -8,7 +8,7 @@ use super::values::{arch, feature_state, is_x86_arch, text};
 use super::{Findings, finding};
 
 pub(super) fn check(d: &Domain, out: &mut Findings) {
-    let Some(os) = child(&d.root, "os") else {
+    let Some(os) = d.top("os") else {
         return;
     };
     let firmware = attr(&os, "firmware");

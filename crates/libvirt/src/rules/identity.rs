@@ -31,7 +31,7 @@ fn entry<'a>(section: &El<'a>, name: &str) -> Option<(std::borrow::Cow<'a, str>,
 }
 
 fn sysinfo(d: &Domain, out: &mut Findings) {
-    let domain_uuid = child(&d.root, "uuid").and_then(|u| text(&u));
+    let domain_uuid = d.top("uuid").and_then(|u| text(&u));
     for info in children(&d.root, "sysinfo") {
         if info.attribute_value("type") != Some("smbios") {
             continue;

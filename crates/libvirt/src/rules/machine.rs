@@ -109,33 +109,44 @@ impl MachineFamily {
     /// The functions of bus 0 that the chipset holds whatever the document says (libvirt's
     /// qemu_domain_address.c reserves them before any device's explicit address is checked
     /// against them).
-    pub fn implicit_pci_devices(self, cx: ImplicitContext) -> Vec<ImplicitPciDevice> {
-        let dev = |slot, function, what| ImplicitPciDevice {
-            slot,
-            function,
-            what,
-        };
-        match self {
-            MachineFamily::I440fx => {
-                let mut v = Vec::with_capacity(4);
-                v.push(dev(1, 0, "PIIX3 ISA bridge"));
-                if cx.ide0 {
-                    v.push(dev(1, 1, "PIIX3 IDE controller"));
-                }
-                if cx.piix3_usb0 {
-                    v.push(dev(1, 2, "PIIX3 USB controller"));
-                }
-                v.push(dev(1, 3, "PIIX4 ACPI/power management bridge"));
-                v
+    pub fn implicit_pci_devices(
+        self,
+        cx: ImplicitContext,
+    ) -> impl Iterator<Item = ImplicitPciDevice> {
+        const fn dev(slot: u8, function: u8, what: &'static str) -> ImplicitPciDevice {
+            ImplicitPciDevice {
+                slot,
+                function,
+                what,
             }
-            // The ICH9 SATA controller (00:1f.2) is a declared controller that libvirt
-            // places there when it has no address; it is not reserved beforehand.
-            MachineFamily::Q35 => vec![
-                dev(0x1f, 0, "ICH9 LPC/ISA bridge"),
-                dev(0x1f, 3, "ICH9 SMBus controller"),
-            ],
-            _ => Vec::new(),
         }
+        // The PIIX3 IDE (00:01.1) and USB (00:01.2) functions are there only with their
+        // controllers; the others always.
+        const I440FX: &[ImplicitPciDevice] = &[
+            dev(1, 0, "PIIX3 ISA bridge"),
+            dev(1, 1, "PIIX3 IDE controller"),
+            dev(1, 2, "PIIX3 USB controller"),
+            dev(1, 3, "PIIX4 ACPI/power management bridge"),
+        ];
+        // The ICH9 SATA controller (00:1f.2) is a declared controller that libvirt
+        // places there when it has no address; it is not reserved beforehand.
+        const Q35: &[ImplicitPciDevice] = &[
+            dev(0x1f, 0, "ICH9 LPC/ISA bridge"),
+            dev(0x1f, 3, "ICH9 SMBus controller"),
+        ];
+        let (all, piix3) = match self {
+            MachineFamily::I440fx => (I440FX, true),
+            MachineFamily::Q35 => (Q35, false),
+            _ => (&[][..], false),
+        };
+        all.iter().copied().filter(move |d| {
+            !piix3
+                || match d.function {
+                    1 => cx.ide0,
+                    2 => cx.piix3_usb0,
+                    _ => true,
+                }
+        })
     }
 }
 
@@ -165,17 +176,27 @@ mod tests {
     fn implicit_devices_follow_the_document() {
         let bare = MachineFamily::I440fx.implicit_pci_devices(ImplicitContext::default());
         assert_eq!(
-            bare.iter()
-                .map(|d| (d.slot, d.function))
-                .collect::<Vec<_>>(),
+            bare.map(|d| (d.slot, d.function)).collect::<Vec<_>>(),
             [(1, 0), (1, 3)]
         );
         let full = MachineFamily::I440fx.implicit_pci_devices(ImplicitContext {
             ide0: true,
             piix3_usb0: true,
         });
-        assert_eq!(full.len(), 4);
-        let q35 = MachineFamily::Q35.implicit_pci_devices(ImplicitContext::default());
+        assert_eq!(full.count(), 4);
+        let q35: Vec<_> = MachineFamily::Q35
+            .implicit_pci_devices(ImplicitContext {
+                ide0: true,
+                piix3_usb0: true,
+            })
+            .collect();
+        assert_eq!(q35.len(), 2);
         assert!(q35.iter().all(|d| d.slot == 0x1f));
+        assert_eq!(
+            MachineFamily::Virt
+                .implicit_pci_devices(ImplicitContext::default())
+                .count(),
+            0
+        );
     }
 }

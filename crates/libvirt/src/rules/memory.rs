@@ -38,7 +38,7 @@ fn sizes(d: &Domain, out: &mut Findings) {
         hotplug = hotplug.saturating_add(kib);
         first_device.get_or_insert(m);
     }
-    let memory = child(&d.root, "memory");
+    let memory = d.top("memory");
     let memory_kib = match &memory {
         Some(m) => match size_kib(m) {
             Some((kib, _)) => kib,
@@ -80,7 +80,7 @@ fn sizes(d: &Domain, out: &mut Findings) {
         );
         return;
     }
-    if let Some(current) = child(&d.root, "currentMemory")
+    if let Some(current) = d.top("currentMemory")
         && let Some((kib, range)) = size_kib(&current)
         && kib > total
     {
@@ -97,7 +97,7 @@ fn sizes(d: &Domain, out: &mut Findings) {
             .fix(Fix::new(format!("Set <currentMemory> to {total} KiB"), edits)),
         );
     }
-    if let Some(max) = child(&d.root, "maxMemory") {
+    if let Some(max) = d.top("maxMemory") {
         let slots = attr(&max, "slots")
             .and_then(|(s, _)| parse_decimal(s))
             .unwrap_or(0);

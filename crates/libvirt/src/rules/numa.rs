@@ -14,12 +14,12 @@ use crate::Fix;
 pub(super) fn check(d: &Domain, out: &mut Findings) {
     let cells = numa_cells(d);
     if let Some(v) = Vcpus::of(d) {
-        cpus(&cells, &v, out);
+        cpus(cells, v, out);
     }
-    ids(&cells, out);
-    distances(&cells, out);
-    numatune(d, &cells, out);
-    memory_sum(d, &cells, out);
+    ids(cells, out);
+    distances(cells, out);
+    numatune(d, cells, out);
+    memory_sum(d, cells, out);
 }
 
 fn cpus(cells: &[Cell], v: &Vcpus, out: &mut Findings) {
@@ -138,11 +138,12 @@ fn distances(cells: &[Cell], out: &mut Findings) {
 }
 
 fn numatune(d: &Domain, cells: &[Cell], out: &mut Findings) {
-    let Some(tune) = child(&d.root, "numatune") else {
+    let Some(tune) = d.top("numatune") else {
         return;
     };
     let memory = child(&tune, "memory");
-    let vcpu_auto = child(&d.root, "vcpu")
+    let vcpu_auto = d
+        .top("vcpu")
         .and_then(|v| v.attribute_value("placement"))
         .is_some_and(|p| p == "auto");
     let placement = memory.as_ref().and_then(|m| m.attribute_value("placement"));
@@ -256,7 +257,7 @@ fn memory_sum(d: &Domain, cells: &[Cell], out: &mut Findings) {
         };
         devices = devices.saturating_add(kib);
     }
-    let Some(memory) = child(&d.root, "memory") else {
+    let Some(memory) = d.top("memory") else {
         return;
     };
     let Some((kib, range)) = size_kib(&memory) else {

@@ -80,11 +80,9 @@ const FILTER_PRODUCT: Place = Place {
 
 pub(super) fn check(d: &Domain, out: &mut Findings) {
     if out.wants(RuleCode::UsbAddressNotDecimal) {
-        for device in d.devices() {
-            if let Some(address) = child(&device, "address")
-                && address.attribute_value("type") == Some("usb")
-            {
-                guest_address(&address, out);
+        for x in d.addressed() {
+            if x.kind == Some("usb") {
+                guest_address(&x.address, out);
             }
         }
     }

@@ -5,28 +5,40 @@
 use domxml_syntax::TextRange;
 use domxml_syntax::elements::El;
 
-use super::domain::{Domain, attr, child, children, parse_cpu_set, parse_decimal};
+use super::domain::{Domain, attr, children, parse_cpu_set, parse_decimal};
 
 /// An element's text, trimmed, with the range of the trimmed text.
 pub fn text<'a>(e: &El<'a>) -> Option<(std::borrow::Cow<'a, str>, TextRange)> {
     let (raw, chunk_range) = e.first_text()?;
-    let trimmed = raw.trim();
-    let trimmed_len = trimmed.len();
+    let (lead, trimmed_len) = trim_bounds(&raw);
     // Only trust the computed range when the text holds no references (decoded length equals
     // source length); otherwise report the whole chunk.
     let len = u32::from(chunk_range.len()) as usize;
     let range = if len == raw.len() {
-        let lead = (raw.len() - raw.trim_start().len()) as u32;
-        let start = chunk_range.start() + domxml_syntax::TextSize::from(lead);
+        let start = chunk_range.start() + domxml_syntax::TextSize::from(lead as u32);
         TextRange::at(start, domxml_syntax::TextSize::from(trimmed_len as u32))
     } else {
         chunk_range
     };
     let trimmed = match raw {
-        std::borrow::Cow::Borrowed(b) => std::borrow::Cow::Borrowed(b.trim()),
-        std::borrow::Cow::Owned(o) => std::borrow::Cow::Owned(o.trim().to_owned()),
+        std::borrow::Cow::Borrowed(b) => std::borrow::Cow::Borrowed(&b[lead..lead + trimmed_len]),
+        std::borrow::Cow::Owned(o) => {
+            std::borrow::Cow::Owned(o[lead..lead + trimmed_len].to_owned())
+        }
     };
     Some((trimmed, range))
+}
+
+/// Where `s.trim()` starts in `s` and its length. The usual text (`512`) starts and ends with
+/// a visible ASCII character and skips `trim`'s character decoding.
+fn trim_bounds(s: &str) -> (usize, usize) {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => (0, s.len()),
+        _ => {
+            let rest = s.trim_start();
+            (s.len() - rest.len(), rest.trim_end().len())
+        }
+    }
 }
 
 /// A decimal number in an element's text.
@@ -77,8 +89,12 @@ pub struct Vcpus<'a> {
 
 impl<'a> Vcpus<'a> {
     /// `None` when the count is present but unreadable: rules that depend on it stay silent.
-    pub fn of(d: &Domain<'a>) -> Option<Vcpus<'a>> {
-        let Some(element) = child(&d.root, "vcpu") else {
+    pub fn of<'d>(d: &'d Domain<'a>) -> Option<&'d Vcpus<'a>> {
+        d.vcpus.get_or_init(|| Vcpus::read(d)).as_ref()
+    }
+
+    fn read(d: &Domain<'a>) -> Option<Vcpus<'a>> {
+        let Some(element) = d.top("vcpu") else {
             return Some(Vcpus {
                 element: None,
                 max: 1,
@@ -117,7 +133,11 @@ pub struct Cell<'a> {
 }
 
 /// The guest NUMA cells, in document order.
-pub fn numa_cells<'a>(d: &Domain<'a>) -> Vec<Cell<'a>> {
+pub fn numa_cells<'d, 'a>(d: &'d Domain<'a>) -> &'d [Cell<'a>] {
+    d.numa_cells.get_or_init(|| read_numa_cells(d))
+}
+
+fn read_numa_cells<'a>(d: &Domain<'a>) -> Vec<Cell<'a>> {
     let Some(numa) = d.at(&["cpu", "numa"]) else {
         return Vec::new();
     };
@@ -143,12 +163,12 @@ pub fn numa_cells<'a>(d: &Domain<'a>) -> Vec<Cell<'a>> {
 /// free first) until `<iothreads>` is reached. `None` when a count or id is unreadable.
 pub fn iothread_ids(d: &Domain) -> Option<std::collections::BTreeSet<u64>> {
     let mut ids = std::collections::BTreeSet::new();
-    if let Some(list) = child(&d.root, "iothreadids") {
+    if let Some(list) = d.top("iothreadids") {
         for t in children(&list, "iothread") {
             ids.insert(parse_decimal(attr(&t, "id")?.0)?);
         }
     }
-    let count = match child(&d.root, "iothreads") {
+    let count = match d.top("iothreads") {
         Some(e) => text_number(&e)?.0,
         None => 0,
     };
@@ -206,6 +226,23 @@ pub fn is_arm_virt(d: &Domain) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trim_bounds_match_trim() {
+        for s in [
+            "512",
+            " 512\n",
+            "\u{a0}5 1\t",
+            "",
+            "  ",
+            "a",
+            "\u{2003}x\u{2003}",
+        ] {
+            let (lead, len) = trim_bounds(s);
+            assert_eq!(&s[lead..lead + len], s.trim(), "{s:?}");
+            assert_eq!(lead, s.len() - s.trim_start().len(), "{s:?}");
+        }
+    }
 
     #[test]
     fn scaling() {

@@ -18,13 +18,13 @@ use domxml_syntax::elements::El;
 
 pub(super) fn check(d: &Domain, out: &mut Findings) {
     let vcpus = Vcpus::of(d);
-    if let Some(v) = &vcpus {
+    if let Some(v) = vcpus {
         counts(d, v, out);
         vcpu_list(d, v, out);
         topology(d, v, out);
         pins(d, v, out);
     }
-    iothreads(d, vcpus.as_ref(), out);
+    iothreads(d, vcpus, out);
     cpu_cache(d, out);
     cputune_ranges(d, out);
     empty_sets(d, out);
@@ -63,7 +63,7 @@ fn counts(d: &Domain, v: &Vcpus, out: &mut Findings) {
 }
 
 fn vcpu_list(d: &Domain, v: &Vcpus, out: &mut Findings) {
-    let Some(list) = child(&d.root, "vcpus") else {
+    let Some(list) = d.top("vcpus") else {
         return;
     };
     for c in children(&list, "vcpu") {
@@ -193,7 +193,7 @@ fn topology(d: &Domain, v: &Vcpus, out: &mut Findings) {
 }
 
 fn pins(d: &Domain, v: &Vcpus, out: &mut Findings) {
-    let Some(cputune) = child(&d.root, "cputune") else {
+    let Some(cputune) = d.top("cputune") else {
         return;
     };
     let mut seen: BTreeMap<u64, TextRange> = BTreeMap::new();
@@ -283,7 +283,7 @@ fn sched(
 
 fn iothreads(d: &Domain, vcpus: Option<&Vcpus>, out: &mut Findings) {
     let _ = vcpus;
-    if let Some(list) = child(&d.root, "iothreadids") {
+    if let Some(list) = d.top("iothreadids") {
         let mut seen: BTreeMap<u64, TextRange> = BTreeMap::new();
         for t in children(&list, "iothread") {
             let Some((s, range)) = attr(&t, "id") else {
@@ -307,12 +307,12 @@ fn iothreads(d: &Domain, vcpus: Option<&Vcpus>, out: &mut Findings) {
         }
     }
     let Some(ids) = iothread_ids(d) else { return };
-    let iothreads_element = child(&d.root, "iothreads");
+    let iothreads_element = d.top("iothreads");
     let related = |f: super::Finding| match &iothreads_element {
         Some(e) => f.related(name_range(e), "the IOThread count"),
         None => f,
     };
-    if let Some(cputune) = child(&d.root, "cputune") {
+    if let Some(cputune) = d.top("cputune") {
         for pin in children(&cputune, "iothreadpin") {
             let Some((s, range)) = attr(&pin, "iothread") else {
                 continue;
@@ -381,7 +381,7 @@ fn iothreads(d: &Domain, vcpus: Option<&Vcpus>, out: &mut Findings) {
 }
 
 fn cpu_cache(d: &Domain, out: &mut Findings) {
-    let Some(cpu) = child(&d.root, "cpu") else {
+    let Some(cpu) = d.top("cpu") else {
         return;
     };
     let cpu_mode = cpu.attribute_value("mode").unwrap_or("custom");
@@ -427,7 +427,7 @@ fn cpu_cache(d: &Domain, out: &mut Findings) {
 }
 
 fn cputune_ranges(d: &Domain, out: &mut Findings) {
-    let Some(cputune) = child(&d.root, "cputune") else {
+    let Some(cputune) = d.top("cputune") else {
         return;
     };
     const PERIOD: (i128, i128) = (1000, 1_000_000);
@@ -474,10 +474,10 @@ fn empty_sets(d: &Domain, out: &mut Findings) {
             );
         }
     };
-    if let Some(v) = child(&d.root, "vcpu") {
+    if let Some(v) = d.top("vcpu") {
         check(&v, "cpuset");
     }
-    if let Some(cputune) = child(&d.root, "cputune") {
+    if let Some(cputune) = d.top("cputune") {
         for e in cputune.children() {
             match Some(e.name()) {
                 Some("vcpupin" | "emulatorpin" | "iothreadpin") => check(&e, "cpuset"),
@@ -487,7 +487,7 @@ fn empty_sets(d: &Domain, out: &mut Findings) {
             }
         }
     }
-    if let Some(numatune) = child(&d.root, "numatune") {
+    if let Some(numatune) = d.top("numatune") {
         for e in numatune.children() {
             check(&e, "nodeset");
         }

@@ -49,10 +49,7 @@ pub(in super::super) fn target_index(target: &str) -> Option<u64> {
     let rest = ["xvd", "ubd", "hd", "sd", "vd", "fd"]
         .iter()
         .find_map(|p| target.strip_prefix(p))?;
-    let letters: String = rest
-        .chars()
-        .take_while(|c| c.is_ascii_lowercase())
-        .collect();
+    let letters = &rest[..rest.bytes().take_while(u8::is_ascii_lowercase).count()];
     if letters.is_empty() || letters.len() > 6 {
         return None;
     }

@@ -6,7 +6,7 @@ use domxml_syntax::TextRange;
 use domxml_syntax::elements::El;
 
 use super::super::domain::is;
-use super::super::domain::{attr, child, name_range, parse_decimal};
+use super::super::domain::{attr, name_range, parse_decimal};
 use super::super::{Domain, Findings, RuleCode, finding};
 use super::{controller_index, controller_type};
 
@@ -48,11 +48,9 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
 
 fn placed<'a>(d: &Domain<'a>) -> Vec<UsbPlaced<'a>> {
     let mut v = Vec::new();
-    for dev in d.devices() {
-        let Some(a) = child(&dev, "address") else {
-            continue;
-        };
-        if a.attribute_value("type") != Some("usb") {
+    for x in d.addressed() {
+        let (dev, a) = (x.device, x.address);
+        if x.kind != Some("usb") {
             continue;
         }
         let bus = match attr(&a, "bus") {
