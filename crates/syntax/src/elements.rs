@@ -24,7 +24,6 @@ use crate::{SyntaxKind, SyntaxKind::*, TextRange, TextSize};
 pub struct ElementTable {
     nodes: Vec<Node>,
     attrs: Vec<Attr>,
-    texts: Vec<Piece>,
     /// Attribute values with references, decoded once.
     decoded: Vec<String>,
 }
@@ -41,11 +40,8 @@ struct Node {
     next_sibling: u32,
     /// The attributes are `attrs.0..attrs.1`.
     attrs: (u32, u32),
-    /// The first piece of character data directly inside; the element's others follow among
-    /// its descendants' pieces (document order).
-    first_text: u32,
-    /// Child elements so far: text pieces separated by a child belong to different runs.
-    child_count: u32,
+    /// Between the start tag and the end tag (empty for an empty-element tag).
+    content: TextRange,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,18 +52,7 @@ struct Attr {
     value: Option<(TextRange, u32)>,
 }
 
-/// A token of character data directly inside an element.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Piece {
-    kind: SyntaxKind,
-    range: TextRange,
-    /// The element it is directly inside.
-    owner: u32,
-    /// The number of child elements before it: a run of text ends at a child element.
-    run: u32,
-}
-
-/// No node, no decoded value, no piece.
+/// No node, no decoded value.
 const NONE: u32 = u32::MAX;
 
 thread_local! {
@@ -76,7 +61,7 @@ thread_local! {
     static SPARE: Cell<Option<Spare>> = const { Cell::new(None) };
 }
 
-type Spare = (Vec<Node>, Vec<Attr>, Vec<Piece>);
+type Spare = (Vec<Node>, Vec<Attr>);
 
 /// Tables of more entries than this (a document of some megabytes) are not kept.
 const SPARE_MAX: usize = 1 << 16;
@@ -85,21 +70,16 @@ impl Drop for ElementTable {
     fn drop(&mut self) {
         let mut nodes = std::mem::take(&mut self.nodes);
         let mut attrs = std::mem::take(&mut self.attrs);
-        let mut texts = std::mem::take(&mut self.texts);
-        if nodes.capacity() <= SPARE_MAX
-            && attrs.capacity() <= SPARE_MAX
-            && texts.capacity() <= SPARE_MAX
-        {
+        if nodes.capacity() <= SPARE_MAX && attrs.capacity() <= SPARE_MAX {
             nodes.clear();
             attrs.clear();
-            texts.clear();
-            SPARE.set(Some((nodes, attrs, texts)));
+            SPARE.set(Some((nodes, attrs)));
         }
     }
 }
 
 /// Appends a table in document order: attributes of a tag first, then its element (`open`),
-/// its content (`text`, child elements), and its end (`close`).
+/// its child elements, and its end (`close`).
 pub(crate) struct TableBuilder {
     table: ElementTable,
     /// The open elements, innermost last.
@@ -116,15 +96,13 @@ impl TableBuilder {
     /// `len`: the length of the text, to size the table once (about one element per 40 bytes
     /// and 1.5 attributes per element in libvirt's XML).
     pub(crate) fn new(len: usize) -> TableBuilder {
-        let (mut nodes, mut attrs, mut texts) = SPARE.take().unwrap_or_default();
+        let (mut nodes, mut attrs) = SPARE.take().unwrap_or_default();
         nodes.reserve(len / 40 + 8);
         attrs.reserve(len / 25 + 8);
-        texts.reserve(len / 40 + 8);
         TableBuilder {
             table: ElementTable {
                 nodes,
                 attrs,
-                texts,
                 decoded: Vec::new(),
             },
             open: Vec::with_capacity(16),
@@ -191,9 +169,10 @@ impl TableBuilder {
         self.table.attrs.push(Attr { name, value });
     }
 
-    /// The element of the current tag starts at `start`, inside the innermost open one.
+    /// The element of the current tag starts at `start`, inside the innermost open one; its
+    /// start tag ends at `content`.
     #[inline]
-    pub(crate) fn open(&mut self, start: TextSize, name: Option<TextRange>) {
+    pub(crate) fn open(&mut self, start: TextSize, name: Option<TextRange>, content: TextSize) {
         self.in_tag = false;
         if self.done {
             return;
@@ -208,11 +187,9 @@ impl TableBuilder {
             last_child: NONE,
             next_sibling: NONE,
             attrs: (self.tag_attrs, self.table.attrs.len() as u32),
-            first_text: NONE,
-            child_count: 0,
+            content: TextRange::empty(content),
         });
         if let Some(p) = self.table.nodes.get_mut(parent as usize) {
-            p.child_count += 1;
             let previous = std::mem::replace(&mut p.last_child, id);
             if previous == NONE {
                 p.first_child = id;
@@ -224,31 +201,14 @@ impl TableBuilder {
         self.tag_attrs = self.table.attrs.len() as u32;
     }
 
-    /// Character data directly inside the innermost open element.
+    /// The innermost open element ends at `end`, its content at `content_end`.
     #[inline]
-    pub(crate) fn text(&mut self, kind: SyntaxKind, range: TextRange) {
-        let Some(&owner) = self.open.last() else {
-            return;
-        };
-        let id = self.table.texts.len() as u32;
-        let node = &mut self.table.nodes[owner as usize];
-        if node.first_text == NONE {
-            node.first_text = id;
-        }
-        self.table.texts.push(Piece {
-            kind,
-            range,
-            owner,
-            run: node.child_count,
-        });
-    }
-
-    /// The innermost open element ends at `end`.
-    #[inline]
-    pub(crate) fn close(&mut self, end: TextSize) {
+    pub(crate) fn close(&mut self, content_end: TextSize, end: TextSize) {
         if let Some(id) = self.open.pop() {
             let node = &mut self.table.nodes[id as usize];
             node.range = TextRange::new(node.range.start(), end);
+            node.content =
+                TextRange::new(node.content.start(), content_end.max(node.content.start()));
             self.done = self.open.is_empty();
         }
     }
@@ -268,23 +228,7 @@ const R_EMPTY_ELEM_TAG: rowan::SyntaxKind = raw(EMPTY_ELEM_TAG);
 const R_ATTRIBUTE: rowan::SyntaxKind = raw(ATTRIBUTE);
 const R_NAME: rowan::SyntaxKind = raw(NAME);
 const R_ATTR_VALUE: rowan::SyntaxKind = raw(ATTR_VALUE);
-const R_TEXT: rowan::SyntaxKind = raw(TEXT);
-const R_WHITESPACE: rowan::SyntaxKind = raw(WHITESPACE);
-const R_ENTITY_REF: rowan::SyntaxKind = raw(ENTITY_REF);
-const R_CHAR_REF: rowan::SyntaxKind = raw(CHAR_REF);
-const R_CDATA: rowan::SyntaxKind = raw(CDATA);
-
-/// The character data kind of a raw kind, if it is one.
-fn text_kind(kind: rowan::SyntaxKind) -> Option<SyntaxKind> {
-    Some(match kind {
-        R_TEXT => TEXT,
-        R_WHITESPACE => WHITESPACE,
-        R_ENTITY_REF => ENTITY_REF,
-        R_CHAR_REF => CHAR_REF,
-        R_CDATA => CDATA,
-        _ => return None,
-    })
-}
+const R_END_TAG: rowan::SyntaxKind = raw(END_TAG);
 
 impl ElementTable {
     /// The table of `root` and everything below it, by one walk over its green tree (a loop
@@ -297,22 +241,20 @@ impl ElementTable {
         stack.push(open_in_walk(&mut b, green, start));
         while let Some(frame) = stack.last_mut() {
             let Some(child) = frame.children.next() else {
-                b.close(frame.end);
+                b.close(frame.content_end, frame.end);
                 stack.pop();
                 continue;
             };
             let at = frame.offset;
             frame.offset += child.text_len();
-            match child {
-                NodeOrToken::Node(node) if node.kind() == R_ELEMENT => {
-                    let frame = open_in_walk(&mut b, node, at);
-                    stack.push(frame);
-                }
-                NodeOrToken::Node(_) => {}
-                NodeOrToken::Token(token) => {
-                    if let Some(kind) = text_kind(token.kind()) {
-                        b.text(kind, TextRange::at(at, token.text_len()));
+            if let NodeOrToken::Node(node) = child {
+                match node.kind() {
+                    R_ELEMENT => {
+                        let frame = open_in_walk(&mut b, node, at);
+                        stack.push(frame);
                     }
+                    R_END_TAG => frame.content_end = at,
+                    _ => {}
                 }
             }
         }
@@ -327,6 +269,8 @@ impl ElementTable {
 struct Frame<'g> {
     children: rowan::Children<'g>,
     offset: TextSize,
+    /// Where the end tag starts (the element's end while none is seen).
+    content_end: TextSize,
     end: TextSize,
 }
 
@@ -339,6 +283,7 @@ fn open_in_walk<'g>(
     b.tag();
     let mut name = None;
     let mut offset = start;
+    let mut content = start;
     for child in element.children() {
         let at = offset;
         offset += child.text_len();
@@ -346,14 +291,17 @@ fn open_in_walk<'g>(
             && matches!(tag.kind(), R_START_TAG | R_EMPTY_ELEM_TAG)
         {
             name = read_tag(b, tag, at);
+            content = offset;
             break;
         }
     }
-    b.open(start, name);
+    b.open(start, name, content);
+    let end = start + element.text_len();
     Frame {
         children: element.children(),
         offset: start,
-        end: start + element.text_len(),
+        content_end: end,
+        end,
     }
 }
 
@@ -406,7 +354,6 @@ fn read_tag(b: &mut TableBuilder, tag: &GreenNodeData, start: TextSize) -> Optio
 pub struct Elements<'a> {
     nodes: Vec<ViewNode<'a>>,
     attrs: &'a [Attr],
-    texts: &'a [Piece],
     decoded: &'a [String],
     text: &'a str,
     root: &'a Element,
@@ -415,9 +362,8 @@ pub struct Elements<'a> {
 struct ViewNode<'a> {
     /// The name as written (prefix included); empty when the tag has none.
     name: &'a str,
-    /// The element's entry in the table, and its id there.
+    /// The element's entry in the table.
     node: &'a Node,
-    table_id: u32,
     parent: u32,
     /// The child elements are the ids `children.0..children.1`.
     children: (u32, u32),
@@ -448,7 +394,6 @@ impl<'a> Elements<'a> {
         nodes.push(ViewNode {
             name: name(&table.nodes[0]),
             node: &table.nodes[0],
-            table_id: 0,
             parent: NONE,
             children: (0, 0),
         });
@@ -462,7 +407,6 @@ impl<'a> Elements<'a> {
                 nodes.push(ViewNode {
                     name: name(node),
                     node,
-                    table_id: kid,
                     parent: next as u32,
                     children: (0, 0),
                 });
@@ -474,7 +418,6 @@ impl<'a> Elements<'a> {
         Some(Elements {
             nodes,
             attrs: &table.attrs,
-            texts: &table.texts,
             decoded: &table.decoded,
             text,
             root,
@@ -645,39 +588,26 @@ impl<'a> El<'a> {
     }
 
     /// The runs of character data directly inside the element, as `Element::content` splits
-    /// them (child elements separate runs; comments do not): `f` gets each run's decoded value
-    /// and range and stops the walk by returning `Some`. A run of one token is not copied.
+    /// them (child elements separate runs; comments and processing instructions do not): `f`
+    /// gets each run's decoded value and range and stops the walk by returning `Some`. A run
+    /// of plain text is not copied.
     fn text_runs<T>(&self, mut f: impl FnMut(Cow<'a, str>, TextRange) -> Option<T>) -> Option<T> {
-        let view = self.view();
-        let end = view.node.range.end();
-        let pieces = self.tree.texts.get(view.node.first_text as usize..).unwrap_or_default();
-        let mut run: Option<(Cow<'a, str>, TextRange, u32)> = None;
-        for piece in pieces.iter().take_while(|p| p.range.start() < end) {
-            if piece.owner != view.table_id {
-                continue;
+        let content = self.node().content;
+        let mut from = content.start();
+        for child in self.children() {
+            let range = child.range();
+            if let Some((value, r)) = run_in(self.tree.text, TextRange::new(from, range.start()))
+                && let Some(found) = f(value, r)
+            {
+                return Some(found);
             }
-            let raw = self.slice(piece.range);
-            let value = match piece.kind {
-                CDATA => Cow::Borrowed(cdata_body(raw)),
-                _ => crate::decode_references(raw),
-            };
-            match &mut run {
-                Some((v, r, n)) if *n == piece.run => {
-                    v.to_mut().push_str(&value);
-                    *r = r.cover(piece.range);
-                }
-                _ => {
-                    if let Some((v, r, _)) = run.take()
-                        && let Some(found) = f(v, r)
-                    {
-                        return Some(found);
-                    }
-                    run = Some((value, piece.range, piece.run));
-                }
-            }
+            from = range.end();
         }
-        let (value, range, _) = run?;
-        f(value, range)
+        let (value, r) = run_in(
+            self.tree.text,
+            TextRange::new(from, content.end().max(from)),
+        )?;
+        f(value, r)
     }
 
     /// The decoded character data directly inside the element (borrowed when it is one run
@@ -724,7 +654,53 @@ impl<'a> El<'a> {
     }
 }
 
-fn cdata_body(text: &str) -> &str {
-    let body = text.strip_prefix("<![CDATA[").unwrap_or(text);
-    body.strip_suffix("]]>").unwrap_or(body)
+/// The character data in `region` of `text` (content between child elements), decoded, and
+/// the range from its first to its last character data; `None` when there is none. Comments,
+/// processing instructions and markup the parser did not make an element of are skipped; a
+/// CDATA section contributes its body.
+fn run_in(text: &str, region: TextRange) -> Option<(Cow<'_, str>, TextRange)> {
+    let raw = text.get(std::ops::Range::<usize>::from(region))?;
+    if raw.is_empty() {
+        return None;
+    }
+    if !raw.as_bytes().contains(&b'<') {
+        return Some((crate::decode_references(raw), region));
+    }
+    let mut value = String::new();
+    let mut covered: Option<TextRange> = None;
+    let mut cover = |at: usize, len: usize| {
+        let piece = TextRange::at(
+            region.start() + TextSize::from(at as u32),
+            TextSize::from(len as u32),
+        );
+        covered = Some(covered.map_or(piece, |c| c.cover(piece)));
+    };
+    let mut at = 0;
+    while at < raw.len() {
+        let rest = &raw[at..];
+        if !rest.starts_with('<') {
+            let len = rest.find('<').unwrap_or(rest.len());
+            value.push_str(&crate::decode_references(&rest[..len]));
+            cover(at, len);
+            at += len;
+            continue;
+        }
+        let skipped = if let Some(body) = rest.strip_prefix("<![CDATA[") {
+            let len = body.find("]]>").map_or(rest.len(), |i| 9 + i + 3);
+            value.push_str(&body[..body.find("]]>").unwrap_or(body.len())]);
+            cover(at, len);
+            len
+        } else {
+            let close = if rest.starts_with("<!--") {
+                "-->"
+            } else if rest.starts_with("<?") {
+                "?>"
+            } else {
+                ">"
+            };
+            rest.find(close).map_or(rest.len(), |i| i + close.len())
+        };
+        at += skipped;
+    }
+    Some((Cow::Owned(value), covered?))
 }

@@ -464,23 +464,32 @@ impl<'t> Parser<'t> {
             self.builder.start_node_at(tag.checkpoint, ELEMENT);
             self.builder.finish_node();
             self.record_open(tag.name_range);
-            self.record_close();
+            self.record_close(self.pos);
         } else if let Some(table) = &mut self.elements {
             table.drop_tag();
         }
     }
 
-    /// The element whose name is at `name_range` (after its `<`) starts, in the table.
+    /// The element whose name is at `name_range` (after its `<`) starts, in the table; its
+    /// start tag ends here.
     fn record_open(&mut self, name_range: TextRange) {
         if let Some(table) = &mut self.elements {
-            table.open(name_range.start() - TextSize::from(1), Some(name_range));
+            table.open(
+                name_range.start() - TextSize::from(1),
+                Some(name_range),
+                TextSize::from(self.pos as u32),
+            );
         }
     }
 
-    /// The innermost recorded element ends here.
-    fn record_close(&mut self) {
+    /// The innermost recorded element ends here, its content at `content_end` (where its end
+    /// tag starts).
+    fn record_close(&mut self, content_end: usize) {
         if let Some(table) = &mut self.elements {
-            table.close(TextSize::from(self.pos as u32));
+            table.close(
+                TextSize::from(content_end as u32),
+                TextSize::from(self.pos as u32),
+            );
         }
     }
 
@@ -538,7 +547,7 @@ impl<'t> Parser<'t> {
             self.record_open(tag.name_range);
             if empty {
                 self.builder.finish_node();
-                self.record_close();
+                self.record_close(self.pos);
             }
         } else if let Some(table) = &mut self.elements {
             table.drop_tag();
@@ -824,14 +833,14 @@ impl<'t> Parser<'t> {
                         );
                         if inner.node {
                             self.builder.finish_node();
-                            self.record_close();
+                            self.record_close(self.pos);
                         }
                     }
                 }
                 self.emit_end_tag(start, name_end, end, closed);
                 if self.stack.pop().is_some_and(|open| open.node) {
                     self.builder.finish_node();
-                    self.record_close();
+                    self.record_close(start);
                 }
             }
             None => {
@@ -903,26 +912,15 @@ impl<'t> Parser<'t> {
         if !text.as_bytes()[start..end].contains(&b'&') {
             // No references: one token, which is what `refs::scan` would find.
             if end > start {
-                let kind = text_kind(&text[start..end]);
-                self.token(kind, start..end);
-                if let Some(table) = &mut self.elements {
-                    table.text(kind, text_range(start..end));
-                }
+                self.token(text_kind(&text[start..end]), start..end);
             }
             return;
         }
         let builder = &mut self.builder;
-        let table = &mut self.elements;
-        refs::scan(text, start..end, &mut self.errors, |piece| {
-            let (kind, r) = match piece {
-                Piece::Text(r) => (text_kind(&text[r.clone()]), r),
-                Piece::EntityRef(r) => (ENTITY_REF, r),
-                Piece::CharRef(r) => (CHAR_REF, r),
-            };
-            builder.token(kind, &text[r.clone()]);
-            if let Some(table) = table {
-                table.text(kind, text_range(r));
-            }
+        refs::scan(text, start..end, &mut self.errors, |piece| match piece {
+            Piece::Text(r) => builder.token(text_kind(&text[r.clone()]), &text[r]),
+            Piece::EntityRef(r) => builder.token(ENTITY_REF, &text[r]),
+            Piece::CharRef(r) => builder.token(CHAR_REF, &text[r]),
         });
         self.pos = end;
     }
@@ -966,11 +964,6 @@ impl<'t> Parser<'t> {
             self.seen_markup = true;
         }
         self.token(kind, start..end);
-        if kind == CDATA
-            && let Some(table) = &mut self.elements
-        {
-            table.text(kind, text_range(start..end));
-        }
     }
 
     /// `<?xml ...?>`: pseudo-attributes are read like a tag's attributes, then checked.
@@ -1114,7 +1107,7 @@ impl<'t> Parser<'t> {
             );
             if open.node {
                 self.builder.finish_node();
-                self.record_close();
+                self.record_close(self.pos);
             }
         }
         if self.mode == Mode::Document && self.roots == 0 {

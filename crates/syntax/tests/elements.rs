@@ -120,3 +120,37 @@ fn a_text_of_another_length_is_refused() {
     let table = recorded.recorded_elements().expect("recorded");
     assert!(Elements::new(table, &DOC[..DOC.len() - 1], &root).is_none());
 }
+
+/// On well-formed corpus documents the table's text is the tree's, element by element.
+#[test]
+fn text_agrees_with_the_tree_on_the_corpus() {
+    let Some(dir) = domxml_testdata::domain_corpus() else {
+        println!("SKIPPED: ../shared/libvirt-11.3.0/corpus/domain not found");
+        return;
+    };
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("corpus dir readable")
+        .map(|e| e.expect("corpus entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "xml"))
+        .collect();
+    paths.sort();
+    let mut compared = 0;
+    for path in paths.iter().step_by(7) {
+        let text = std::fs::read_to_string(path).expect("corpus file is UTF-8");
+        let parse = parse_with_elements(&text);
+        if !parse.errors().is_empty() {
+            continue;
+        }
+        let root = parse.document().root().expect("a root");
+        let table = parse.recorded_elements().expect("recorded");
+        let elements = Elements::new(table, &text, &root).expect("matches");
+        let mut todo = vec![elements.root()];
+        while let Some(e) = todo.pop() {
+            let node = e.element().expect("every element has its node");
+            assert_eq!(e.text(), node.text(), "text of {e:?} in {}", path.display());
+            todo.extend(e.children());
+            compared += 1;
+        }
+    }
+    assert!(compared > 1000, "only {compared} elements compared");
+}
