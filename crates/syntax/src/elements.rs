@@ -156,7 +156,7 @@ impl TableBuilder {
                 start + TextSize::from(r.start as u32),
                 start + TextSize::from(r.end as u32),
             );
-            let decoded = if inner.as_bytes().contains(&b'&') {
+            let decoded = if inner.bytes().any(|b| b == b'&') {
                 self.table
                     .decoded
                     .push(crate::decode_references(inner).into_owned());
