@@ -36,6 +36,10 @@ count() { # name, extra args -> instructions of one run over the corpus ($vg: va
 with=$(count with)
 without=$(count without "${disable[@]}")
 own=$(vg=--toggle-collect=domxml_libvirt::rules::check count own)
+# With rules on, the parser records each document's element table for them
+# (`parse_with_elements`); without, it parses plainly: the difference is the recording's cost.
+parse_with=$(vg=--toggle-collect=domxml_syntax::parse_with_elements count parse_with)
+parse_without=$(vg=--toggle-collect=domxml_syntax::parse count parse_without "${disable[@]}")
 # The same in JSON, where a finding is one short object: what the checks cost without the
 # drawing of source snippets for their findings.
 with_json=$(count with_json --format json)
@@ -48,6 +52,8 @@ printf '  --format json: without %d, with %d: the rules add %.1f%%\n' "$without_
   "$with_json" "$(echo "($with_json - $without_json) * 100 / $without_json" | bc -l)"
 printf '  rules::check  %14d instructions (%.1f%% of the run without rules)\n' "$own" \
   "$(echo "$own * 100 / $without" | bc -l)"
+printf '  recording the element table while parsing: %d instructions (%d with, %d without)\n' \
+  "$((parse_with - parse_without))" "$parse_with" "$parse_without"
 # "with - without" also counts reporting the findings (source snippets, help lines); the last
 # line compares the rules' own work with everything else the run does.
 printf '  rules::check is %.1f%% of the run with rules minus rules::check (%d)\n' \

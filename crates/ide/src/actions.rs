@@ -28,14 +28,10 @@ fn touches(a: TextRange, b: TextRange) -> bool {
 /// The range a cursor may be in to get a problem's fixes: a problem on a tag's name or attribute
 /// counts for the whole tag (Neovim's `gra` on the `<` asks there).
 fn reach(parse: &Parse, range: TextRange) -> TextRange {
-    let tag = parse
-        .syntax()
-        .token_at_offset(range.start())
-        .right_biased()
-        .and_then(|t| {
-            t.parent_ancestors()
-                .find(|n| matches!(n.kind(), START_TAG | EMPTY_ELEM_TAG | END_TAG))
-        });
+    let tag = right_token_at(parse, range.start()).and_then(|t| {
+        t.parent_ancestors()
+            .find(|n| matches!(n.kind(), START_TAG | EMPTY_ELEM_TAG | END_TAG))
+    });
     match tag {
         Some(tag) if tag.text_range().contains_range(range) => tag.text_range(),
         _ => range,
@@ -286,7 +282,7 @@ fn last_end_tag_name(element: &Element) -> Option<domxml_syntax::ast::Name> {
 
 /// The name range of the end tag at `offset` and the name of the element it should close.
 fn mismatched_end_tag_at(parse: &Parse, offset: TextSize) -> Option<(TextRange, String)> {
-    let token = parse.syntax().token_at_offset(offset).right_biased()?;
+    let token = right_token_at(parse, offset)?;
     let end_tag = token.parent_ancestors().find(|n| n.kind() == END_TAG)?;
     let element = end_tag.ancestors().find_map(Element::cast)?;
     let end = domxml_syntax::ast::EndTag::cast(end_tag)?.name()?;
@@ -359,12 +355,16 @@ fn move_into_home(parse: &Parse, text: &str, p: &SchemaProblem) -> Option<CodeAc
     })
 }
 
+/// The token at `offset` (the right one where two meet), found by binary search at each level:
+/// fixes are looked up for every problem, and a document can have thousands of problems under
+/// one element with thousands of children.
+fn right_token_at(parse: &Parse, offset: TextSize) -> Option<domxml_syntax::SyntaxToken> {
+    crate::context::tokens_at(&parse.syntax(), offset).1
+}
+
 /// The element whose start-tag name is inside `range` (diagnostics point at names).
 fn element_named_at(parse: &Parse, range: TextRange) -> Option<Element> {
-    let token = parse
-        .syntax()
-        .token_at_offset(range.start())
-        .right_biased()?;
+    let token = right_token_at(parse, range.start())?;
     let tag = token
         .parent_ancestors()
         .find(|n| matches!(n.kind(), START_TAG | EMPTY_ELEM_TAG | ELEMENT))?;
@@ -376,7 +376,7 @@ fn element_named_at(parse: &Parse, range: TextRange) -> Option<Element> {
 }
 
 fn attribute_at(parse: &Parse, offset: TextSize) -> Option<SyntaxNode> {
-    let token = parse.syntax().token_at_offset(offset).right_biased()?;
+    let token = right_token_at(parse, offset)?;
     token.parent_ancestors().find(|n| n.kind() == ATTRIBUTE)
 }
 
