@@ -65,22 +65,31 @@ fn target_name_for(prefix: &str, mut idx: u64) -> String {
     format!("{prefix}{}", String::from_utf8_lossy(&letters))
 }
 
+/// Up to this many disks, the earlier ones are searched in place; past it a map keeps the
+/// first disk of each target, so that 17,000 disks are not compared pairwise.
+const FEW_DISKS: usize = 32;
+
 fn duplicate_targets(disks: &[Disk], out: &mut Findings) {
     let code = RuleCode::DiskTargetDuplicate;
-    // The first disk of each target, so that 17,000 disks are not compared pairwise.
-    let mut first_of: std::collections::HashMap<&str, &Disk> = std::collections::HashMap::new();
-    let all_targets: std::collections::HashSet<&str> = disks
-        .iter()
-        .filter_map(|d| d.target.as_ref().map(|(n, _)| *n))
-        .collect();
-    for disk in disks {
+    let mut first_of: Option<std::collections::HashMap<&str, usize>> =
+        (disks.len() > FEW_DISKS).then(std::collections::HashMap::new);
+    // Only a duplicate needs every target (to suggest a free one).
+    let mut all_targets: Option<std::collections::HashSet<&str>> = None;
+    for (i, disk) in disks.iter().enumerate() {
         let Some((name, range)) = &disk.target else {
             continue;
         };
-        let first = *first_of.entry(name).or_insert(disk);
-        if std::ptr::eq(first, disk) {
+        let first = match &mut first_of {
+            Some(map) => *map.entry(name).or_insert(i),
+            None => disks[..i]
+                .iter()
+                .position(|d| d.target.is_some_and(|(n, _)| n == *name))
+                .unwrap_or(i),
+        };
+        if first == i {
             continue;
         }
+        let first = &disks[first];
         let mut f = finding(
             code,
             *range,
@@ -100,6 +109,12 @@ fn duplicate_targets(disks: &[Disk], out: &mut Findings) {
             .filter(|p| name.starts_with(**p))
             .max_by_key(|p| p.len());
         if let Some(prefix) = prefix {
+            let all_targets = all_targets.get_or_insert_with(|| {
+                disks
+                    .iter()
+                    .filter_map(|d| d.target.as_ref().map(|(n, _)| *n))
+                    .collect()
+            });
             let taken = |n: &str| all_targets.contains(n);
             if let Some(free) = (0..18278)
                 .map(|i| target_name_for(prefix, i))
