@@ -200,9 +200,8 @@ fn pci(d: &Domain, family: MachineFamily, out: &mut Findings) {
     // again, address included.
     let all: Vec<Placed> = d
         .addressed()
-        .iter()
-        .filter(|x| x.kind == Some("pci") && !is(&x.device, "console"))
-        .filter_map(|x| Some((x.device, x.address, pci_address(&x.address)?)))
+        .filter(|(device, _, kind)| *kind == Some("pci") && !is(device, "console"))
+        .filter_map(|(device, a, _)| Some((device, a, pci_address(&a)?)))
         .collect();
     let placed = || all.iter().filter(|(_, _, addr)| addr.domain == 0);
 

@@ -4,7 +4,7 @@
 use super::index::El;
 use domxml_syntax::TextEdit;
 
-use super::domain::{attr, child, children, is_hvm, name_range, parse_decimal};
+use super::domain::{attr, children, is_hvm, name_range, parse_decimal};
 use super::{Domain, Findings, RuleCode, finding};
 use crate::Fix;
 
@@ -13,8 +13,9 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
         return;
     }
     let device_boots: Vec<El> = d
-        .devices()
-        .filter_map(|dev| child(&dev, "boot"))
+        .device_parts()
+        .iter()
+        .filter_map(|p| p.boot)
         .filter(|b| b.has_attribute("order"))
         .collect();
     os_boot_conflict(d, &device_boots, out);

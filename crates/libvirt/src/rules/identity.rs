@@ -120,8 +120,8 @@ fn aliases(d: &Domain, out: &mut Findings) {
         .filter_map(|s| child(&s, "alias").and_then(|a| a.attribute_value("name")))
         .collect();
     let mut seen: BTreeMap<&str, TextRange> = BTreeMap::new();
-    for dev in d.devices() {
-        let Some(alias) = child(&dev, "alias") else {
+    for p in d.device_parts() {
+        let (dev, Some(alias)) = (p.device, p.alias) else {
             continue;
         };
         let Some((name, range)) = attr(&alias, "name") else {
