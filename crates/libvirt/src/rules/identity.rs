@@ -31,14 +31,16 @@ fn entry<'a>(section: &El<'a>, name: &str) -> Option<(std::borrow::Cow<'a, str>,
 }
 
 fn sysinfo(d: &Domain, out: &mut Findings) {
-    let domain_uuid = d.top("uuid").and_then(|u| text(&u));
+    // Read only for a sysinfo UUID to compare with.
+    let mut domain_uuid = None;
     for info in children(&d.root, "sysinfo") {
         if info.attribute_value("type") != Some("smbios") {
             continue;
         }
         if let Some(system) = child(&info, "system")
             && let Some((uuid, range)) = entry(&system, "uuid")
-            && let Some((dom, dom_range)) = &domain_uuid
+            && let Some((dom, dom_range)) =
+                domain_uuid.get_or_insert_with(|| d.top("uuid").and_then(|u| text(&u)))
             && let (Some(a), Some(b)) = (uuid_digits(&uuid), uuid_digits(dom))
             && a != b
         {
