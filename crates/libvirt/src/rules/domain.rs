@@ -486,5 +486,10 @@ mod tests {
         assert_eq!(parse_cpu_set("5"), Some(vec![5]));
         assert_eq!(parse_cpu_set("a"), None);
         assert_eq!(parse_cpu_set("3-1"), None);
+        assert_eq!(parse_cpu_set("0,^0"), Some(vec![]));
+        // Without an exclusion a set is never empty (the empty-set rule relies on it).
+        for s in ["", ",", "0", "0-0", "1,2", " 3 ", "0-3,8", "4-4,4"] {
+            assert!(parse_cpu_set(s).is_none_or(|set| !set.is_empty()), "{s:?}");
+        }
     }
 }
