@@ -226,7 +226,8 @@ impl<'a> Domain<'a> {
     /// boot and alias checks each look among every device's children, so one pass finds them.
     pub fn device_parts(&self) -> &[DeviceParts<'a>] {
         self.parts.get_or_init(|| {
-            let mut all = Vec::new();
+            // Most devices have an address: sized once rather than grown.
+            let mut all = Vec::with_capacity(self.devices().size_hint().0);
             for device in self.devices() {
                 let mut parts = DeviceParts {
                     device,

@@ -27,7 +27,11 @@ impl Drive {
 
 /// The device's own `<address type='drive'>`, with unset parts 0.
 fn explicit<'a>(device: &El<'a>) -> Option<(El<'a>, Drive)> {
-    let a = child(device, "address")?;
+    drive_address(child(device, "address")?)
+}
+
+/// An `<address>` if it is of type drive, with unset parts 0.
+fn drive_address(a: El) -> Option<(El, Drive)> {
     if a.attribute_value("type") != Some("drive") {
         return None;
     }
@@ -99,14 +103,15 @@ fn disks<'a>(d: &Domain<'a>) -> Vec<Placed<'a>> {
         let Some(bus) = target.attribute_value("bus") else {
             continue;
         };
-        if let Some((a, drive)) = explicit(&disk) {
+        let address = child(&disk, "address");
+        if let Some((a, drive)) = address.and_then(drive_address) {
             out.push(Placed {
                 bus,
                 drive,
                 range: name_range(&a),
                 derived_from: None,
             });
-        } else if child(&disk, "address").is_none()
+        } else if address.is_none()
             && let Some((dev, range)) = attr(&target, "dev")
             && let Some(drive) = target_index(dev).and_then(|i| derived(bus, i, wide))
         {
