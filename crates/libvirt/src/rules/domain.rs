@@ -156,6 +156,7 @@ impl<'a> Domain<'a> {
                 top[i].get_or_insert(c);
             }
         }
+        // (`slot` of a name of the table is never `None`.)
         let devices = top[TOP.slot("devices")?];
         let mut spans = [Span::default(); DEVICE_KINDS.len];
         if let Some(devices) = devices {
