@@ -312,6 +312,43 @@ fn disks() {
     fixes_work("disk-format-iso", &dom("q35", "", &iso("iso")));
 }
 
+/// Past a few dozen disks the duplicate checks look targets and drive addresses up in a map
+/// instead of comparing pairs: both ways find the same duplicates.
+#[test]
+fn many_disks_find_duplicates_as_few_do() {
+    let target = |i: usize| match i {
+        0..=24 => format!("vd{}", char::from(b'b' + i as u8)),
+        _ => format!("vda{}", char::from(b'a' + (i - 25) as u8)),
+    };
+    for others in [0, 1, 40] {
+        let mut devices = String::from(
+            "<disk type='file'><source file='/a'/><target dev='vda' bus='virtio'/></disk>\n",
+        );
+        for i in 0..others {
+            devices += &format!(
+                "<disk type='file'><source file='/{i}'/><target dev='{}' bus='virtio'/></disk>\n",
+                target(i)
+            );
+        }
+        devices += "<disk type='file'><source file='/b'/><target dev='vda' bus='virtio'/></disk>\n\
+            <disk type='file'><source file='/c'/><target dev='sdb' bus='sata'/></disk>\n\
+            <disk type='file'><source file='/d'/><target dev='sdc' bus='sata'/>\
+            <address type='drive' controller='0' bus='0' target='0' unit='1'/></disk>";
+        let text = dom("q35", "", &devices);
+        assert_eq!(
+            slices(&text, "disk-target-duplicate"),
+            ["vda"],
+            "{others} disks"
+        );
+        assert_eq!(
+            slices(&text, "drive-address-in-use"),
+            ["address"],
+            "{others} disks"
+        );
+        fixes_work("disk-target-duplicate", &text);
+    }
+}
+
 #[test]
 fn hostdevs_and_interfaces() {
     let pci = |slot: &str| {

@@ -200,9 +200,8 @@ fn pci(d: &Domain, family: MachineFamily, out: &mut Findings) {
     // again, address included.
     let all: Vec<Placed> = d
         .addressed()
-        .iter()
-        .filter(|x| x.kind == Some("pci") && !is(&x.device, "console"))
-        .filter_map(|x| Some((x.device, x.address, pci_address(&x.address)?)))
+        .filter(|(device, _, kind)| *kind == Some("pci") && !is(device, "console"))
+        .filter_map(|(device, a, _)| Some((device, a, pci_address(&a)?)))
         .collect();
     let placed = || all.iter().filter(|(_, _, addr)| addr.domain == 0);
 
@@ -214,20 +213,38 @@ fn pci(d: &Domain, family: MachineFamily, out: &mut Findings) {
         return;
     }
 
+    // One pass over the controllers for the PCI buses and, on i440fx, the PIIX3's.
+    let i440fx = family == MachineFamily::I440fx;
     let mut buses = Buses(Vec::new());
+    let mut cx = ImplicitContext::default();
+    let index0 = |c: &El| controller_index(c).unwrap_or(0) == 0;
     for c in d.devices_named("controller") {
-        if controller_type(&c) != Some("pci") {
-            continue;
+        match controller_type(&c) {
+            Some("pci") => {
+                if let (Some(index), Some(model)) =
+                    (controller_index(&c), c.attribute_value("model"))
+                {
+                    buses.add(
+                        index,
+                        Bus {
+                            model,
+                            controller: Some(c),
+                        },
+                    );
+                }
+            }
+            Some("ide") if i440fx && !cx.ide0 => cx.ide0 = index0(&c),
+            Some("usb") if i440fx && !cx.piix3_usb0 => {
+                cx.piix3_usb0 =
+                    index0(&c) && matches!(c.attribute_value("model"), None | Some("piix3-uhci"));
+            }
+            _ => {}
         }
-        if let (Some(index), Some(model)) = (controller_index(&c), c.attribute_value("model")) {
-            buses.add(
-                index,
-                Bus {
-                    model,
-                    controller: Some(c),
-                },
-            );
-        }
+    }
+    if i440fx && !cx.ide0 {
+        cx.ide0 = d.devices_named("disk").any(|disk| {
+            child(&disk, "target").and_then(|t| t.attribute_value("bus")) == Some("ide")
+        });
     }
     if let Some(root) = family.pci_root() {
         buses.add(
@@ -239,7 +256,6 @@ fn pci(d: &Domain, family: MachineFamily, out: &mut Findings) {
         );
     }
 
-    let cx = implicit_context(d);
     let mut held = Held(Vec::with_capacity(all.len() + 4));
     for (dev, a, addr) in placed() {
         if is_chipset_controller(family, dev, addr, &cx) {
@@ -394,22 +410,6 @@ fn check_placement(dev: &El, a: &El, addr: &PciAddr, bus: &Bus, out: &mut Findin
         }
         out.push_finding(f);
     }
-}
-
-fn implicit_context(d: &Domain) -> ImplicitContext {
-    let index0 = |c: &El| controller_index(c).unwrap_or(0) == 0;
-    let ide0 = d
-        .devices_named("controller")
-        .any(|c| controller_type(&c) == Some("ide") && index0(&c))
-        || d.devices_named("disk").any(|disk| {
-            child(&disk, "target").and_then(|t| t.attribute_value("bus")) == Some("ide")
-        });
-    let piix3_usb0 = d.devices_named("controller").any(|c| {
-        controller_type(&c) == Some("usb")
-            && index0(&c)
-            && matches!(c.attribute_value("model"), None | Some("piix3-uhci"))
-    });
-    ImplicitContext { ide0, piix3_usb0 }
 }
 
 /// i440fx's first IDE and USB controllers live in the PIIX3 at 00:01.1 and 00:01.2; libvirt

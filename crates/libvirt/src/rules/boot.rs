@@ -4,19 +4,21 @@
 use domxml_syntax::TextEdit;
 use domxml_syntax::elements::El;
 
-use super::domain::{attr, child, children, is_hvm, name_range, parse_decimal};
+use super::domain::{attr, children, is_hvm, name_range, parse_decimal};
 use super::{Domain, Findings, RuleCode, finding};
 use crate::Fix;
 
 pub(super) fn check(d: &Domain, out: &mut Findings) {
-    if !is_hvm(d) {
-        return;
-    }
     let device_boots: Vec<El> = d
-        .devices()
-        .filter_map(|dev| child(&dev, "boot"))
+        .device_parts()
+        .iter()
+        .filter_map(|p| p.boot)
         .filter(|b| b.has_attribute("order"))
         .collect();
+    // Both checks need a per-device boot order; the OS type is read only then.
+    if device_boots.is_empty() || !is_hvm(d) {
+        return;
+    }
     os_boot_conflict(d, &device_boots, out);
     duplicate_orders(&device_boots, out);
 }

@@ -47,8 +47,9 @@ fn source(device: &El, holder: &El, out: &mut Findings) {
     let Some(kind) = holder.attribute_value("type") else {
         return;
     };
-    let sources: Vec<El> = children(holder, "source").collect();
-    let has = |a: &str| sources.iter().any(|s| s.has_attribute(a));
+    // Read again where needed rather than collected: most devices have one source or none.
+    let sources = || children(holder, "source");
+    let has = |a: &str| sources().any(|s| s.has_attribute(a));
     let target_type = child(device, "target").and_then(|t| t.attribute_value("type"));
     let is_channel = is(device, "channel");
     let missing = match kind {
@@ -59,9 +60,9 @@ fn source(device: &El, holder: &El, out: &mut Findings) {
         _ => None,
     };
     if let Some(what) = missing {
-        let at = sources
-            .first()
-            .map_or_else(|| attr_or_name_range(holder, "type"), name_range);
+        let at = sources()
+            .next()
+            .map_or_else(|| attr_or_name_range(holder, "type"), |s| name_range(&s));
         out.push(
             RuleCode::ChardevSourceMissing,
             at,
@@ -71,7 +72,8 @@ fn source(device: &El, holder: &El, out: &mut Findings) {
     if !matches!(kind, "tcp" | "unix") {
         return;
     }
-    for s in &sources {
+    for s in sources() {
+        let s = &s;
         let Some(reconnect) = child(s, "reconnect") else {
             continue;
         };

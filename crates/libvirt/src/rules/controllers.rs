@@ -179,15 +179,16 @@ fn usb_ports(c: &El, out: &mut Findings) {
 
 /// USB companions (`<master startport>`) need a master controller.
 fn usb_master(controllers: &[El], out: &mut Findings) {
-    let usb: Vec<&El> = controllers
-        .iter()
-        .filter(|c| controller_type(c) == Some("usb"))
-        .filter(|c| c.attribute_value("model") != Some("none"))
-        .collect();
-    if usb.iter().any(|c| child(c, "master").is_none()) {
+    let usb = || {
+        controllers
+            .iter()
+            .filter(|c| controller_type(c) == Some("usb"))
+            .filter(|c| c.attribute_value("model") != Some("none"))
+    };
+    if usb().any(|c| child(c, "master").is_none()) {
         return;
     }
-    for c in usb {
+    for c in usb() {
         if let Some(m) = child(c, "master") {
             out.push(
                 RuleCode::UsbCompanionWithoutMaster,

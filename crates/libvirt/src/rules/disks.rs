@@ -16,18 +16,59 @@ struct Disk<'a> {
     device: &'a str,
     bus: Option<&'a str>,
     target: Option<(&'a str, domxml_syntax::TextRange)>,
+    children: Children<'a>,
+}
+
+/// The first of each child the checks read, found in one pass over the disk's children.
+#[derive(Default)]
+struct Children<'a> {
+    target: Option<El<'a>>,
+    source: Option<El<'a>>,
+    driver: Option<El<'a>>,
+    address: Option<El<'a>>,
+    encryption: Option<El<'a>>,
+    auth: Option<El<'a>>,
+    shareable: Option<El<'a>>,
+    readonly: Option<El<'a>>,
+    vendor: Option<El<'a>>,
+    product: Option<El<'a>>,
+}
+
+impl<'a> Children<'a> {
+    fn of(disk: &El<'a>) -> Children<'a> {
+        let mut found = Children::default();
+        for c in disk.children() {
+            let slot = match c.name() {
+                "target" => &mut found.target,
+                "source" => &mut found.source,
+                "driver" => &mut found.driver,
+                "address" => &mut found.address,
+                "encryption" => &mut found.encryption,
+                "auth" => &mut found.auth,
+                "shareable" => &mut found.shareable,
+                "readonly" => &mut found.readonly,
+                "vendor" => &mut found.vendor,
+                "product" => &mut found.product,
+                _ => continue,
+            };
+            slot.get_or_insert(c);
+        }
+        found
+    }
 }
 
 pub(super) fn check(d: &Domain, out: &mut Findings) {
     let disks: Vec<Disk> = d
         .devices_named("disk")
         .map(|e| {
-            let target = child(&e, "target");
+            let children = Children::of(&e);
+            let target = children.target;
             Disk {
                 device: e.attribute_value("device").unwrap_or("disk"),
                 bus: target.as_ref().and_then(|t| t.attribute_value("bus")),
                 target: target.as_ref().and_then(|t| attr(t, "dev")),
                 e,
+                children,
             }
         })
         .collect();
@@ -41,8 +82,8 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
     }
 }
 
-fn source_name<'a>(e: &El<'a>) -> &'a str {
-    let Some(s) = child(e, "source") else {
+fn source_name<'a>(disk: &Disk<'a>) -> &'a str {
+    let Some(s) = disk.children.source else {
         return "";
     };
     ["file", "dev", "dir", "name", "volume", "path"]
@@ -65,30 +106,39 @@ fn target_name_for(prefix: &str, mut idx: u64) -> String {
     format!("{prefix}{}", String::from_utf8_lossy(&letters))
 }
 
+/// Up to this many disks, the earlier ones are searched in place; past it a map keeps the
+/// first disk of each target, so that 17,000 disks are not compared pairwise.
+const FEW_DISKS: usize = 32;
+
 fn duplicate_targets(disks: &[Disk], out: &mut Findings) {
     let code = RuleCode::DiskTargetDuplicate;
-    // The first disk of each target, so that 17,000 disks are not compared pairwise.
-    let mut first_of: std::collections::HashMap<&str, &Disk> = std::collections::HashMap::new();
-    let all_targets: std::collections::HashSet<&str> = disks
-        .iter()
-        .filter_map(|d| d.target.as_ref().map(|(n, _)| *n))
-        .collect();
-    for disk in disks {
+    let mut first_of: Option<std::collections::HashMap<&str, usize>> =
+        (disks.len() > FEW_DISKS).then(std::collections::HashMap::new);
+    // Only a duplicate needs every target (to suggest a free one).
+    let mut all_targets: Option<std::collections::HashSet<&str>> = None;
+    for (i, disk) in disks.iter().enumerate() {
         let Some((name, range)) = &disk.target else {
             continue;
         };
-        let first = *first_of.entry(name).or_insert(disk);
-        if std::ptr::eq(first, disk) {
+        let first = match &mut first_of {
+            Some(map) => *map.entry(name).or_insert(i),
+            None => disks[..i]
+                .iter()
+                .position(|d| d.target.is_some_and(|(n, _)| n == *name))
+                .unwrap_or(i),
+        };
+        if first == i {
             continue;
         }
+        let first = &disks[first];
         let mut f = finding(
             code,
             *range,
             format!(
                 "another disk already has target '{name}'. libvirt: \"target '{name}' duplicated \
                  for disk sources '{}' and '{}'\"",
-                source_name(&first.e),
-                source_name(&disk.e)
+                source_name(first),
+                source_name(disk)
             ),
         );
         if let Some((_, r)) = &first.target {
@@ -100,6 +150,12 @@ fn duplicate_targets(disks: &[Disk], out: &mut Findings) {
             .filter(|p| name.starts_with(**p))
             .max_by_key(|p| p.len());
         if let Some(prefix) = prefix {
+            let all_targets = all_targets.get_or_insert_with(|| {
+                disks
+                    .iter()
+                    .filter_map(|d| d.target.as_ref().map(|(n, _)| *n))
+                    .collect()
+            });
             let taken = |n: &str| all_targets.contains(n);
             if let Some(free) = (0..18278)
                 .map(|i| target_name_for(prefix, i))
@@ -166,7 +222,7 @@ fn address_type(disk: &Disk, out: &mut Findings) {
     let Some(bus) = disk.bus else {
         return;
     };
-    let Some(a) = child(&disk.e, "address") else {
+    let Some(a) = disk.children.address else {
         return;
     };
     let Some((ty, range)) = attr(&a, "type") else {
@@ -199,7 +255,9 @@ fn floppy_bus(disk: &Disk, out: &mut Findings) {
     if floppy == (bus == "fdc") {
         return;
     }
-    let range = child(&disk.e, "target")
+    let range = disk
+        .children
+        .target
         .and_then(|t| attr(&t, "bus"))
         .map_or_else(|| name_range(&disk.e), |(_, r)| r);
     let libvirt = if floppy {
@@ -217,8 +275,8 @@ fn floppy_bus(disk: &Disk, out: &mut Findings) {
 fn storage(disk: &Disk, out: &mut Findings) {
     let e = &disk.e;
     let ty = e.attribute_value("type");
-    let source = child(e, "source");
-    let driver = child(e, "driver");
+    let source = disk.children.source;
+    let driver = disk.children.driver;
     let format = driver.as_ref().and_then(|dr| attr(dr, "type"));
     let protocol = source.as_ref().and_then(|s| attr(s, "protocol"));
 
@@ -249,7 +307,9 @@ fn storage(disk: &Disk, out: &mut Findings) {
         );
     }
 
-    let encryptions: Vec<El> = child(e, "encryption")
+    let encryptions: Vec<El> = disk
+        .children
+        .encryption
         .into_iter()
         .chain(source.as_ref().and_then(|s| child(s, "encryption")))
         .collect();
@@ -257,14 +317,14 @@ fn storage(disk: &Disk, out: &mut Findings) {
         (
             "auth",
             (
-                child(e, "auth"),
+                disk.children.auth,
                 source.as_ref().and_then(|s| child(s, "auth")),
             ),
         ),
         (
             "encryption",
             (
-                child(e, "encryption"),
+                disk.children.encryption,
                 source.as_ref().and_then(|s| child(s, "encryption")),
             ),
         ),
@@ -314,7 +374,7 @@ fn storage(disk: &Disk, out: &mut Findings) {
                  supported only with 'raw' and 'qcow2' image format\"",
             );
         }
-        if child(e, "shareable").is_some() && child(e, "readonly").is_none() && *fmt != "raw" {
+        if disk.children.shareable.is_some() && disk.children.readonly.is_none() && *fmt != "raw" {
             out.push(
                 RuleCode::DiskShareableFormat,
                 *range,
@@ -330,7 +390,10 @@ fn storage(disk: &Disk, out: &mut Findings) {
     if ty == Some("network")
         && let Some((p, _)) = &protocol
     {
-        let auth = child(e, "auth").or_else(|| source.as_ref().and_then(|s| child(s, "auth")));
+        let auth = disk
+            .children
+            .auth
+            .or_else(|| source.as_ref().and_then(|s| child(s, "auth")));
         let secret = auth.as_ref().and_then(|a| child(a, "secret"));
         if let Some((st, range)) = secret.as_ref().and_then(|s| attr(s, "type")) {
             let wanted = match *p {
@@ -367,8 +430,11 @@ fn storage(disk: &Disk, out: &mut Findings) {
 }
 
 fn vendor_product(disk: &Disk, out: &mut Findings) {
-    for (name, limit) in [("vendor", 8), ("product", 16)] {
-        let Some(el) = child(&disk.e, name) else {
+    for (name, element, limit) in [
+        ("vendor", disk.children.vendor, 8),
+        ("product", disk.children.product, 16),
+    ] {
+        let Some(el) = element else {
             continue;
         };
         // QEMU's SATA/IDE disks take a product string too; only the vendor is SCSI's alone.

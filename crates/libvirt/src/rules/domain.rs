@@ -33,16 +33,19 @@ pub struct Domain<'a> {
     /// Facts several areas read, computed on the first read.
     pub(super) numa_cells: OnceCell<Vec<Cell<'a>>>,
     pub(super) vcpus: OnceCell<Option<Vcpus<'a>>>,
-    addressed: OnceCell<Vec<Addressed<'a>>>,
+    parts: OnceCell<Vec<DeviceParts<'a>>>,
 }
 
-/// A device with an `<address>` child.
+/// A device's first `<address>`, `<boot>` and `<alias>` children, which several areas look
+/// for in every device.
 #[derive(Clone, Copy)]
-pub struct Addressed<'a> {
+pub struct DeviceParts<'a> {
     pub device: El<'a>,
-    pub address: El<'a>,
+    pub address: Option<El<'a>>,
     /// The address's `type`.
-    pub kind: Option<&'a str>,
+    pub address_kind: Option<&'a str>,
+    pub boot: Option<El<'a>>,
+    pub alias: Option<El<'a>>,
 }
 
 /// The root children that [`Domain::top`] finds without a scan.
@@ -153,6 +156,7 @@ impl<'a> Domain<'a> {
                 top[i].get_or_insert(c);
             }
         }
+        // (`slot` of a name of the table is never `None`.)
         let devices = top[TOP.slot("devices")?];
         let mut spans = [Span::default(); DEVICE_KINDS.len];
         if let Some(devices) = devices {
@@ -179,7 +183,7 @@ impl<'a> Domain<'a> {
             spans,
             numa_cells: OnceCell::new(),
             vcpus: OnceCell::new(),
-            addressed: OnceCell::new(),
+            parts: OnceCell::new(),
         })
     }
 
@@ -219,21 +223,43 @@ impl<'a> Domain<'a> {
         self.device_span(span).filter(move |e| e.is(name))
     }
 
-    /// The devices with an `<address>`, in document order: the PCI, USB and USB-number checks
-    /// each look for them among every device, so they are found once.
-    pub fn addressed(&self) -> &[Addressed<'a>] {
-        self.addressed.get_or_init(|| {
-            self.devices()
-                .filter_map(|device| {
-                    let address = device.child("address")?;
-                    Some(Addressed {
-                        device,
-                        address,
-                        kind: address.attribute_value("type"),
-                    })
-                })
-                .collect()
+    /// The devices with an `<address>`, `<boot>` or `<alias>`, in document order: the address,
+    /// boot and alias checks each look among every device's children, so one pass finds them.
+    pub fn device_parts(&self) -> &[DeviceParts<'a>] {
+        self.parts.get_or_init(|| {
+            // Most devices have an address: sized once rather than grown.
+            let mut all = Vec::with_capacity(self.devices().size_hint().0);
+            for device in self.devices() {
+                let mut parts = DeviceParts {
+                    device,
+                    address: None,
+                    address_kind: None,
+                    boot: None,
+                    alias: None,
+                };
+                for c in device.children() {
+                    let part = match c.name() {
+                        "address" => &mut parts.address,
+                        "boot" => &mut parts.boot,
+                        "alias" => &mut parts.alias,
+                        _ => continue,
+                    };
+                    part.get_or_insert(c);
+                }
+                if parts.address.is_some() || parts.boot.is_some() || parts.alias.is_some() {
+                    parts.address_kind = parts.address.and_then(|a| a.attribute_value("type"));
+                    all.push(parts);
+                }
+            }
+            all
         })
+    }
+
+    /// The devices with an `<address>`, with it and its type.
+    pub fn addressed(&self) -> impl Iterator<Item = (El<'a>, El<'a>, Option<&'a str>)> + '_ {
+        self.device_parts()
+            .iter()
+            .filter_map(|p| Some((p.device, p.address?, p.address_kind)))
     }
 
     /// The root's first child named `name`.
@@ -462,5 +488,10 @@ mod tests {
         assert_eq!(parse_cpu_set("5"), Some(vec![5]));
         assert_eq!(parse_cpu_set("a"), None);
         assert_eq!(parse_cpu_set("3-1"), None);
+        assert_eq!(parse_cpu_set("0,^0"), Some(vec![]));
+        // Without an exclusion a set is never empty (the empty-set rule relies on it).
+        for s in ["", ",", "0", "0-0", "1,2", " 3 ", "0-3,8", "4-4,4"] {
+            assert!(parse_cpu_set(s).is_none_or(|set| !set.is_empty()), "{s:?}");
+        }
     }
 }

@@ -31,14 +31,20 @@ fn entry<'a>(section: &El<'a>, name: &str) -> Option<(std::borrow::Cow<'a, str>,
 }
 
 fn sysinfo(d: &Domain, out: &mut Findings) {
-    let domain_uuid = d.top("uuid").and_then(|u| text(&u));
+    // Most domains have none: the table of root children says so without a scan.
+    if d.top("sysinfo").is_none() {
+        return;
+    }
+    // Read only for a sysinfo UUID to compare with.
+    let mut domain_uuid = None;
     for info in children(&d.root, "sysinfo") {
         if info.attribute_value("type") != Some("smbios") {
             continue;
         }
         if let Some(system) = child(&info, "system")
             && let Some((uuid, range)) = entry(&system, "uuid")
-            && let Some((dom, dom_range)) = &domain_uuid
+            && let Some((dom, dom_range)) =
+                domain_uuid.get_or_insert_with(|| d.top("uuid").and_then(|u| text(&u)))
             && let (Some(a), Some(b)) = (uuid_digits(&uuid), uuid_digits(dom))
             && a != b
         {
@@ -84,6 +90,9 @@ fn valid_bios_date(s: &str) -> bool {
 }
 
 fn seclabels(d: &Domain, out: &mut Findings) {
+    if d.top("seclabel").is_none() {
+        return;
+    }
     let labels: Vec<_> = children(&d.root, "seclabel").collect();
     let mut models: BTreeMap<&str, TextRange> = BTreeMap::new();
     for l in &labels {
@@ -120,8 +129,8 @@ fn aliases(d: &Domain, out: &mut Findings) {
         .filter_map(|s| child(&s, "alias").and_then(|a| a.attribute_value("name")))
         .collect();
     let mut seen: BTreeMap<&str, TextRange> = BTreeMap::new();
-    for dev in d.devices() {
-        let Some(alias) = child(&dev, "alias") else {
+    for p in d.device_parts() {
+        let (dev, Some(alias)) = (p.device, p.alias) else {
             continue;
         };
         let Some((name, range)) = attr(&alias, "name") else {

@@ -80,9 +80,9 @@ const FILTER_PRODUCT: Place = Place {
 
 pub(super) fn check(d: &Domain, out: &mut Findings) {
     if out.wants(RuleCode::UsbAddressNotDecimal) {
-        for x in d.addressed() {
-            if x.kind == Some("usb") {
-                guest_address(&x.address, out);
+        for (_, address, kind) in d.addressed() {
+            if kind == Some("usb") {
+                guest_address(&address, out);
             }
         }
     }

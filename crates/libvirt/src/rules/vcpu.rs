@@ -464,7 +464,10 @@ fn cputune_ranges(d: &Domain, out: &mut Findings) {
 /// Sets that parse but select nothing (`0,^0`): libvirt refuses them.
 fn empty_sets(d: &Domain, out: &mut Findings) {
     let mut check = |e: &El, name: &str| {
+        // Only an exclusion (`^`) can leave a set that parses empty: the usual `0-3` is not
+        // parsed at all.
         if let Some((v, range)) = attr(e, name)
+            && v.contains('^')
             && parse_cpu_set(v).is_some_and(|s| s.is_empty())
         {
             out.push(

@@ -27,7 +27,11 @@ impl Drive {
 
 /// The device's own `<address type='drive'>`, with unset parts 0.
 fn explicit<'a>(device: &El<'a>) -> Option<(El<'a>, Drive)> {
-    let a = child(device, "address")?;
+    drive_address(child(device, "address")?)
+}
+
+/// An `<address>` if it is of type drive, with unset parts 0.
+fn drive_address(a: El) -> Option<(El, Drive)> {
     if a.attribute_value("type") != Some("drive") {
         return None;
     }
@@ -99,14 +103,15 @@ fn disks<'a>(d: &Domain<'a>) -> Vec<Placed<'a>> {
         let Some(bus) = target.attribute_value("bus") else {
             continue;
         };
-        if let Some((a, drive)) = explicit(&disk) {
+        let address = child(&disk, "address");
+        if let Some((a, drive)) = address.and_then(drive_address) {
             out.push(Placed {
                 bus,
                 drive,
                 range: name_range(&a),
                 derived_from: None,
             });
-        } else if child(&disk, "address").is_none()
+        } else if address.is_none()
             && let Some((dev, range)) = attr(&target, "dev")
             && let Some(drive) = target_index(dev).and_then(|i| derived(bus, i, wide))
         {
@@ -121,18 +126,51 @@ fn disks<'a>(d: &Domain<'a>) -> Vec<Placed<'a>> {
     out
 }
 
+type Key<'a> = (&'a str, Drive);
+
+/// Per address, the first disk and the first with an explicit address: searched in place for
+/// the usual few disks, a hash map past that (domains with thousands of disks).
+enum Firsts<'a> {
+    Few(Vec<(Key<'a>, (usize, Option<usize>))>),
+    Many(std::collections::HashMap<Key<'a>, (usize, Option<usize>)>),
+}
+
+impl<'a> Firsts<'a> {
+    fn new(disks: usize) -> Firsts<'a> {
+        if disks > 32 {
+            Firsts::Many(std::collections::HashMap::new())
+        } else {
+            Firsts::Few(Vec::with_capacity(disks))
+        }
+    }
+
+    /// The entry of `key`, made with disk `i` first when there is none.
+    fn slot(&mut self, key: Key<'a>, i: usize) -> &mut (usize, Option<usize>) {
+        match self {
+            Firsts::Few(v) => {
+                let at = match v.iter().position(|(k, _)| *k == key) {
+                    Some(at) => at,
+                    None => {
+                        v.push((key, (i, None)));
+                        v.len() - 1
+                    }
+                };
+                &mut v[at].1
+            }
+            Firsts::Many(m) => m.entry(key).or_insert((i, None)),
+        }
+    }
+}
+
 pub(super) fn check(d: &Domain, out: &mut Findings) {
     let code = RuleCode::DriveAddressInUse;
     if !out.wants(code) {
         return;
     }
     let disks = disks(d);
-    // Per address, the first disk and the first with an explicit address (a hash map rather
-    // than pairwise comparisons: domains with thousands of disks).
-    let mut firsts: std::collections::HashMap<(&str, Drive), (usize, Option<usize>)> =
-        std::collections::HashMap::new();
+    let mut firsts = Firsts::new(disks.len());
     for (i, p) in disks.iter().enumerate() {
-        let slot = firsts.entry((p.bus, p.drive)).or_insert((i, None));
+        let slot = firsts.slot((p.bus, p.drive), i);
         let (any, explicit) = *slot;
         if p.derived_from.is_none() && explicit.is_none() {
             slot.1 = Some(i);

@@ -48,9 +48,8 @@ pub(super) fn check(d: &Domain, out: &mut Findings) {
 
 fn placed<'a>(d: &Domain<'a>) -> Vec<UsbPlaced<'a>> {
     let mut v = Vec::new();
-    for x in d.addressed() {
-        let (dev, a) = (x.device, x.address);
-        if x.kind != Some("usb") {
+    for (dev, a, kind) in d.addressed() {
+        if kind != Some("usb") {
             continue;
         }
         let bus = match attr(&a, "bus") {
