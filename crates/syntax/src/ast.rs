@@ -3,6 +3,7 @@
 
 use rowan::TextRange;
 
+use crate::green::children_at;
 use crate::refs;
 use crate::{SyntaxKind, SyntaxKind::*, SyntaxNode, SyntaxToken};
 
@@ -173,19 +174,14 @@ impl Element {
         use rowan::{Language, NodeOrToken};
         let kind = crate::XmlLanguage::kind_from_raw;
         let green = self.0.green();
-        let mut offset = self.0.text_range().start();
-        for child in green.children() {
+        for (tag_at, child) in children_at(green, self.0.text_range().start()) {
             let NodeOrToken::Node(tag) = child else {
-                offset += child.text_len();
                 continue;
             };
             if !matches!(kind(tag.kind()), START_TAG | EMPTY_ELEM_TAG) {
-                offset += child.text_len();
                 continue;
             }
-            for part in tag.children() {
-                let at = offset;
-                offset += part.text_len();
+            for (at, part) in children_at(tag, tag_at) {
                 let NodeOrToken::Node(attribute) = part else {
                     continue;
                 };
@@ -193,10 +189,7 @@ impl Element {
                     continue;
                 }
                 let mut named = false;
-                let mut token_at = at;
-                for t in attribute.children() {
-                    let start = token_at;
-                    token_at += t.text_len();
+                for (start, t) in children_at(attribute, at) {
                     let NodeOrToken::Token(token) = t else {
                         continue;
                     };

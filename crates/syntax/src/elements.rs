@@ -16,6 +16,7 @@ use std::fmt;
 use rowan::{GreenNodeData, NodeOrToken};
 
 use crate::ast::{Element, inner_range_in};
+use crate::green::children_at;
 use crate::{SyntaxKind, SyntaxKind::*, TextRange, TextSize};
 
 /// The elements of one root element, in document order (the root is id 0). Names, values and
@@ -282,16 +283,13 @@ fn open_in_walk<'g>(
 ) -> Frame<'g> {
     b.tag();
     let mut name = None;
-    let mut offset = start;
     let mut content = start;
-    for child in element.children() {
-        let at = offset;
-        offset += child.text_len();
+    for (at, child) in children_at(element, start) {
         if let NodeOrToken::Node(tag) = child
             && matches!(tag.kind(), R_START_TAG | R_EMPTY_ELEM_TAG)
         {
             name = read_tag(b, tag, at);
-            content = offset;
+            content = at + tag.text_len();
             break;
         }
     }
@@ -309,10 +307,7 @@ fn open_in_walk<'g>(
 /// after it; attributes without a name are skipped).
 fn read_tag(b: &mut TableBuilder, tag: &GreenNodeData, start: TextSize) -> Option<TextRange> {
     let mut name = None;
-    let mut offset = start;
-    for part in tag.children() {
-        let at = offset;
-        offset += part.text_len();
+    for (at, part) in children_at(tag, start) {
         match part {
             NodeOrToken::Token(t) if name.is_none() && t.kind() == R_NAME => {
                 name = Some(TextRange::at(at, t.text_len()));
@@ -320,10 +315,7 @@ fn read_tag(b: &mut TableBuilder, tag: &GreenNodeData, start: TextSize) -> Optio
             NodeOrToken::Node(a) if a.kind() == R_ATTRIBUTE => {
                 let mut attr_name = None;
                 let mut value = None;
-                let mut piece_at = at;
-                for piece in a.children() {
-                    let p = piece_at;
-                    piece_at += piece.text_len();
+                for (p, piece) in children_at(a, at) {
                     let NodeOrToken::Token(token) = piece else {
                         continue;
                     };

@@ -8,6 +8,7 @@ pub mod ast;
 mod builder;
 pub mod elements;
 mod error;
+mod green;
 mod kind;
 mod line_index;
 mod parser;
