@@ -50,6 +50,43 @@ fn check(depth: usize, syntax_only: bool) {
     assert_eq!(stdout.matches("[too-deep]").count(), 1, "{stdout}");
 }
 
+/// A document cut off after 100,000 open elements, all on one line: as many problems, each on
+/// a line of 300 KB. The report (human, the default format) shows each by its place rather than
+/// drawing the line, and only the problems reported get their fixes looked up: before, this
+/// took minutes.
+#[test]
+fn check_a_cut_off_100k_deep_document_on_one_line() {
+    let dir = std::env::temp_dir().join(format!("domxml-cut-off-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let file = dir.join("cut.xml");
+    std::fs::write(
+        &file,
+        format!("<domain type='kvm'>{}", "<a>".repeat(100_000)),
+    )
+    .expect("the document is written");
+    let output = Command::new(env!("CARGO_BIN_EXE_domxml"))
+        .args(["check", "--color", "never"])
+        .env("DOMXML_SCHEMA_PATH", "builtin")
+        .arg(&file)
+        .output()
+        .expect("the binary runs");
+    let _ = std::fs::remove_dir_all(&dir);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("element <domain> is not closed"),
+        "{}",
+        &stdout[..stdout.len().min(2000)]
+    );
+    // Shown by place: `--> path:1:column`, no source line.
+    assert!(
+        stdout.contains("cut.xml:1:21\n"),
+        "{}",
+        &stdout[..stdout.len().min(2000)]
+    );
+    assert!(!stdout.contains("<a><a><a>"), "the long line is not drawn");
+}
+
 #[test]
 fn check_a_100k_deep_document() {
     check(100_000, false);

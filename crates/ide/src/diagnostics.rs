@@ -122,17 +122,26 @@ pub fn diagnostics_with_fixes(
     options: &DiagnosticsOptions,
 ) -> (Vec<Diagnostic>, Vec<CodeAction>) {
     let (base, schema_found) = base_and_schema_problems(parse, text, kind, schema, options);
-    let findings = if base.rules_apply {
+    let mut findings = if base.rules_apply {
         rules::check(parse, text, &options.rules)
     } else {
         Vec::new()
     };
-    // The problems as the quick fixes read them: syntax first.
+    let semantic = findings.iter().map(semantic_diagnostic).collect();
+    let diagnostics = merge(base.diagnostics, semantic, options);
+    // The problems as the quick fixes read them: syntax first. Only those reported get fixes
+    // (a document cut off after 100,000 open elements has as many problems, and finding each
+    // one's element is a descent through the tree).
     let mut problems = syntax_problems(parse);
     problems.extend(schema_found);
+    if diagnostics.len() >= options.max_diagnostics
+        && let Some(last) = diagnostics.last().map(|d| d.range.start())
+    {
+        problems.retain(|p| p.range.start() <= last);
+        findings.retain(|f| f.range.start() <= last);
+    }
     let fixes = crate::actions::fixes_of(parse, text, schema, &problems, &findings);
-    let semantic = findings.iter().map(semantic_diagnostic).collect();
-    (merge(base.diagnostics, semantic, options), fixes)
+    (diagnostics, fixes)
 }
 
 /// [`base_diagnostics`] and the schema problems among them, as quick fixes read them.

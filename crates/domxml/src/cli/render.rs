@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use clap::ValueEnum;
 use domxml_ide::{Code, Diagnostic, Severity};
 use domxml_syntax::{LineIndex, PositionEncoding, TextRange, TextSize};
@@ -191,6 +191,10 @@ fn write_github(
 /// At most this many lines of a range spanning lines are shown; longer ones are cut to
 /// their first line (an unclosed element can span the whole document).
 const MAX_SHOWN_LINES: usize = 6;
+/// Lines longer than this (a document on one line, a cut-off document of thousands of tags)
+/// are not drawn: a problem there is shown by its place alone. Drawing reads the whole line,
+/// once per problem on it.
+const MAX_SHOWN_LINE_BYTES: usize = 2000;
 
 /// The lines around `range` (whole lines), as a window of the text with its first line's
 /// number, and `range` clipped to what is shown.
@@ -255,6 +259,17 @@ fn write_human(
     };
     for p in r.problems {
         let (main, main_span) = window(r.text, index, p.range);
+        let title = level(p.severity)
+            .primary_title(p.message.as_str())
+            .id(p.code.as_str());
+        if main.source.len() > MAX_SHOWN_LINE_BYTES {
+            let column = main.source[..main_span.start].chars().count() + 1;
+            let group = Group::with_title(title)
+                .element(Origin::path(r.name).line(main.line).char_column(column))
+                .elements(p.help.iter().map(|h| Level::HELP.message(h.as_str())));
+            writeln!(out, "{}\n", renderer.render(&[group]))?;
+            continue;
+        }
         let main_end = main.start + main.source.len();
         // Related places on the shown lines are labelled there; others get their own snippet.
         // annotate-snippets adds `:line:col` to the path itself.
@@ -274,6 +289,9 @@ fn write_human(
                 );
             } else {
                 let (w, span) = window(r.text, index, *range);
+                if w.source.len() > MAX_SHOWN_LINE_BYTES {
+                    continue;
+                }
                 others.push(
                     Snippet::source(w.source)
                         .line_start(w.line)
@@ -282,9 +300,6 @@ fn write_human(
                 );
             }
         }
-        let title = level(p.severity)
-            .primary_title(p.message.as_str())
-            .id(p.code.as_str());
         let group = Group::with_title(title)
             .element(snippet)
             .elements(others)
