@@ -85,6 +85,13 @@ fn check_a_cut_off_100k_deep_document_on_one_line() {
         &stdout[..stdout.len().min(2000)]
     );
     assert!(!stdout.contains("<a><a><a>"), "the long line is not drawn");
+    // 100,001 unclosed elements and a few schema and rule problems; the first 2,000 are
+    // reported, and the report says how many more there are.
+    assert!(
+        stdout.contains("more problems from here on are not reported: at most 2000 are"),
+        "{}",
+        &stdout[stdout.len().saturating_sub(2000)..]
+    );
 }
 
 #[test]

@@ -212,7 +212,23 @@ pub fn merge(
     out.extend(semantic);
     // Stable: at equal ranges, syntax and schema stay before the rules, as in one pass.
     sort(&mut out);
-    out.truncate(options.max_diagnostics);
+    if let Some(first_dropped) = out.get(options.max_diagnostics) {
+        // Said where the cut falls, so that a count of problems is never taken for all of them.
+        let note = Diagnostic {
+            range: TextRange::empty(first_dropped.range.start()),
+            severity: Severity::Information,
+            source: first_dropped.source,
+            code: Code::AnalysisLimited,
+            message: format!(
+                "{} more problems from here on are not reported: at most {} are, per document",
+                out.len() - options.max_diagnostics,
+                options.max_diagnostics
+            ),
+            related: Vec::new(),
+        };
+        out.truncate(options.max_diagnostics);
+        out.push(note);
+    }
     out
 }
 
@@ -321,6 +337,30 @@ pub fn schema_problems(parse: &Parse, schema: &dyn SchemaModel) -> Vec<crate::Sc
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cut_list_says_how_many_problems_it_leaves_out() {
+        let options = DiagnosticsOptions {
+            max_diagnostics: 2,
+            ..DiagnosticsOptions::default()
+        };
+        let four: Vec<Diagnostic> = (0..4)
+            .map(|i| finding(at(i * 10, i * 10 + 5), &[]))
+            .collect();
+        let merged = merge(four[..1].to_vec(), four[1..].to_vec(), &options);
+        assert_eq!(merged.len(), 3);
+        assert_eq!(merged[..2], four[..2]);
+        let note = &merged[2];
+        assert_eq!(note.code, Code::AnalysisLimited);
+        assert_eq!(note.severity, Severity::Information);
+        assert_eq!(note.range, TextRange::empty(20.into()));
+        assert_eq!(
+            note.message,
+            "2 more problems from here on are not reported: at most 2 are, per document"
+        );
+        // Within the limit nothing is added.
+        assert_eq!(merge(four[..2].to_vec(), Vec::new(), &options), four[..2]);
+    }
 
     fn at(start: u32, end: u32) -> TextRange {
         TextRange::new(start.into(), end.into())
