@@ -131,14 +131,15 @@ pub fn diagnostics_with_fixes(
     let diagnostics = merge(base.diagnostics, semantic, options);
     // The problems as the quick fixes read them: syntax first. Only those reported get fixes
     // (a document cut off after 100,000 open elements has as many problems, and finding each
-    // one's element is a descent through the tree).
+    // one's element is a descent through the tree): a cut list ends with `merge`'s note, at
+    // the first problem left out.
     let mut problems = syntax_problems(parse);
     problems.extend(schema_found);
-    if diagnostics.len() >= options.max_diagnostics
-        && let Some(last) = diagnostics.last().map(|d| d.range.start())
+    if diagnostics.len() > options.max_diagnostics
+        && let Some(cut) = diagnostics.last().map(|d| d.range.start())
     {
-        problems.retain(|p| p.range.start() <= last);
-        findings.retain(|f| f.range.start() <= last);
+        problems.retain(|p| p.range.start() <= cut);
+        findings.retain(|f| f.range.start() <= cut);
     }
     let fixes = crate::actions::fixes_of(parse, text, schema, &problems, &findings);
     (diagnostics, fixes)

@@ -21,7 +21,7 @@ use crate::{SyntaxKind, SyntaxKind::*, TextRange, TextSize};
 
 /// The elements of one root element, in document order (the root is id 0). Names, values and
 /// text are ranges into the document's text, which [`Elements`] pairs with the table.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct ElementTable {
     nodes: Vec<Node>,
     attrs: Vec<Attr>,
@@ -37,7 +37,6 @@ struct Node {
     parent: u32,
     /// The child elements, as a chain through `next_sibling`.
     first_child: u32,
-    last_child: u32,
     next_sibling: u32,
     /// The attributes are `attrs.0..attrs.1`.
     attrs: (u32, u32),
@@ -83,8 +82,9 @@ impl Drop for ElementTable {
 /// its child elements, and its end (`close`).
 pub(crate) struct TableBuilder {
     table: ElementTable,
-    /// The open elements, innermost last.
-    open: Vec<u32>,
+    /// The open elements, innermost last, each with its last child so far (where the next
+    /// child is chained).
+    open: Vec<(u32, u32)>,
     /// Where the attributes of the tag being read start.
     tag_attrs: u32,
     /// A start tag is being read: attributes are its own (an XML declaration's are not).
@@ -179,33 +179,32 @@ impl TableBuilder {
             return;
         }
         let id = self.table.nodes.len() as u32;
-        let parent = self.open.last().copied().unwrap_or(NONE);
+        let parent = self.open.last_mut().map_or(NONE, |(parent, last_child)| {
+            let previous = std::mem::replace(last_child, id);
+            let chained = match previous {
+                NONE => &mut self.table.nodes[*parent as usize].first_child,
+                _ => &mut self.table.nodes[previous as usize].next_sibling,
+            };
+            *chained = id;
+            *parent
+        });
         self.table.nodes.push(Node {
             range: TextRange::empty(start),
             name,
             parent,
             first_child: NONE,
-            last_child: NONE,
             next_sibling: NONE,
             attrs: (self.tag_attrs, self.table.attrs.len() as u32),
             content: TextRange::empty(content),
         });
-        if let Some(p) = self.table.nodes.get_mut(parent as usize) {
-            let previous = std::mem::replace(&mut p.last_child, id);
-            if previous == NONE {
-                p.first_child = id;
-            } else {
-                self.table.nodes[previous as usize].next_sibling = id;
-            }
-        }
-        self.open.push(id);
+        self.open.push((id, NONE));
         self.tag_attrs = self.table.attrs.len() as u32;
     }
 
     /// The innermost open element ends at `end`, its content at `content_end`.
     #[inline]
     pub(crate) fn close(&mut self, content_end: TextSize, end: TextSize) {
-        if let Some(id) = self.open.pop() {
+        if let Some((id, _)) = self.open.pop() {
             let node = &mut self.table.nodes[id as usize];
             node.range = TextRange::new(node.range.start(), end);
             node.content =

@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use annotate_snippets::{Annotation, AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use clap::ValueEnum;
 use domxml_ide::{Code, Diagnostic, Severity};
 use domxml_syntax::{LineIndex, PositionEncoding, TextRange, TextSize};
@@ -262,36 +262,51 @@ fn write_human(
         let title = level(p.severity)
             .primary_title(p.message.as_str())
             .id(p.code.as_str());
-        if main.source.len() > MAX_SHOWN_LINE_BYTES {
+        let group = Group::with_title(title);
+        let group = if main.source.len() > MAX_SHOWN_LINE_BYTES {
             let column = main.source[..main_span.start].chars().count() + 1;
-            let group = Group::with_title(title)
-                .element(Origin::path(r.name).line(main.line).char_column(column))
-                .elements(p.help.iter().map(|h| Level::HELP.message(h.as_str())));
-            writeln!(out, "{}\n", renderer.render(&[group]))?;
-            continue;
-        }
-        let main_end = main.start + main.source.len();
-        // Related places on the shown lines are labelled there; others get their own snippet.
-        // annotate-snippets adds `:line:col` to the path itself.
-        let mut snippet = Snippet::source(main.source)
-            .line_start(main.line)
-            .path(r.name)
-            .annotation(AnnotationKind::Primary.span(main_span));
-        let mut others = Vec::new();
-        for (range, message) in &p.related {
-            let at = usize::from(range.start());
-            if at >= main.start && usize::from(range.end()) <= main_end {
-                let end = usize::from(range.end()).max(at + 1).min(main_end);
-                snippet = snippet.annotation(
-                    AnnotationKind::Context
-                        .span((at - main.start)..(end - main.start))
-                        .label(message.as_str()),
-                );
-            } else {
-                let (w, span) = window(r.text, index, *range);
-                if w.source.len() > MAX_SHOWN_LINE_BYTES {
-                    continue;
-                }
+            group.element(Origin::path(r.name).line(main.line).char_column(column))
+        } else {
+            let (snippet, others) = snippets(r, index, p, main, main_span);
+            group.element(snippet).elements(others)
+        };
+        let group = group.elements(p.help.iter().map(|h| Level::HELP.message(h.as_str())));
+        writeln!(out, "{}\n", renderer.render(&[group]))?;
+    }
+    Ok(())
+}
+
+/// The problem's lines, its related places on them labelled, and a snippet for each related
+/// place elsewhere (not for those on lines too long to draw).
+fn snippets<'t>(
+    r: &FileReport<'t>,
+    index: &LineIndex,
+    p: &'t Problem,
+    main: Window<'t>,
+    main_span: std::ops::Range<usize>,
+) -> (
+    Snippet<'t, Annotation<'t>>,
+    Vec<Snippet<'t, Annotation<'t>>>,
+) {
+    let main_end = main.start + main.source.len();
+    // annotate-snippets adds `:line:col` to the path itself.
+    let mut snippet = Snippet::source(main.source)
+        .line_start(main.line)
+        .path(r.name)
+        .annotation(AnnotationKind::Primary.span(main_span));
+    let mut others = Vec::new();
+    for (range, message) in &p.related {
+        let at = usize::from(range.start());
+        if at >= main.start && usize::from(range.end()) <= main_end {
+            let end = usize::from(range.end()).max(at + 1).min(main_end);
+            snippet = snippet.annotation(
+                AnnotationKind::Context
+                    .span((at - main.start)..(end - main.start))
+                    .label(message.as_str()),
+            );
+        } else {
+            let (w, span) = window(r.text, index, *range);
+            if w.source.len() <= MAX_SHOWN_LINE_BYTES {
                 others.push(
                     Snippet::source(w.source)
                         .line_start(w.line)
@@ -300,13 +315,8 @@ fn write_human(
                 );
             }
         }
-        let group = Group::with_title(title)
-            .element(snippet)
-            .elements(others)
-            .elements(p.help.iter().map(|h| Level::HELP.message(h.as_str())));
-        writeln!(out, "{}\n", renderer.render(&[group]))?;
     }
-    Ok(())
+    (snippet, others)
 }
 
 /// Counts for the closing line of a human report.
