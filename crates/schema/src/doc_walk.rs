@@ -114,7 +114,8 @@ impl<'g> Attr<'g> {
 /// A child element, or a run of character data (comments and PIs do not split runs).
 pub(crate) enum Item<'g> {
     Element(GElem<'g>),
-    /// `blank`: only whitespace (between child elements it is ignored).
+    /// `blank`: only whitespace. Blank text after a child element is left out (see
+    /// `flush_after`); before the first one it is kept for content without child elements.
     Text {
         range: TextRange,
         blank: bool,
@@ -207,6 +208,7 @@ fn read_parts<'g>(
     };
     let mut run: Option<Run<'_>> = None;
     let mut seen_tag = false;
+    let mut seen_element = false;
     let mut offset = e.start;
     for (i, child) in e.green.children().enumerate() {
         let len = child.text_len();
@@ -221,7 +223,8 @@ fn read_parts<'g>(
                     }
                 }
                 ELEMENT if content => {
-                    flush(e, run.take(), &mut parts.items);
+                    flush_after(e, run.take(), seen_element, &mut parts.items);
+                    seen_element = true;
                     parts.items.push(Item::Element(GElem {
                         green: node,
                         start: offset,
@@ -255,8 +258,23 @@ fn read_parts<'g>(
         }
         offset += len;
     }
-    flush(e, run, &mut parts.items);
+    flush_after(e, run, seen_element, &mut parts.items);
     parts
+}
+
+/// Turns `run` into an item, unless it is blank and follows a child element: the validator
+/// ignores blank text in content with child elements, and in a long child list the whitespace
+/// between elements would double the items to write (one per indented line).
+fn flush_after<'g>(
+    e: GElem<'g>,
+    run: Option<Run<'g>>,
+    seen_element: bool,
+    out: &mut Vec<Item<'g>>,
+) {
+    match run {
+        Some(r) if r.blank && seen_element => {}
+        run => flush(e, run, out),
+    }
 }
 
 fn read_tag<'g>(tag: &'g GreenNodeData, start: TextSize, parts: &mut Parts<'g>) {
@@ -379,5 +397,21 @@ mod tests {
                 "false \" x & y  z<q>\\n\" 10..49"
             ]
         );
+    }
+
+    #[test]
+    fn blank_text_after_a_child_element_is_left_out() {
+        let parse = domxml_syntax::parse("<a>\n  <b/>\n  <c/> <!-- x -->\n</a>");
+        let root = parse.document().root().expect("root");
+        let kinds: Vec<&str> = parts_of(GElem::of(&root), true)
+            .items
+            .iter()
+            .map(|i| match i {
+                Item::Element(_) => "elem",
+                Item::Text { blank: true, .. } => "blank",
+                Item::Text { .. } => "text",
+            })
+            .collect();
+        assert_eq!(kinds, ["blank", "elem", "elem"]);
     }
 }

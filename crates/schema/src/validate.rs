@@ -187,9 +187,9 @@ struct Walk<'a, 'c> {
 /// Deeper documents are not validated below this depth: the walk is recursive and a hostile
 /// document must not exhaust the stack.
 const MAX_DEPTH: usize = 256;
-/// Child lists of at least this many items (elements and the text between them) are validated
-/// in runs (`content_in_runs`).
-const RUNS_FROM_ITEMS: usize = 256;
+/// Child lists of at least this many items (elements and the non-blank text between them)
+/// are validated in runs (`content_in_runs`).
+const RUNS_FROM_ITEMS: usize = 128;
 /// The average number of elements in a run, and the most.
 const RUN_LENGTH: u64 = 64;
 const MAX_RUN: usize = 512;
