@@ -298,21 +298,48 @@ fn worker(
     }
 }
 
-/// Runs the rules for the newest snapshot of each document queued (older ones are skipped)
-/// and hands the findings back to the analysis thread.
+/// The longest pause in changes the rules thread waits for before a run (it waits as long as
+/// the document's last run took, up to this); changes that keep coming defer a run by at most
+/// four times this.
+const MAX_QUIET: Duration = Duration::from_millis(100);
+
+/// Runs the rules for the newest snapshot of each document queued (older ones are skipped),
+/// once changes pause, and hands the findings back to the analysis thread.
 ///
 /// It keeps the default priority: at nice 10 (tried for issue 13, 5 MB domain, two cores) the
 /// first publish came no sooner, since it waits on the applier and the validation, not on this
 /// thread, and the rules' own publish came later.
 fn rules_worker(rx: mpsc::Receiver<RulesJob>, back: mpsc::Sender<Job>, state: Weak<State>) {
+    // How long the last run for each document took.
+    let mut took: HashMap<String, Duration> = HashMap::new();
     while let Ok(first) = rx.recv() {
         let mut order: Vec<String> = Vec::new();
         let mut last: HashMap<String, RulesJob> = HashMap::new();
-        for job in std::iter::once(first).chain(std::iter::from_fn(|| rx.try_recv().ok())) {
+        let take = |job: RulesJob, order: &mut Vec<String>, last: &mut HashMap<_, _>| {
             if !last.contains_key(&job.doc.uri) {
                 order.push(job.doc.uri.clone());
             }
             last.insert(job.doc.uri.clone(), job);
+        };
+        take(first, &mut order, &mut last);
+        while let Ok(job) = rx.try_recv() {
+            take(job, &mut order, &mut last);
+        }
+        // Wait for a pause in the changes as long as the last run took: while changes come
+        // faster than the rules finish, each run would be superseded before it is published
+        // and would only take the CPU from the keystrokes' own analysis.
+        let quiet = last
+            .keys()
+            .filter_map(|uri| took.get(uri))
+            .max()
+            .map_or(Duration::ZERO, |&t| t.min(MAX_QUIET));
+        let waiting_since = std::time::Instant::now();
+        while !quiet.is_zero() && waiting_since.elapsed() < MAX_QUIET * 4 {
+            match rx.recv_timeout(quiet) {
+                Ok(job) => take(job, &mut order, &mut last),
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            }
         }
         for uri in order {
             let Some(job) = last.remove(&uri) else {
@@ -333,6 +360,7 @@ fn rules_worker(rx: mpsc::Receiver<RulesJob>, back: mpsc::Sender<Job>, state: We
                     &job.rules,
                 )
             });
+            took.insert(uri.clone(), started.elapsed());
             tracing::debug!(uri, version = job.doc.version, elapsed = ?started.elapsed(), "rules run");
             let Ok(findings) = findings else { continue };
             let result = RulesResult {
