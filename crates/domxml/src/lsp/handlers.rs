@@ -102,6 +102,21 @@ impl Backend {
         });
     }
 
+    /// Readies the schema for the edits of a document just opened, in the background.
+    fn prepare(&self, uri: &str) {
+        let Some(doc) = self.state.docs.lock().ok().and_then(|d| d.get(uri)) else {
+            return;
+        };
+        let Some(schema) = self.schema_for(&doc) else {
+            return;
+        };
+        tokio::task::spawn_blocking(move || {
+            let _ = guard("prepare", || {
+                schema.prepare(&doc.document.parse().document())
+            });
+        });
+    }
+
     fn encoding(&self) -> PositionEncoding {
         self.state
             .encoding
@@ -386,7 +401,8 @@ impl LanguageServer for Backend {
             // Opened again without a close: its versions start over.
             self.state.analysis.send(Job::Close(uri.clone()));
         }
-        self.state.analysis.send(Job::Analyze(uri));
+        self.state.analysis.send(Job::Analyze(uri.clone()));
+        self.prepare(&uri);
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {

@@ -48,4 +48,7 @@ impl SchemaModel for AnyRoot {
     fn libvirt_version(&self) -> Option<String> {
         self.0.libvirt_version()
     }
+    fn prepare(&self, document: &Document) {
+        self.0.prepare(document)
+    }
 }

@@ -132,4 +132,11 @@ impl SchemaModel for ByRoot {
     fn libvirt_version(&self) -> Option<String> {
         self.domain.libvirt_version()
     }
+
+    fn prepare(&self, document: &Document) {
+        let name = document.root().and_then(|r| r.name());
+        if let Some(Ok(model)) = name.and_then(|n| self.loaded(n.text())) {
+            model.prepare(document);
+        }
+    }
 }

@@ -150,6 +150,12 @@ impl SchemaModel for HostModel {
     fn libvirt_order(&self, parent: &Element) -> Option<TextEdit> {
         self.inner.libvirt_order(parent)
     }
+    fn prepare(&self, document: &Document) {
+        if self.drift.is_some() {
+            drift::prepare(document);
+        }
+        self.inner.prepare(document);
+    }
 
     fn libvirt_version(&self) -> Option<String> {
         self.inner

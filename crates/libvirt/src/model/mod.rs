@@ -117,6 +117,9 @@ pub trait SchemaModel: Send + Sync {
     fn libvirt_order(&self, _parent: &Element) -> Option<TextEdit> {
         None
     }
+    /// Readies what validating this document's next versions will need, for a caller to run
+    /// off the keystroke path when the document opens.
+    fn prepare(&self, _document: &Document) {}
 }
 
 /// The local names of `element` and of its ancestors, innermost first (an unnamed one as ""):
