@@ -52,7 +52,6 @@ fn main() {
                 if host {
                     domxml_ide::diagnostics::base_diagnostics(
                         doc.parse(),
-                        doc.text(),
                         domxml_libvirt::kinds::DocumentKind::Libvirt,
                         Some(&*model),
                         &opts,

@@ -84,7 +84,7 @@ pub fn diagnostics(
     schema: Option<&dyn SchemaModel>,
     options: &DiagnosticsOptions,
 ) -> Vec<Diagnostic> {
-    let base = base_diagnostics(parse, text, kind, schema, options);
+    let base = base_diagnostics(parse, kind, schema, options);
     let semantic = if base.rules_apply {
         semantic_diagnostics(parse, text, &options.rules)
     } else {
@@ -104,12 +104,11 @@ pub struct Base {
 
 pub fn base_diagnostics(
     parse: &Parse,
-    text: &str,
     kind: DocumentKind,
     schema: Option<&dyn SchemaModel>,
     options: &DiagnosticsOptions,
 ) -> Base {
-    base_and_schema_problems(parse, text, kind, schema, options).0
+    base_and_schema_problems(parse, kind, schema, options).0
 }
 
 /// [`diagnostics`] and the quick fixes of those problems (what `code_actions` offers for
@@ -121,7 +120,7 @@ pub fn diagnostics_with_fixes(
     schema: Option<&dyn SchemaModel>,
     options: &DiagnosticsOptions,
 ) -> (Vec<Diagnostic>, Vec<CodeAction>) {
-    let (base, schema_found) = base_and_schema_problems(parse, text, kind, schema, options);
+    let (base, schema_found) = base_and_schema_problems(parse, kind, schema, options);
     let mut findings = if base.rules_apply {
         rules::check(parse, text, &options.rules)
     } else {
@@ -148,7 +147,6 @@ pub fn diagnostics_with_fixes(
 /// [`base_diagnostics`] and the schema problems among them, as quick fixes read them.
 fn base_and_schema_problems(
     parse: &Parse,
-    text: &str,
     kind: DocumentKind,
     schema: Option<&dyn SchemaModel>,
     options: &DiagnosticsOptions,
@@ -161,7 +159,8 @@ fn base_and_schema_problems(
         _ => kind,
     };
     if let (DocumentKind::Libvirt, Some(schema)) = (kind, schema) {
-        if text.len() > options.schema_size_limit {
+        let len = usize::from(parse.green().text_len());
+        if len > options.schema_size_limit {
             let range = parse
                 .document()
                 .root()
@@ -174,7 +173,7 @@ fn base_and_schema_problems(
                 code: Code::AnalysisLimited,
                 message: format!(
                     "this document is {:.1} MB: schema validation is skipped above {} MB (well-formedness is still checked)",
-                    text.len() as f64 / (1 << 20) as f64,
+                    len as f64 / (1 << 20) as f64,
                     options.schema_size_limit >> 20
                 ),
                 related: Vec::new(),

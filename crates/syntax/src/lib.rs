@@ -14,6 +14,7 @@ mod line_index;
 mod parser;
 mod refs;
 mod reparse;
+mod text;
 
 use std::sync::Arc;
 
@@ -24,6 +25,7 @@ pub use line_index::{LineCol, LineIndex, PositionEncoding};
 pub use parser::MAX_DEPTH;
 pub use refs::decode as decode_references;
 pub use rowan::{GreenNode, TextRange, TextSize, WalkEvent};
+pub use text::{Rope, TextSource};
 
 /// The result of parsing: a tree and its errors (sorted by position). Cheap to clone.
 #[derive(Debug, Clone)]
@@ -97,7 +99,7 @@ impl Parse {
 
     /// The tree of `new_text`, which is this parse's text with `edit` applied, reusing what the
     /// edit did not touch. Equal to `parse(new_text)` in every case.
-    pub fn reparse(&self, edit: &TextEdit, new_text: &str) -> Parse {
+    pub fn reparse<T: TextSource + ?Sized>(&self, edit: &TextEdit, new_text: &T) -> Parse {
         reparse::reparse(self, edit, new_text)
     }
 }

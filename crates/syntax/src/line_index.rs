@@ -4,6 +4,7 @@
 use rowan::TextSize;
 
 use crate::TextEdit;
+use crate::text::TextSource;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PositionEncoding {
@@ -71,7 +72,12 @@ impl LineIndex {
     }
 
     /// The position of `offset` (clamped to the text) in `text`, which this index describes.
-    pub fn line_col(&self, text: &str, offset: TextSize, encoding: PositionEncoding) -> LineCol {
+    pub fn line_col<T: TextSource + ?Sized>(
+        &self,
+        text: &T,
+        offset: TextSize,
+        encoding: PositionEncoding,
+    ) -> LineCol {
         let offset = u32::from(offset).min(self.len);
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line] as usize;
@@ -79,12 +85,14 @@ impl LineIndex {
         while !text.is_char_boundary(end) {
             end -= 1;
         }
-        let before = &text[start..end];
         let col = match encoding {
             PositionEncoding::Utf8 => end - start,
-            // ASCII (the common case) is checked fast; one long line is converted many times.
-            PositionEncoding::Utf16 if self.ascii || before.is_ascii() => before.len(),
-            PositionEncoding::Utf16 => before.chars().map(char::len_utf16).sum(),
+            // ASCII (the common case) needs no reading; one long line is converted many times.
+            PositionEncoding::Utf16 if self.ascii => end - start,
+            PositionEncoding::Utf16 => {
+                let before = text.slice(start..end).unwrap_or_default();
+                before.chars().map(char::len_utf16).sum()
+            }
         };
         LineCol {
             line: line as u32,
@@ -94,7 +102,12 @@ impl LineIndex {
 
     /// The offset of a position; columns past the end of the line clamp to it, lines past the
     /// end of the text clamp to its end.
-    pub fn offset(&self, text: &str, pos: LineCol, encoding: PositionEncoding) -> TextSize {
+    pub fn offset<T: TextSource + ?Sized>(
+        &self,
+        text: &T,
+        pos: LineCol,
+        encoding: PositionEncoding,
+    ) -> TextSize {
         let Some(&start) = self.starts.get(pos.line as usize) else {
             return self.len.into();
         };
@@ -103,7 +116,8 @@ impl LineIndex {
             .starts
             .get(pos.line as usize + 1)
             .map_or(text.len(), |&s| s as usize);
-        let content = text[start..line_end].trim_end_matches(['\n', '\r']);
+        let line = text.slice(start..line_end).unwrap_or_default();
+        let content = line.trim_end_matches(['\n', '\r']);
         if self.ascii || content.is_ascii() {
             return ((start + content.len().min(pos.col as usize)) as u32).into();
         }
@@ -122,7 +136,7 @@ impl LineIndex {
 
     /// Updates the index for `edit`, after which the text is `new_text`, in place: only the
     /// line starts after the edit move (no copy of the index).
-    pub fn apply_edit(&mut self, edit: &TextEdit, new_text: &str) {
+    pub fn apply_edit<T: TextSource + ?Sized>(&mut self, edit: &TextEdit, new_text: &T) {
         let (keep_before, keep_after, inserted) = self.edit_span(edit, new_text);
         let delta = edit.delta();
         let moved_from = keep_before + inserted.len();
@@ -137,7 +151,7 @@ impl LineIndex {
 
     /// The index after `edit` (after which the text is `new_text`), built in one pass: for an
     /// index that is shared (a snapshot still reads it), cheaper than a copy then an update.
-    pub fn edited(&self, edit: &TextEdit, new_text: &str) -> LineIndex {
+    pub fn edited<T: TextSource + ?Sized>(&self, edit: &TextEdit, new_text: &T) -> LineIndex {
         let (keep_before, keep_after, inserted) = self.edit_span(edit, new_text);
         let delta = edit.delta();
         let mut starts =
@@ -158,17 +172,26 @@ impl LineIndex {
 
     /// What `edit` changes: the line starts before `keep_before` stay, those from `keep_after`
     /// on move by the edit's delta, and the inserted ones (in `new_text`) come between.
-    fn edit_span(&self, edit: &TextEdit, new_text: &str) -> (usize, usize, Vec<u32>) {
+    fn edit_span<T: TextSource + ?Sized>(
+        &self,
+        edit: &TextEdit,
+        new_text: &T,
+    ) -> (usize, usize, Vec<u32>) {
         let s = u32::from(edit.delete.start());
         let e = u32::from(edit.delete.end());
         let inserted_end = s as usize + edit.insert.len();
-        let b = new_text.as_bytes();
-        // Only line starts whose two neighbouring bytes changed can appear or vanish.
+        // Only line starts whose two neighbouring bytes changed can appear or vanish: those
+        // from the byte before the insertion to the one after it.
+        let from = (s as usize).max(1) - 1;
+        let mut b = Vec::with_capacity(edit.insert.len() + 2);
+        b.extend(new_text.byte(from).filter(|_| from < s as usize));
+        b.extend_from_slice(edit.insert.as_bytes());
+        b.extend(new_text.byte(inserted_end));
         // Line 0 always starts at 0, whatever the edit.
         let keep_before = self.starts.partition_point(|&p| p < s).max(1);
         let keep_after = self.starts.partition_point(|&p| p <= e).max(1);
-        let inserted = ((s as usize).max(1)..=inserted_end.min(b.len()))
-            .filter(|&p| is_line_start(b, p))
+        let inserted = ((s as usize).max(1)..=inserted_end.min(new_text.len()))
+            .filter(|&p| is_line_start(&b, p - from))
             .map(|p| p as u32)
             .collect();
         (keep_before, keep_after.max(keep_before), inserted)

@@ -46,15 +46,17 @@ fn parse_whole(mut p: Parser<'_>) -> Parsed {
 }
 
 /// Parses `text[range]` as content of an element, nested inside elements named `ancestors`
-/// (outermost first; the last one is the element whose content this is). The whole text stays
-/// visible for lookahead, as in a full parse. Returns `None` unless the range parses to complete
-/// constructs that end exactly at its end and never close an element outside it: only then is
-/// the result what a full parse would have built there. Error ranges are absolute.
+/// (outermost first; the last one is the element whose content this is). The text after the
+/// range is read for lookahead, as in a full parse. Returns `None` unless the range parses to
+/// complete constructs that end exactly at its end and never close an element outside it: only
+/// then is the result what a full parse would have built there, provided `text` went on as
+/// far as the document does or the result does not want more text. Error ranges are relative
+/// to `text`.
 pub(crate) fn parse_content_in_context(
     text: &str,
     range: std::ops::Range<usize>,
     ancestors: Vec<String>,
-) -> Option<(Vec<GreenElement>, Vec<SyntaxError>)> {
+) -> Option<Stretch> {
     let mut p = Parser::new(text, Mode::Content { ancestors });
     p.pos = range.start;
     p.limit = range.end;
@@ -63,7 +65,20 @@ pub(crate) fn parse_content_in_context(
     if p.bailed || p.pos != range.end {
         return None;
     }
-    Some((p.builder.finish_children(), p.errors))
+    Some(Stretch {
+        children: p.builder.finish_children(),
+        errors: p.errors,
+        wants_more_text: p.wants_more_text,
+    })
+}
+
+/// A stretch of content parsed by [`parse_content_in_context`].
+pub(crate) struct Stretch {
+    pub children: Vec<GreenElement>,
+    pub errors: Vec<SyntaxError>,
+    /// Whether text beyond what the parser got could change the result: then it must be
+    /// parsed again with the rest of the document.
+    pub wants_more_text: bool,
 }
 
 #[derive(PartialEq, Eq)]
@@ -120,6 +135,10 @@ struct Parser<'t> {
     /// Anything but trivia seen yet (the XML declaration must come first).
     seen_markup: bool,
     bailed: bool,
+    /// An attribute value without a closing quote was ended at a `<`, where a quote after the
+    /// end of the text could have ended it elsewhere: the result depends on text the parser
+    /// did not get (see `parse_content_in_context`).
+    wants_more_text: bool,
     /// Records the root element's table as the elements are read (full parses only).
     elements: Option<TableBuilder>,
 }
@@ -138,6 +157,7 @@ impl<'t> Parser<'t> {
             roots: 0,
             seen_markup: false,
             bailed: false,
+            wants_more_text: false,
             elements: None,
         }
     }
@@ -704,13 +724,14 @@ impl<'t> Parser<'t> {
         let body = &self.text[start + 1..];
         let close = body.find(quote);
         let lt = body.find('<');
+        let looks_like_tag = |from_lt: &str| {
+            from_lt[1..]
+                .starts_with(|ch: char| is_name_start_char(ch) || matches!(ch, '/' | '!' | '?'))
+        };
         let end = match (close, lt) {
             (Some(c), Some(l)) if l < c => {
                 let between = &body[l..c];
-                let looks_like_tag = between[1..].starts_with(|ch: char| {
-                    is_name_start_char(ch) || matches!(ch, '/' | '!' | '?')
-                });
-                if looks_like_tag || between.contains(['>', '\n']) {
+                if looks_like_tag(between) || between.contains(['>', '\n']) {
                     self.error(
                         ErrorCode::UnclosedValue,
                         start..start + 1,
@@ -729,6 +750,11 @@ impl<'t> Parser<'t> {
             }
             (Some(c), _) => start + 1 + c + 1,
             (None, Some(l)) => {
+                // A quote further on would make a '<' that starts no tag, with no '>' or line
+                // end before that quote, part of the value.
+                let rest = &body[l..];
+                let decided = looks_like_tag(rest) || rest.contains(['>', '\n']);
+                self.wants_more_text |= !decided;
                 self.error(
                     ErrorCode::UnclosedValue,
                     start..start + 1,

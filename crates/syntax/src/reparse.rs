@@ -10,13 +10,20 @@ use crate::SyntaxKind::*;
 use crate::builder::GreenElement;
 use crate::error::{SyntaxError, sort_errors};
 use crate::parser::{self, is_xml_whitespace};
+use crate::text::TextSource;
 use crate::{Parse, SyntaxNode, SyntaxToken, TextEdit, refs};
 
-pub(crate) fn reparse(old: &Parse, edit: &TextEdit, new_text: &str) -> Parse {
+pub(crate) fn reparse<T: TextSource + ?Sized>(old: &Parse, edit: &TextEdit, new_text: &T) -> Parse {
     reparse_token(old, edit, new_text)
         .or_else(|| reparse_content(old, edit, new_text))
-        .unwrap_or_else(|| crate::parse(new_text))
+        .unwrap_or_else(|| crate::parse(&new_text.slice(0..new_text.len()).unwrap_or_default()))
 }
+
+/// How much text after a reparsed stretch is read with it (see `parse_stretch`). Whatever the
+/// parser needs of the text after the stretch it reads until a construct ends, past the
+/// stretch (the parse is then refused) or at the end of what it was given: a few bytes make
+/// the difference between the two, and small ones keep the property tests on this path.
+const LOOKAHEAD: usize = 16;
 
 /// Error codes a token's own text can produce, so that relexing the token recomputes them all.
 const TOKEN_LOCAL_ERRORS: [ErrorCode; 3] = [
@@ -25,7 +32,11 @@ const TOKEN_LOCAL_ERRORS: [ErrorCode; 3] = [
     ErrorCode::InvalidCharRef,
 ];
 
-fn reparse_token(old: &Parse, edit: &TextEdit, new_text: &str) -> Option<Parse> {
+fn reparse_token<T: TextSource + ?Sized>(
+    old: &Parse,
+    edit: &TextEdit,
+    new_text: &T,
+) -> Option<Parse> {
     let root = old.syntax();
     let token = match root.covering_element(edit.delete) {
         NodeOrToken::Token(t) => t,
@@ -37,7 +48,8 @@ fn reparse_token(old: &Parse, edit: &TextEdit, new_text: &str) -> Option<Parse> 
     }
     let new_len = u32::from(range.len()) as i64 + edit.delta();
     let start = usize::from(range.start());
-    let new_token_text = new_text.get(start..start + usize::try_from(new_len).ok()?)?;
+    let new_token_text = new_text.slice(start..start + usize::try_from(new_len).ok()?)?;
+    let new_token_text = &*new_token_text;
     let new_kind = relexed_kind(&token, new_token_text)?;
 
     if looked_ahead_into(old, range) || follows_unclosed_end_tag(old, range) {
@@ -54,11 +66,15 @@ fn reparse_token(old: &Parse, edit: &TextEdit, new_text: &str) -> Option<Parse> 
     let mut new_errors = Vec::new();
     if matches!(new_kind, ATTR_VALUE) {
         refs::scan(
-            new_text,
-            start + 1..start + new_token_text.len() - 1,
+            new_token_text,
+            1..new_token_text.len() - 1,
             &mut new_errors,
             |_| {},
         );
+        new_errors = new_errors
+            .into_iter()
+            .map(|e| e.shifted(start as i64))
+            .collect();
     }
     // Through the parent, since rowan's token replacement insists on the same kind.
     let parent = token.parent()?;
@@ -128,7 +144,11 @@ fn relexed_kind(token: &SyntaxToken, new: &str) -> Option<crate::SyntaxKind> {
 /// Reparses the run of an element's children that the edit touches (with one neighbour on each
 /// side, so that text merging across the edges and lookahead into the run are seen) and splices
 /// the result into that element. Tries the innermost enclosing element first.
-fn reparse_content(old: &Parse, edit: &TextEdit, new_text: &str) -> Option<Parse> {
+fn reparse_content<T: TextSource + ?Sized>(
+    old: &Parse,
+    edit: &TextEdit,
+    new_text: &T,
+) -> Option<Parse> {
     let root = old.syntax();
     let covering = match root.covering_element(edit.delete) {
         NodeOrToken::Node(n) => n,
@@ -203,8 +223,7 @@ fn reparse_content(old: &Parse, edit: &TextEdit, new_text: &str) -> Option<Parse
         if new_end > new_text.len() || !new_text.is_char_boundary(new_end) {
             return None;
         }
-        let (new_children, mut errors) =
-            parser::parse_content_in_context(new_text, start..new_end, ancestors)?;
+        let (new_children, mut errors) = parse_stretch(new_text, start..new_end, ancestors)?;
         sort_errors(&mut errors);
         let new_parent = splice_children(parent.green(), range, new_children);
         let green = replace_in_tree(&parent, new_parent);
@@ -215,6 +234,39 @@ fn reparse_content(old: &Parse, edit: &TextEdit, new_text: &str) -> Option<Parse
         });
     }
     None
+}
+
+/// Parses `stretch` of the new text as content inside `ancestors`, reading the text after it
+/// only when it must (a rope would otherwise be copied to its end at every keystroke).
+///
+/// The parser may read past the stretch: a token that crosses its end makes it give up, and a
+/// construct looks for its end as far as the text goes. So it first gets only [`LOOKAHEAD`]
+/// more bytes. A construct whose end it does not find there runs to the end of what it got,
+/// past the stretch, and the parse is refused as it would be with the whole text (where that
+/// end lies further still). The one exception is an attribute value without its closing quote
+/// ended at a `<` that a later quote could have taken into the value: the parser says so, and
+/// the stretch is parsed again with the rest of the text.
+fn parse_stretch<T: TextSource + ?Sized>(
+    new_text: &T,
+    stretch: std::ops::Range<usize>,
+    ancestors: Vec<String>,
+) -> Option<(Vec<GreenElement>, Vec<SyntaxError>)> {
+    let start = stretch.start;
+    let mut end = (stretch.end + LOOKAHEAD).min(new_text.len());
+    while !new_text.is_char_boundary(end) {
+        end += 1;
+    }
+    let limit = stretch.end - start;
+    let parse_to = |end: usize, ancestors| {
+        let window = new_text.slice(start..end)?;
+        parser::parse_content_in_context(&window, 0..limit, ancestors)
+    };
+    let mut parsed = parse_to(end, ancestors.clone())?;
+    if parsed.wants_more_text && end < new_text.len() {
+        parsed = parse_to(new_text.len(), ancestors)?;
+    }
+    let errors = parsed.errors.into_iter().map(|e| e.shifted(start as i64));
+    Some((parsed.children, errors.collect()))
 }
 
 /// The stretch between an element's start tag and its end tag, if it has both.

@@ -4,7 +4,7 @@
 //! walk over the tree builds. Cases: DOMXML_PROPTEST_CASES (default 2000).
 
 use domxml_syntax::{
-    ElementTable, LineIndex, TextEdit, TextRange, TextSize, parse, parse_with_elements,
+    ElementTable, LineIndex, Rope, TextEdit, TextRange, TextSize, parse, parse_with_elements,
 };
 use proptest::prelude::*;
 
@@ -101,6 +101,10 @@ fn check_edits(seed: &str, edits: &[RawEdit]) {
     let mut text = seed.to_string();
     let mut tree = parse(&text);
     let mut index = LineIndex::new(&text);
+    // The same edits on a rope, as documents keep their text.
+    let mut rope = Rope::from_str(&text);
+    let mut rope_tree = tree.clone();
+    let mut rope_index = index.clone();
     for raw in edits {
         let edit = to_edit(&text, raw);
         let before = text.clone();
@@ -108,6 +112,15 @@ fn check_edits(seed: &str, edits: &[RawEdit]) {
         tree = tree.reparse(&edit, &text);
         let copied = index.edited(&edit, &text);
         index.apply_edit(&edit, &text);
+        let chars = |offset: TextSize| rope.byte_to_char(usize::from(offset));
+        let (from, to) = (chars(edit.delete.start()), chars(edit.delete.end()));
+        rope.remove(from..to);
+        rope.insert(from, &edit.insert);
+        rope_tree = rope_tree.reparse(&edit, &rope);
+        rope_index = rope_index.edited(&edit, &rope);
+        assert_eq!(rope.to_string(), text);
+        assert_eq!(rope_tree, tree, "tree read from a rope after {edit:?}");
+        assert_eq!(rope_index, LineIndex::new(&text));
         let full = parse(&text);
         assert_eq!(
             tree.green(),

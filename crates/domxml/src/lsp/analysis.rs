@@ -520,18 +520,18 @@ fn compute(state: &State, doc: &Snapshot, mode: Mode) -> Analysed {
     };
     let started = std::time::Instant::now();
     let parse = doc.document.parse();
-    let text = doc.document.text();
-    let base =
-        domxml_ide::diagnostics::base_diagnostics(parse, text, kind, schema.as_deref(), &options);
+    let base = domxml_ide::diagnostics::base_diagnostics(parse, kind, schema.as_deref(), &options);
     tracing::trace!(elapsed = ?started.elapsed(), count = base.diagnostics.len(), "syntax and schema diagnostics");
-    if base.rules_apply && text.len() > defer_rules_above() {
+    // The text itself is read only by the rules: a large document's keystrokes never need it
+    // as one string.
+    if base.rules_apply && usize::from(doc.document.len()) > defer_rules_above() {
         return Analysed::Base {
             base: base.diagnostics,
             options,
         };
     }
     let semantic = if base.rules_apply {
-        domxml_ide::diagnostics::semantic_diagnostics(parse, text, &options.rules)
+        domxml_ide::diagnostics::semantic_diagnostics(parse, doc.document.text(), &options.rules)
     } else {
         Vec::new()
     };

@@ -1,20 +1,19 @@
 //! LSP positions and ranges <-> byte offsets, always through the document's line index and the
 //! negotiated encoding.
 
-use domxml_syntax::{LineCol, LineIndex, PositionEncoding, TextRange, TextSize};
+use domxml_ide::Document;
+use domxml_syntax::{LineCol, PositionEncoding, TextRange, TextSize};
 use tower_lsp_server::ls_types::{Position, Range};
 
 #[derive(Clone, Copy)]
 pub struct Lines<'a> {
-    pub text: &'a str,
-    pub index: &'a LineIndex,
+    pub document: &'a Document,
     pub encoding: PositionEncoding,
 }
 
 impl Lines<'_> {
     pub fn offset(&self, p: Position) -> TextSize {
-        self.index.offset(
-            self.text,
+        self.document.offset(
             LineCol {
                 line: p.line,
                 col: p.character,
@@ -24,7 +23,7 @@ impl Lines<'_> {
     }
 
     pub fn position(&self, o: TextSize) -> Position {
-        let lc = self.index.line_col(self.text, o, self.encoding);
+        let lc = self.document.line_col(o, self.encoding);
         Position {
             line: lc.line,
             character: lc.col,

@@ -102,8 +102,7 @@ impl Doc {
 
     pub fn lines(&self, encoding: PositionEncoding) -> Lines<'_> {
         Lines {
-            text: self.document.text(),
-            index: self.document.line_index(),
+            document: &self.document,
             encoding,
         }
     }
@@ -118,7 +117,7 @@ impl Doc {
         for change in changes {
             let (delete, inserted) = match change.range {
                 None => {
-                    let all = TextRange::up_to(TextSize::of(self.document.text()));
+                    let all = TextRange::up_to(self.document.len());
                     let inserted = change.text.len();
                     self.document.replace_all(change.text);
                     (all, inserted)
