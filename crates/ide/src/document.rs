@@ -5,32 +5,29 @@
 use std::sync::{Arc, OnceLock};
 
 use domxml_syntax::{
-    LineCol, LineIndex, Parse, PositionEncoding, Rope, TextEdit, TextRange, TextSize,
+    LineCol, Parse, PositionEncoding, Rope, TextEdit, TextRange, TextSize, TextSource,
 };
 
-/// Cheap to clone: a snapshot shares the text, tree and index with the live document until
-/// either changes.
+/// Cheap to clone: a snapshot shares the text and tree with the live document until either
+/// changes.
 #[derive(Debug, Clone)]
 pub struct Document {
-    /// The text. An edit costs a few small copies whatever the document's size, and a clone
-    /// shares it all: the server's snapshots used to make every keystroke copy the whole text.
+    /// The text, and its lines. An edit costs a few small copies whatever the document's size,
+    /// and a clone shares it all: the server's snapshots used to make every keystroke copy the
+    /// whole text and line index.
     rope: Rope,
     /// The text as one string, made when first asked for (the keystroke path never asks) and
     /// shared by every snapshot of this version.
     flat: Arc<OnceLock<String>>,
     parse: Parse,
-    index: Arc<LineIndex>,
 }
 
 impl Document {
     pub fn new(text: String) -> Document {
-        let parse = domxml_syntax::parse(&text);
-        let index = LineIndex::new(&text);
         Document {
             rope: Rope::from_str(&text),
+            parse: domxml_syntax::parse(&text),
             flat: Arc::new(OnceLock::from(text)),
-            parse,
-            index: Arc::new(index),
         }
     }
 
@@ -41,11 +38,11 @@ impl Document {
 
     /// The length of the text in bytes.
     pub fn len(&self) -> TextSize {
-        self.index.len()
+        TextSize::from(self.rope.len_bytes() as u32)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.index.is_empty()
+        self.rope.len_bytes() == 0
     }
 
     pub fn parse(&self) -> &Parse {
@@ -54,10 +51,6 @@ impl Document {
 
     /// Replaces the bytes of `edit.delete` (on character boundaries, within the text) by
     /// `edit.insert`, reparsing incrementally.
-    ///
-    /// An index that a snapshot still shares (in the server, always: requests and the analysis
-    /// read the previous version meanwhile) is built anew in one pass, never copied whole and
-    /// then edited.
     pub fn apply_edit(&mut self, edit: &TextEdit) {
         let chars = |rope: &Rope, offset: TextSize| rope.byte_to_char(usize::from(offset));
         let from = chars(&self.rope, edit.delete.start());
@@ -66,10 +59,6 @@ impl Document {
         self.rope.insert(from, &edit.insert);
         self.flat = Arc::default();
         self.parse = self.parse.reparse(edit, &self.rope);
-        match Arc::get_mut(&mut self.index) {
-            Some(index) => index.apply_edit(edit, &self.rope),
-            None => self.index = Arc::new(self.index.edited(edit, &self.rope)),
-        }
     }
 
     /// Replaces the whole text.
@@ -77,12 +66,56 @@ impl Document {
         *self = Document::new(text);
     }
 
+    /// The position of `offset` (clamped to the text); what [`domxml_syntax::LineIndex`]
+    /// answers for a string, read from the rope's own line index.
     pub fn line_col(&self, offset: TextSize, encoding: PositionEncoding) -> LineCol {
-        self.index.line_col(&self.rope, offset, encoding)
+        let rope = &self.rope;
+        let mut end = usize::from(offset).min(rope.len_bytes());
+        while !TextSource::is_char_boundary(rope, end) {
+            end -= 1;
+        }
+        let line = rope.byte_to_line(end);
+        let start = rope.line_to_byte(line);
+        let col = match encoding {
+            PositionEncoding::Utf8 => end - start,
+            PositionEncoding::Utf16 => {
+                let units = |byte| rope.char_to_utf16_cu(rope.byte_to_char(byte));
+                units(end) - units(start)
+            }
+        };
+        LineCol {
+            line: line as u32,
+            col: col as u32,
+        }
     }
 
+    /// The offset of a position; columns past the end of the line clamp to it, lines past the
+    /// end of the text clamp to its end.
     pub fn offset(&self, pos: LineCol, encoding: PositionEncoding) -> TextSize {
-        self.index.offset(&self.rope, pos, encoding)
+        let rope = &self.rope;
+        let line = pos.line as usize;
+        if line >= rope.len_lines() {
+            return self.len();
+        }
+        let start = rope.line_to_byte(line);
+        let line_end = if line + 1 < rope.len_lines() {
+            rope.line_to_byte(line + 1)
+        } else {
+            rope.len_bytes()
+        };
+        let text = TextSource::slice(rope, start..line_end).unwrap_or_default();
+        let content = text.trim_end_matches(['\n', '\r']);
+        let mut units = 0u32;
+        for (i, c) in content.char_indices() {
+            if units >= pos.col {
+                return TextSize::from((start + i) as u32);
+            }
+            units += match encoding {
+                PositionEncoding::Utf8 => c.len_utf8() as u32,
+                PositionEncoding::Utf16 => c.len_utf16() as u32,
+            };
+        }
+        TextSize::from((start + content.len()) as u32)
     }
 
     /// The byte range between two positions.
@@ -96,9 +129,37 @@ impl Document {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use domxml_syntax::LineIndex;
+    use proptest::prelude::*;
+
+    /// Every position the document gives is the one a line index of its text gives.
+    fn check_positions(doc: &Document) {
+        let text = doc.text();
+        let index = LineIndex::new(text);
+        for encoding in [PositionEncoding::Utf8, PositionEncoding::Utf16] {
+            for offset in 0..=text.len() + 1 {
+                let offset = TextSize::from(offset as u32);
+                assert_eq!(
+                    doc.line_col(offset, encoding),
+                    index.line_col(text, offset, encoding),
+                    "{offset:?} {encoding:?} in {text:?}"
+                );
+            }
+            for line in 0..index.line_count() as u32 + 2 {
+                for col in 0..12 {
+                    let pos = LineCol { line, col };
+                    assert_eq!(
+                        doc.offset(pos, encoding),
+                        index.offset(text, pos, encoding),
+                        "{pos:?} {encoding:?} in {text:?}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
-    fn edits_keep_tree_and_index_in_step() {
+    fn edits_keep_tree_and_positions_in_step() {
         let mut doc = Document::new("<domain>\n  <name>a</name>\n</domain>\n".into());
         let at = doc.offset(LineCol { line: 1, col: 9 }, PositionEncoding::Utf16);
         doc.apply_edit(&TextEdit::new(TextRange::empty(at), "bc"));
@@ -106,6 +167,7 @@ mod tests {
         assert_eq!(doc.parse(), &domxml_syntax::parse(doc.text()));
         let end = doc.line_col(TextSize::of(doc.text()), PositionEncoding::Utf8);
         assert_eq!(end, LineCol { line: 3, col: 0 });
+        check_positions(&doc);
     }
 
     #[test]
@@ -119,8 +181,45 @@ mod tests {
         ));
         assert_eq!(doc.text(), "<domain>\n  <name>x\ny</name>\n</domain>\n");
         assert_eq!(doc.parse(), &domxml_syntax::parse(doc.text()));
-        assert_eq!(*doc.index, LineIndex::new(doc.text()));
+        check_positions(&doc);
         assert_eq!(snapshot.text(), "<domain>\n  <name>a</name>\n</domain>\n");
-        assert_eq!(*snapshot.index, LineIndex::new(snapshot.text()));
+        check_positions(&snapshot);
+    }
+
+    fn piece() -> impl Strategy<Value = String> {
+        prop::sample::select(vec![
+            "a", "<b>", "\n", "\r", "\r\n", "é", "𝄞", "\u{2028}", " ",
+        ])
+        .prop_map(str::to_owned)
+    }
+
+    proptest! {
+        #[test]
+        fn positions_follow_edits(
+            seed in prop::collection::vec(piece(), 0..20),
+            edits in prop::collection::vec(
+                (0.0..1.0f64, 0usize..4, prop::collection::vec(piece(), 0..4)),
+                1..6,
+            ),
+        ) {
+            let mut doc = Document::new(seed.concat());
+            for (at, delete, insert) in edits {
+                let text = doc.text().to_owned();
+                let mut start = (at * text.len() as f64) as usize;
+                while !text.is_char_boundary(start) {
+                    start -= 1;
+                }
+                let mut end = (start + delete).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end += 1;
+                }
+                let range = TextRange::new((start as u32).into(), (end as u32).into());
+                doc.apply_edit(&TextEdit::new(range, insert.concat()));
+                let mut expected = text;
+                expected.replace_range(start..end, &insert.concat());
+                prop_assert_eq!(doc.text(), expected.as_str());
+                check_positions(&doc);
+            }
+        }
     }
 }

@@ -3,9 +3,6 @@
 
 use rowan::TextSize;
 
-use crate::TextEdit;
-use crate::text::TextSource;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PositionEncoding {
     Utf8,
@@ -72,12 +69,7 @@ impl LineIndex {
     }
 
     /// The position of `offset` (clamped to the text) in `text`, which this index describes.
-    pub fn line_col<T: TextSource + ?Sized>(
-        &self,
-        text: &T,
-        offset: TextSize,
-        encoding: PositionEncoding,
-    ) -> LineCol {
+    pub fn line_col(&self, text: &str, offset: TextSize, encoding: PositionEncoding) -> LineCol {
         let offset = u32::from(offset).min(self.len);
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line] as usize;
@@ -85,14 +77,12 @@ impl LineIndex {
         while !text.is_char_boundary(end) {
             end -= 1;
         }
+        let before = &text[start..end];
         let col = match encoding {
             PositionEncoding::Utf8 => end - start,
-            // ASCII (the common case) needs no reading; one long line is converted many times.
-            PositionEncoding::Utf16 if self.ascii => end - start,
-            PositionEncoding::Utf16 => {
-                let before = text.slice(start..end).unwrap_or_default();
-                before.chars().map(char::len_utf16).sum()
-            }
+            // ASCII (the common case) is checked fast; one long line is converted many times.
+            PositionEncoding::Utf16 if self.ascii || before.is_ascii() => before.len(),
+            PositionEncoding::Utf16 => before.chars().map(char::len_utf16).sum(),
         };
         LineCol {
             line: line as u32,
@@ -102,12 +92,7 @@ impl LineIndex {
 
     /// The offset of a position; columns past the end of the line clamp to it, lines past the
     /// end of the text clamp to its end.
-    pub fn offset<T: TextSource + ?Sized>(
-        &self,
-        text: &T,
-        pos: LineCol,
-        encoding: PositionEncoding,
-    ) -> TextSize {
+    pub fn offset(&self, text: &str, pos: LineCol, encoding: PositionEncoding) -> TextSize {
         let Some(&start) = self.starts.get(pos.line as usize) else {
             return self.len.into();
         };
@@ -116,8 +101,7 @@ impl LineIndex {
             .starts
             .get(pos.line as usize + 1)
             .map_or(text.len(), |&s| s as usize);
-        let line = text.slice(start..line_end).unwrap_or_default();
-        let content = line.trim_end_matches(['\n', '\r']);
+        let content = text[start..line_end].trim_end_matches(['\n', '\r']);
         if self.ascii || content.is_ascii() {
             return ((start + content.len().min(pos.col as usize)) as u32).into();
         }
@@ -133,69 +117,6 @@ impl LineIndex {
         }
         ((start + content.len()) as u32).into()
     }
-
-    /// Updates the index for `edit`, after which the text is `new_text`, in place: only the
-    /// line starts after the edit move (no copy of the index).
-    pub fn apply_edit<T: TextSource + ?Sized>(&mut self, edit: &TextEdit, new_text: &T) {
-        let (keep_before, keep_after, inserted) = self.edit_span(edit, new_text);
-        let delta = edit.delta();
-        let moved_from = keep_before + inserted.len();
-        self.starts.splice(keep_before..keep_after, inserted);
-        for p in &mut self.starts[moved_from..] {
-            *p = (*p as i64 + delta) as u32;
-        }
-        self.len = new_text.len() as u32;
-        // Deleting the last non-ASCII character leaves this false: only slower, never wrong.
-        self.ascii = self.ascii && edit.insert.is_ascii();
-    }
-
-    /// The index after `edit` (after which the text is `new_text`), built in one pass: for an
-    /// index that is shared (a snapshot still reads it), cheaper than a copy then an update.
-    pub fn edited<T: TextSource + ?Sized>(&self, edit: &TextEdit, new_text: &T) -> LineIndex {
-        let (keep_before, keep_after, inserted) = self.edit_span(edit, new_text);
-        let delta = edit.delta();
-        let mut starts =
-            Vec::with_capacity(keep_before + inserted.len() + self.starts.len() - keep_after);
-        starts.extend_from_slice(&self.starts[..keep_before]);
-        starts.extend_from_slice(&inserted);
-        starts.extend(
-            self.starts[keep_after..]
-                .iter()
-                .map(|&p| (p as i64 + delta) as u32),
-        );
-        LineIndex {
-            starts,
-            len: new_text.len() as u32,
-            ascii: self.ascii && edit.insert.is_ascii(),
-        }
-    }
-
-    /// What `edit` changes: the line starts before `keep_before` stay, those from `keep_after`
-    /// on move by the edit's delta, and the inserted ones (in `new_text`) come between.
-    fn edit_span<T: TextSource + ?Sized>(
-        &self,
-        edit: &TextEdit,
-        new_text: &T,
-    ) -> (usize, usize, Vec<u32>) {
-        let s = u32::from(edit.delete.start());
-        let e = u32::from(edit.delete.end());
-        let inserted_end = s as usize + edit.insert.len();
-        // Only line starts whose two neighbouring bytes changed can appear or vanish: those
-        // from the byte before the insertion to the one after it.
-        let from = (s as usize).max(1) - 1;
-        let mut b = Vec::with_capacity(edit.insert.len() + 2);
-        b.extend(new_text.byte(from).filter(|_| from < s as usize));
-        b.extend_from_slice(edit.insert.as_bytes());
-        b.extend(new_text.byte(inserted_end));
-        // Line 0 always starts at 0, whatever the edit.
-        let keep_before = self.starts.partition_point(|&p| p < s).max(1);
-        let keep_after = self.starts.partition_point(|&p| p <= e).max(1);
-        let inserted = ((s as usize).max(1)..=inserted_end.min(new_text.len()))
-            .filter(|&p| is_line_start(&b, p - from))
-            .map(|p| p as u32)
-            .collect();
-        (keep_before, keep_after.max(keep_before), inserted)
-    }
 }
 
 fn is_line_start(b: &[u8], p: usize) -> bool {
@@ -205,7 +126,6 @@ fn is_line_start(b: &[u8], p: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text_range;
 
     #[test]
     fn all_three_line_ends_count() {
@@ -239,28 +159,5 @@ mod tests {
             idx.offset(text, LineCol { line: 0, col: 6 }, PositionEncoding::Utf16),
             x.into()
         );
-    }
-
-    #[test]
-    fn edits_keep_the_index_equal_to_a_fresh_one() {
-        let cases = [
-            ("a\rb", 2..2, "\n"), // lone \r becomes \r\n: one line fewer
-            ("a\r\nb", 2..3, ""), // \r\n becomes lone \r
-            ("x\ny\nz", 1..4, "1\r2\r\n3"),
-            ("", 0..0, "\n\n"),
-            ("ab\n", 3..3, "\r"),
-            ("\nab", 0..1, ""),
-            ("ab", 0..0, "\n"),
-        ];
-        for (text, range, insert) in cases {
-            let mut idx = LineIndex::new(text);
-            let edit = TextEdit::new(text_range(range), insert);
-            let mut new = text.to_string();
-            edit.apply(&mut new);
-            let edited = idx.edited(&edit, &new);
-            idx.apply_edit(&edit, &new);
-            assert_eq!(idx, LineIndex::new(&new), "{text:?} -> {new:?}");
-            assert_eq!(edited, LineIndex::new(&new), "{text:?} -> {new:?} (copied)");
-        }
     }
 }

@@ -1,6 +1,6 @@
-//! A document's text read in pieces: what incremental reparsing and the line index need of the
-//! text after an edit. Either a `str`, or a [`Rope`], whose edits and clones never copy the
-//! whole text (a 5 MB document was copied at every keystroke while a snapshot shared it).
+//! A document's text read in pieces: what incremental reparsing needs of the text after an
+//! edit. Either a `str`, or a [`Rope`], whose edits and clones never copy the whole text (a 5 MB
+//! document was copied at every keystroke while a snapshot shared it).
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -20,9 +20,6 @@ pub trait TextSource {
 
     /// The text in `range`; `None` when the range is out of bounds or splits a character.
     fn slice(&self, range: Range<usize>) -> Option<Cow<'_, str>>;
-
-    /// The byte at `offset`, if there is one.
-    fn byte(&self, offset: usize) -> Option<u8>;
 }
 
 impl TextSource for str {
@@ -37,10 +34,6 @@ impl TextSource for str {
     fn slice(&self, range: Range<usize>) -> Option<Cow<'_, str>> {
         self.get(range).map(Cow::Borrowed)
     }
-
-    fn byte(&self, offset: usize) -> Option<u8> {
-        self.as_bytes().get(offset).copied()
-    }
 }
 
 impl TextSource for String {
@@ -53,11 +46,7 @@ impl TextSource for String {
     }
 
     fn slice(&self, range: Range<usize>) -> Option<Cow<'_, str>> {
-        self.get(range).map(Cow::Borrowed)
-    }
-
-    fn byte(&self, offset: usize) -> Option<u8> {
-        self.as_bytes().get(offset).copied()
+        TextSource::slice(self.as_str(), range)
     }
 }
 
@@ -75,10 +64,6 @@ impl TextSource for Rope {
             && TextSource::is_char_boundary(self, range.start)
             && TextSource::is_char_boundary(self, range.end);
         ok.then(|| self.byte_slice(range).into())
-    }
-
-    fn byte(&self, offset: usize) -> Option<u8> {
-        (offset < self.len_bytes()).then(|| Rope::byte(self, offset))
     }
 }
 
@@ -109,10 +94,6 @@ mod tests {
             assert_eq!(
                 TextSource::is_char_boundary(&rope, offset),
                 offset <= text.len() && text.is_char_boundary(offset)
-            );
-            assert_eq!(
-                TextSource::byte(&rope, offset),
-                TextSource::byte(text.as_str(), offset)
             );
         }
     }
