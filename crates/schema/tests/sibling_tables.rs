@@ -172,7 +172,7 @@ fn tables_reused_across_edits_agree_with_replay() {
         for (i, edit) in edits.iter().enumerate() {
             let mut next = text.clone();
             edit.apply(&mut next);
-            parse = parse.reparse(edit, &next);
+            parse = parse.reparse(edit, next.as_str());
             text = next;
             compare(&cat, &parse, &format!("{file} after edit {i}"));
         }

@@ -36,20 +36,6 @@ impl TextSource for str {
     }
 }
 
-impl TextSource for String {
-    fn len(&self) -> usize {
-        str::len(self)
-    }
-
-    fn is_char_boundary(&self, offset: usize) -> bool {
-        str::is_char_boundary(self, offset)
-    }
-
-    fn slice(&self, range: Range<usize>) -> Option<Cow<'_, str>> {
-        TextSource::slice(self.as_str(), range)
-    }
-}
-
 impl TextSource for Rope {
     fn len(&self) -> usize {
         self.len_bytes()

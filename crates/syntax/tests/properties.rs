@@ -107,7 +107,7 @@ fn check_edits(seed: &str, edits: &[RawEdit]) {
         let edit = to_edit(&text, raw);
         let before = text.clone();
         edit.apply(&mut text);
-        tree = tree.reparse(&edit, &text);
+        tree = tree.reparse(&edit, text.as_str());
         let chars = |offset: TextSize| rope.byte_to_char(usize::from(offset));
         let (from, to) = (chars(edit.delete.start()), chars(edit.delete.end()));
         rope.remove(from..to);
@@ -198,7 +198,7 @@ fn edit_closing_an_unclosed_end_tag() {
     let edit = TextEdit::new(TextRange::new(at.into(), (at + 1).into()), ">");
     let mut after = before.to_string();
     edit.apply(&mut after);
-    let incremental = parse(before).reparse(&edit, &after);
+    let incremental = parse(before).reparse(&edit, after.as_str());
     let full = parse(&after);
     assert_eq!(incremental.green(), full.green());
     assert_eq!(incremental.errors(), full.errors());
