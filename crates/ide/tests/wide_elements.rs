@@ -89,6 +89,16 @@ fn both<T: PartialEq + std::fmt::Debug>(
     a
 }
 
+fn diags(parse: &domxml_syntax::Parse, text: &str) -> Vec<domxml_ide::Diagnostic> {
+    diagnostics(
+        parse,
+        text,
+        DocumentKind::Libvirt,
+        Some(model() as &dyn SchemaModel),
+        &DiagnosticsOptions::default(),
+    )
+}
+
 fn offset_of(text: &str, base: TextSize, needle: &str) -> TextSize {
     let from = usize::from(base);
     TextSize::from((from + text[from..].find(needle).expect("needle in the subject")) as u32)
@@ -97,17 +107,10 @@ fn offset_of(text: &str, base: TextSize, needle: &str) -> TextSize {
 #[test]
 fn diagnostics_are_the_same() {
     let found = both("diagnostics", |text, base, _| {
-        let parse = domxml_syntax::parse(text);
-        diagnostics(
-            &parse,
-            text,
-            DocumentKind::Libvirt,
-            Some(model() as &dyn SchemaModel),
-            &DiagnosticsOptions::default(),
-        )
-        .into_iter()
-        .map(|d| (from(base, d.range), d.code, d.message))
-        .collect::<Vec<_>>()
+        diags(&domxml_syntax::parse(text), text)
+            .into_iter()
+            .map(|d| (from(base, d.range), d.code, d.message))
+            .collect::<Vec<_>>()
     });
     let codes: Vec<String> = found.iter().map(|(_, c, _)| format!("{c:?}")).collect();
     assert!(found.iter().all(|(r, _, _)| r.is_some()), "{found:?}");
@@ -243,16 +246,10 @@ fn typing_into_the_long_list_matches_a_fresh_analysis() {
     let mut doc = Document::new(text);
     let line = "<watchdog model='i6300esb' action='reset'/>";
     let analyse = |parse: &domxml_syntax::Parse, text: &str| {
-        diagnostics(
-            parse,
-            text,
-            DocumentKind::Libvirt,
-            Some(model() as &dyn SchemaModel),
-            &DiagnosticsOptions::default(),
-        )
-        .into_iter()
-        .map(|d| (d.range, d.code, d.message))
-        .collect::<Vec<_>>()
+        diags(parse, text)
+            .into_iter()
+            .map(|d| (d.range, d.code, d.message))
+            .collect::<Vec<_>>()
     };
     for (i, c) in line.char_indices() {
         let at = cursor + TextSize::from(i as u32);
