@@ -6,6 +6,7 @@ use std::sync::{Arc, OnceLock};
 
 use domxml_syntax::{
     LineCol, Parse, PositionEncoding, Rope, TextEdit, TextRange, TextSize, TextSource,
+    column_offset,
 };
 
 /// Cheap to clone: a snapshot shares the text and tree with the live document until either
@@ -52,11 +53,7 @@ impl Document {
     /// Replaces the bytes of `edit.delete` (on character boundaries, within the text) by
     /// `edit.insert`, reparsing incrementally.
     pub fn apply_edit(&mut self, edit: &TextEdit) {
-        let chars = |rope: &Rope, offset: TextSize| rope.byte_to_char(usize::from(offset));
-        let from = chars(&self.rope, edit.delete.start());
-        let to = chars(&self.rope, edit.delete.end());
-        self.rope.remove(from..to);
-        self.rope.insert(from, &edit.insert);
+        edit.apply_to_rope(&mut self.rope);
         self.flat = Arc::default();
         self.parse = self.parse.reparse(edit, &self.rope);
     }
@@ -103,19 +100,8 @@ impl Document {
         } else {
             rope.len_bytes()
         };
-        let text = TextSource::slice(rope, start..line_end).unwrap_or_default();
-        let content = text.trim_end_matches(['\n', '\r']);
-        let mut units = 0u32;
-        for (i, c) in content.char_indices() {
-            if units >= pos.col {
-                return TextSize::from((start + i) as u32);
-            }
-            units += match encoding {
-                PositionEncoding::Utf8 => c.len_utf8() as u32,
-                PositionEncoding::Utf16 => c.len_utf16() as u32,
-            };
-        }
-        TextSize::from((start + content.len()) as u32)
+        let line = TextSource::slice(rope, start..line_end).unwrap_or_default();
+        TextSize::from((start + column_offset(&line, pos.col, encoding)) as u32)
     }
 
     /// The byte range between two positions.

@@ -158,16 +158,12 @@ fn repeated_message(e: &ast::Element, before: usize, host: &str, host_message: &
 /// inside elements the host does not know are added. Only `<domain>` documents drift (the
 /// catalogue describes only them).
 pub fn apply(doc: &ast::Document, problems: Vec<SchemaProblem>, host: &str) -> Vec<SchemaProblem> {
-    let is_domain = doc
-        .root()
-        .and_then(|r| r.name())
-        .is_some_and(|n| n.local() == "domain");
     // Only a problem about one name or value can be drift: a document without any (most
     // of them, and every valid one) never needs the catalogue loaded.
     let may_drift = problems
         .iter()
         .any(|p| matches!(p.code, Code::Schema(code) if is_name_or_value_code(code)));
-    if problems.is_empty() || !is_domain {
+    if problems.is_empty() || !is_domain(doc) {
         return problems;
     }
     if !may_drift {
@@ -187,13 +183,18 @@ pub fn apply(doc: &ast::Document, problems: Vec<SchemaProblem>, host: &str) -> V
 /// does not wait for a validation from an empty cache (at 5 MB that was 170 ms on the
 /// keystroke after which drift began to be checked; later ones reuse what is cached).
 pub fn prepare(doc: &ast::Document) {
-    let is_domain = doc
-        .root()
-        .and_then(|r| r.name())
-        .is_some_and(|n| n.local() == "domain");
-    if let (true, Ok(newer)) = (is_domain, crate::builtin::catalogue()) {
+    if is_domain(doc)
+        && let Ok(newer) = crate::builtin::catalogue()
+    {
         validate(&newer, doc);
     }
+}
+
+/// Only `<domain>` documents drift: the catalogue describes only them.
+fn is_domain(doc: &ast::Document) -> bool {
+    doc.root()
+        .and_then(|r| r.name())
+        .is_some_and(|n| n.local() == "domain")
 }
 
 /// [`apply`] with the catalogue's diagnostics of the same document given.

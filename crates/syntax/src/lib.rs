@@ -21,7 +21,7 @@ use std::sync::Arc;
 pub use elements::ElementTable;
 pub use error::{ErrorCode, SyntaxError};
 pub use kind::{SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken, XmlLanguage};
-pub use line_index::{LineCol, LineIndex, PositionEncoding};
+pub use line_index::{LineCol, LineIndex, PositionEncoding, column_offset};
 pub use parser::MAX_DEPTH;
 pub use refs::decode as decode_references;
 pub use rowan::{GreenNode, TextRange, TextSize, WalkEvent};
@@ -122,6 +122,14 @@ impl TextEdit {
     /// Applies the edit; the range must lie on character boundaries of `text`.
     pub fn apply(&self, text: &mut String) {
         text.replace_range(std::ops::Range::<usize>::from(self.delete), &self.insert);
+    }
+
+    /// [`Self::apply`] to a rope (which counts in characters).
+    pub fn apply_to_rope(&self, rope: &mut Rope) {
+        let chars = |offset: TextSize| rope.byte_to_char(usize::from(offset));
+        let (from, to) = (chars(self.delete.start()), chars(self.delete.end()));
+        rope.remove(from..to);
+        rope.insert(from, &self.insert);
     }
 
     /// How much longer the text gets.

@@ -101,22 +101,36 @@ impl LineIndex {
             .starts
             .get(pos.line as usize + 1)
             .map_or(text.len(), |&s| s as usize);
-        let content = text[start..line_end].trim_end_matches(['\n', '\r']);
-        if self.ascii || content.is_ascii() {
-            return ((start + content.len().min(pos.col as usize)) as u32).into();
-        }
-        let mut units = 0u32;
-        for (i, c) in content.char_indices() {
-            if units >= pos.col {
-                return ((start + i) as u32).into();
-            }
-            units += match encoding {
-                PositionEncoding::Utf8 => c.len_utf8() as u32,
-                PositionEncoding::Utf16 => c.len_utf16() as u32,
-            };
-        }
-        ((start + content.len()) as u32).into()
+        let line = &text[start..line_end];
+        let column = if self.ascii {
+            line.trim_end_matches(['\n', '\r'])
+                .len()
+                .min(pos.col as usize)
+        } else {
+            column_offset(line, pos.col, encoding)
+        };
+        ((start + column) as u32).into()
     }
+}
+
+/// Where column `col` (in `encoding`'s units) falls in `line` (a line with its line end, if
+/// any), in bytes from its start; a column past the line's end clamps to it.
+pub fn column_offset(line: &str, col: u32, encoding: PositionEncoding) -> usize {
+    let content = line.trim_end_matches(['\n', '\r']);
+    if content.is_ascii() {
+        return content.len().min(col as usize);
+    }
+    let mut units = 0u32;
+    for (i, c) in content.char_indices() {
+        if units >= col {
+            return i;
+        }
+        units += match encoding {
+            PositionEncoding::Utf8 => c.len_utf8() as u32,
+            PositionEncoding::Utf16 => c.len_utf16() as u32,
+        };
+    }
+    content.len()
 }
 
 fn is_line_start(b: &[u8], p: usize) -> bool {

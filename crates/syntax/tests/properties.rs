@@ -108,10 +108,7 @@ fn check_edits(seed: &str, edits: &[RawEdit]) {
         let before = text.clone();
         edit.apply(&mut text);
         tree = tree.reparse(&edit, text.as_str());
-        let chars = |offset: TextSize| rope.byte_to_char(usize::from(offset));
-        let (from, to) = (chars(edit.delete.start()), chars(edit.delete.end()));
-        rope.remove(from..to);
-        rope.insert(from, &edit.insert);
+        edit.apply_to_rope(&mut rope);
         rope_tree = rope_tree.reparse(&edit, &rope);
         assert_eq!(rope.to_string(), text);
         assert_eq!(rope_tree, tree, "tree read from a rope after {edit:?}");
