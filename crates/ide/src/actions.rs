@@ -271,7 +271,7 @@ fn end_tag_name_of_start_name(parse: &Parse, range: TextRange) -> Option<TextRan
 /// The name of the last end tag among the element's own children, also one the parser kept in
 /// an error node because it did not match.
 fn last_end_tag_name(element: &Element) -> Option<domxml_syntax::ast::Name> {
-    let node = element.syntax().children().last()?;
+    let node = domxml_syntax::chunk::children(element.syntax()).last()?;
     let end = match node.kind() {
         END_TAG => node,
         ERROR => node.children().find(|c| c.kind() == END_TAG)?,

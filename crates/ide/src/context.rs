@@ -154,7 +154,8 @@ pub fn cursor_context(parse: &Parse, text: &str, offset: TextSize) -> CursorCont
         (None, None) => return CursorContext::None,
     };
     let range = token.text_range();
-    let parent = match token.parent() {
+    // Chunks of a long content seen through: text in it belongs to the element.
+    let parent = match domxml_syntax::chunk::token_parent(&token) {
         Some(p) => p,
         None => return CursorContext::None,
     };

@@ -82,7 +82,7 @@ enum Item {
 
 fn items(node: &SyntaxNode) -> Vec<Item> {
     let mut out: Vec<Item> = Vec::new();
-    for c in node.children_with_tokens() {
+    for c in domxml_syntax::chunk::children_with_tokens(node) {
         let r = c.text_range();
         match c.kind() {
             WHITESPACE => match out.last_mut() {
@@ -198,7 +198,7 @@ impl Formatter<'_> {
             return steps;
         }
         // Token children other than comments and PIs are text: leave the content alone.
-        for c in element.children_with_tokens() {
+        for c in domxml_syntax::chunk::children_with_tokens(element) {
             if let Some(t) = c.as_token()
                 && !matches!(t.kind(), WHITESPACE | COMMENT | PI)
             {

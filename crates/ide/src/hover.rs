@@ -62,7 +62,7 @@ pub fn hover(
 ) -> Option<HoverResult> {
     let token = pick_token(parse, offset)?;
     let range = token.text_range();
-    let parent = token.parent()?;
+    let parent = domxml_syntax::chunk::token_parent(&token)?;
     match (token.kind(), parent.kind()) {
         (NAME, START_TAG | EMPTY_ELEM_TAG | END_TAG) => {
             let element = Element::cast(parent.parent()?)?;

@@ -28,9 +28,7 @@ pub fn document_links(parse: &Parse, limit: usize) -> Vec<DocumentLink> {
         let Some(name) = element.name() else { continue };
         let local = name.local();
         if TEXT_PATHS.contains(&local) {
-            let text_tokens: Vec<_> = element
-                .syntax()
-                .children_with_tokens()
+            let text_tokens: Vec<_> = domxml_syntax::chunk::children_with_tokens(element.syntax())
                 .filter_map(|c| c.into_token())
                 .filter(|t| t.kind() == TEXT)
                 .collect();

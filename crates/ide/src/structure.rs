@@ -267,10 +267,11 @@ pub fn selection_ranges(parse: &Parse, offset: TextSize) -> Vec<TextRange> {
     if !token.kind().is_trivia() {
         push(token.text_range());
     }
-    let mut node: Option<SyntaxNode> = token.parent();
+    // Chunks of a long content are no selection of their own.
+    let mut node: Option<SyntaxNode> = domxml_syntax::chunk::token_parent(&token);
     while let Some(n) = node {
         push(n.text_range());
-        node = n.parent();
+        node = domxml_syntax::chunk::parent(&n);
     }
     if out.len() > MAX_SELECTION_RANGES {
         // The protocol nests each range in the next: keep the innermost and the whole document.

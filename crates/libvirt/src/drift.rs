@@ -55,7 +55,7 @@ fn subject_at(doc: &ast::Document, range: TextRange) -> Option<Subject> {
         // The child at the range by binary search (a <devices> may have 85,000 children); the
         // scan for an empty range (it may touch two children) or when that finds no element.
         let child = (!range.is_empty())
-            .then(|| e.syntax().child_or_token_at_range(range))
+            .then(|| domxml_syntax::chunk::child_or_token_at(e.syntax(), range.start()))
             .flatten()
             .and_then(|c| c.into_node())
             .and_then(ast::Element::cast)
@@ -103,9 +103,8 @@ fn same_named_before(e: &ast::Element) -> usize {
     let parent_start = parent.syntax().text_range().start();
     let target = e.syntax().text_range().start() - parent_start;
     let green = parent.syntax().green();
-    let mut offset = domxml_syntax::TextSize::from(0);
     let mut count = 0;
-    for child in green.children() {
+    for (offset, child) in domxml_syntax::chunk::green_content(green, 0.into()) {
         if offset >= target {
             break;
         }
@@ -115,7 +114,6 @@ fn same_named_before(e: &ast::Element) -> usize {
         {
             count += 1;
         }
-        offset += child.text_len();
     }
     count
 }

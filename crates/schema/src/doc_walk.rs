@@ -49,6 +49,7 @@ const ELEMENT: u16 = SyntaxKind::ELEMENT as u16;
 const START_TAG: u16 = SyntaxKind::START_TAG as u16;
 const EMPTY_ELEM_TAG: u16 = SyntaxKind::EMPTY_ELEM_TAG as u16;
 const ATTRIBUTE: u16 = SyntaxKind::ATTRIBUTE as u16;
+const CHUNK: u16 = SyntaxKind::CHUNK as u16;
 
 /// Character data kinds (`ast::is_text_kind`).
 fn is_text(raw: u16) -> bool {
@@ -111,9 +112,16 @@ impl<'g> Attr<'g> {
     }
 }
 
-/// A child element, or a run of character data (comments and PIs do not split runs).
+/// A child element, a chunk of children, or a run of character data (comments and PIs do not
+/// split runs).
 pub(crate) enum Item<'g> {
     Element(GElem<'g>),
+    /// A chunk of a long child list (`domxml_syntax::chunk`) that no run of character data
+    /// enters or leaves, so that its children can be validated (and their result kept) as a
+    /// whole: it follows an element and ends with one, with no text in between. Its items are
+    /// read when it is validated ([`chunk_items`]), and are those a read through it would
+    /// give. Other chunks are read through, child by child.
+    Chunk(GElem<'g>),
     /// `blank`: only whitespace. Blank text after a child element is left out (see
     /// `flush_after`); before the first one it is kept for content without child elements.
     Text {
@@ -131,17 +139,53 @@ pub(crate) struct Parts<'g> {
 }
 
 /// A run of character data tokens among an element's children, not yet turned into an item:
-/// the common single token is borrowed, anything else is decoded from the green tree.
+/// the common single token is borrowed, more are decoded as they come.
 struct Run<'g> {
-    /// Index (among the element's children) of the first and last token of the run.
-    first: usize,
-    last: usize,
     start: TextSize,
     end: TextSize,
     /// The first token's kind and text.
     kind: u16,
     text: &'g str,
+    /// The decoded text, once a second token joined the run.
+    more: Option<String>,
     blank: bool,
+}
+
+impl<'g> Run<'g> {
+    fn new(kind: u16, text: &'g str, start: TextSize, end: TextSize) -> Run<'g> {
+        Run {
+            start,
+            end,
+            kind,
+            text,
+            more: None,
+            blank: kind == WHITESPACE,
+        }
+    }
+
+    fn push(&mut self, kind: u16, text: &str, end: TextSize) {
+        let more = self.more.get_or_insert_with(|| {
+            let mut s = String::new();
+            decode_into(&mut s, self.kind, self.text);
+            s
+        });
+        decode_into(more, kind, text);
+        self.end = end;
+        self.blank &= kind == WHITESPACE;
+    }
+}
+
+/// Appends a character data token's decoded text.
+fn decode_into(s: &mut String, kind: u16, text: &str) {
+    match kind {
+        CDATA => {
+            let body = text.strip_prefix("<![CDATA[").unwrap_or(text);
+            s.push_str(body.strip_suffix("]]>").unwrap_or(body));
+        }
+        ENTITY_REF | CHAR_REF | TEXT => s.push_str(&decode_references(text)),
+        WHITESPACE => s.push_str(text),
+        _ => {}
+    }
 }
 
 /// Emptied `Parts` vectors kept for the next element: a walk reads every element of a document
@@ -194,86 +238,159 @@ fn read_parts<'g>(
     e: GElem<'g>,
     content: bool,
     attrs: Vec<Attr<'g>>,
-    mut items: Vec<Item<'g>>,
+    items: Vec<Item<'g>>,
 ) -> Parts<'g> {
-    if content {
-        // At most one item per child but the tags (whitespace between child elements
-        // included): one allocation instead of a growing vector.
-        items.reserve(e.green.children().len().saturating_sub(2));
-    }
     let mut parts = Parts {
         name: None,
         attrs,
         items,
     };
-    let mut run: Option<Run<'_>> = None;
-    let mut seen_tag = false;
-    let mut seen_element = false;
+    let mut children = e.green.children();
     let mut offset = e.start;
-    for (i, child) in e.green.children().enumerate() {
+    // The start tag, usually the first child (before it, tokens of a broken tag at most).
+    for child in children.by_ref() {
+        let at = offset;
+        offset += child.text_len();
+        if let Some(tag) = child.as_node()
+            && matches!(child.kind().0, START_TAG | EMPTY_ELEM_TAG)
+        {
+            read_tag(tag, at, &mut parts);
+            break;
+        }
+    }
+    if content {
+        // At most one item per child but the end tag (whitespace between child elements
+        // included): one allocation instead of a growing vector.
+        parts.items.reserve(children.len().saturating_sub(1));
+        read_content(children, offset, false, &mut parts.items);
+    }
+    parts
+}
+
+/// The items of a chunk item ([`Item::Chunk`]): it follows an element, so blank text at its
+/// start is left out too.
+pub(crate) fn chunk_items(chunk: GElem<'_>) -> Vec<Item<'_>> {
+    let mut items = Vec::with_capacity(chunk.green.children().len());
+    read_content(chunk.green.children(), chunk.start, true, &mut items);
+    items
+}
+
+/// Reads content children (from `offset`) into items, through chunks that runs of text cross.
+fn read_content<'g>(
+    children: domxml_syntax::GreenChildren<'g>,
+    offset: TextSize,
+    mut seen_element: bool,
+    items: &mut Vec<Item<'g>>,
+) {
+    let mut run: Option<Run<'_>> = None;
+    let mut stack = vec![(children, offset)];
+    while let Some((children, offset)) = stack.last_mut() {
+        let Some(child) = children.next() else {
+            stack.pop();
+            continue;
+        };
+        let at = *offset;
         let len = child.text_len();
+        *offset += len;
         let raw = child.kind().0;
         if let Some(node) = child.as_node() {
             match raw {
-                START_TAG | EMPTY_ELEM_TAG if !seen_tag => {
-                    seen_tag = true;
-                    read_tag(node, offset, &mut parts);
-                    if !content {
-                        return parts;
-                    }
-                }
-                ELEMENT if content => {
-                    flush_after(e, run.take(), seen_element, &mut parts.items);
+                ELEMENT => {
+                    flush_after(run.take(), seen_element, items);
                     seen_element = true;
-                    parts.items.push(Item::Element(GElem {
+                    items.push(Item::Element(GElem {
                         green: node,
-                        start: offset,
+                        start: at,
                     }));
                 }
+                CHUNK if run.is_none() && seen_element && ends_with_element(node) => {
+                    seen_element = true;
+                    items.push(Item::Chunk(GElem {
+                        green: node,
+                        start: at,
+                    }));
+                }
+                CHUNK => stack.push((node.children(), at)),
                 _ => {}
             }
         } else if let Some(token) = child.as_token()
-            && content
             && is_text(raw)
         {
-            let end = offset + len;
+            let end = at + len;
             match &mut run {
-                Some(r) => {
-                    r.last = i;
-                    r.end = end;
-                    r.blank &= raw == WHITESPACE;
-                }
-                None => {
-                    run = Some(Run {
-                        first: i,
-                        last: i,
-                        start: offset,
-                        end,
-                        kind: raw,
-                        text: token.text(),
-                        blank: raw == WHITESPACE,
-                    })
-                }
+                Some(r) => r.push(raw, token.text(), end),
+                None => run = Some(Run::new(raw, token.text(), at, end)),
             }
         }
-        offset += len;
     }
-    flush_after(e, run, seen_element, &mut parts.items);
-    parts
+    flush_after(run, seen_element, items);
+}
+
+/// Whether no character data follows the last element under `chunk` (and it has one).
+fn ends_with_element(chunk: &GreenNodeData) -> bool {
+    let mut stack = vec![chunk.children().rev()];
+    while let Some(children) = stack.last_mut() {
+        let Some(child) = children.next() else {
+            stack.pop();
+            continue;
+        };
+        match (child.kind().0, child.as_node()) {
+            (ELEMENT, _) => return true,
+            (CHUNK, Some(node)) => stack.push(node.children().rev()),
+            (raw, _) if is_text(raw) => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// `items` with every chunk replaced by its items, for readers of all children at once.
+pub(crate) fn without_chunks(items: Vec<Item<'_>>) -> Vec<Item<'_>> {
+    if !items.iter().any(|i| matches!(i, Item::Chunk(_))) {
+        return items;
+    }
+    let mut out = Vec::with_capacity(items.len());
+    let mut stack = vec![items.into_iter()];
+    while let Some(top) = stack.last_mut() {
+        match top.next() {
+            None => {
+                stack.pop();
+            }
+            Some(Item::Chunk(c)) => stack.push(chunk_items(c).into_iter()),
+            Some(item) => out.push(item),
+        }
+    }
+    out
+}
+
+/// The child elements among `items`, chunks read through (for the rare questions about all
+/// of them at once).
+pub(crate) fn elements_of<'i, 'g>(items: &'i [Item<'g>]) -> impl Iterator<Item = GElem<'g>> + 'i {
+    items.iter().flat_map(|item| {
+        let (one, chunk) = match item {
+            Item::Element(e) => (Some(*e), None),
+            Item::Chunk(c) => (None, Some(*c)),
+            Item::Text { .. } => (None, None),
+        };
+        one.into_iter().chain(chunk.into_iter().flat_map(|c| {
+            domxml_syntax::chunk::green_content(c.green, c.start).filter_map(|(at, child)| {
+                let node = child.into_node()?;
+                (node.kind().0 == ELEMENT).then_some(GElem {
+                    green: node,
+                    start: at,
+                })
+            })
+        }))
+    })
 }
 
 /// Turns `run` into an item, unless it is blank and follows a child element: the validator
 /// ignores blank text in content with child elements, and in a long child list the whitespace
 /// between elements would double the items to write (one per indented line).
-fn flush_after<'g>(
-    e: GElem<'g>,
-    run: Option<Run<'g>>,
-    seen_element: bool,
-    out: &mut Vec<Item<'g>>,
-) {
+fn flush_after<'g>(run: Option<Run<'g>>, seen_element: bool, out: &mut Vec<Item<'g>>) {
     match run {
         Some(r) if r.blank && seen_element => {}
-        run => flush(e, run, out),
+        run => flush(run, out),
     }
 }
 
@@ -327,50 +444,27 @@ pub(crate) fn attribute_pairs(e: &ast::Element) -> Vec<(String, String)> {
         .collect()
 }
 
-fn flush<'g>(e: GElem<'g>, run: Option<Run<'g>>, out: &mut Vec<Item<'g>>) {
+fn flush<'g>(run: Option<Run<'g>>, out: &mut Vec<Item<'g>>) {
     let Some(run) = run else {
         return;
     };
     let range = TextRange::new(run.start, run.end);
-    let text = if run.first == run.last
-        && matches!(run.kind, WHITESPACE | TEXT)
-        && !run.text.contains('&')
-    {
-        Cow::Borrowed(run.text)
-    } else {
-        Cow::Owned(decode_run(e, &run))
+    let text = match run.more {
+        Some(more) => Cow::Owned(more),
+        None if matches!(run.kind, WHITESPACE | TEXT) && !run.text.contains('&') => {
+            Cow::Borrowed(run.text)
+        }
+        None => {
+            let mut s = String::new();
+            decode_into(&mut s, run.kind, run.text);
+            Cow::Owned(s)
+        }
     };
     out.push(Item::Text {
         range,
         blank: run.blank,
         text,
     });
-}
-
-/// The decoded text of a run: its character data tokens (comments and PIs between them skipped).
-fn decode_run(e: GElem<'_>, run: &Run<'_>) -> String {
-    let mut s = String::new();
-    let tokens = e
-        .green
-        .children()
-        .skip(run.first)
-        .take(run.last + 1 - run.first);
-    for child in tokens {
-        let (Some(token), raw) = (child.as_token(), child.kind().0) else {
-            continue;
-        };
-        let text = token.text();
-        match raw {
-            CDATA => {
-                let body = text.strip_prefix("<![CDATA[").unwrap_or(text);
-                s.push_str(body.strip_suffix("]]>").unwrap_or(body));
-            }
-            ENTITY_REF | CHAR_REF | TEXT => s.push_str(&decode_references(text)),
-            WHITESPACE => s.push_str(text),
-            _ => {}
-        }
-    }
-    s
 }
 
 #[cfg(test)]
@@ -386,6 +480,7 @@ mod tests {
             .iter()
             .map(|i| match i {
                 Item::Element(_) => "elem".to_owned(),
+                Item::Chunk(_) => "chunk".to_owned(),
                 Item::Text { text, blank, range } => format!("{blank} {text:?} {range:?}"),
             })
             .collect();
@@ -408,6 +503,7 @@ mod tests {
             .iter()
             .map(|i| match i {
                 Item::Element(_) => "elem",
+                Item::Chunk(_) => "chunk",
                 Item::Text { blank: true, .. } => "blank",
                 Item::Text { .. } => "text",
             })

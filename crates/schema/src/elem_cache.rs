@@ -1,7 +1,8 @@
 //! Validation results of whole elements and of runs of siblings, reused across validations of
 //! edited documents.
 //!
-//! Validating an element is a function of its green node (immutable, shared by every version
+//! Validating an element (or a chunk of a long child list, `domxml_syntax::chunk`, treated as
+//! one here) is a function of its green node (immutable, shared by every version
 //! of a document that did not touch it), the derivative state it is entered with, and a little
 //! context: the namespace declarations in scope (compared in full), its depth (for the depth limit) and whether
 //! the too-deep note was already given. Only an element that was itself not allowed where it
@@ -14,22 +15,26 @@
 //!   matches, the element's diagnostics depend on that state only, not on the parent's state,
 //!   so an edit that changes the parent's state for every later sibling (a `<watchdog>` typed
 //!   into `<devices>`) still reuses each sibling's own validation;
-//! - by runs of siblings (`get_run`/`put_run`): a run of a long child list (its children's green
-//!   nodes and offsets) entered in one state, so that a keystroke in a list of 85,000 children
-//!   looks up about 1,300 runs, not every child.
+//!
+//! and the names of the elements in each chunk (`names_in`), for the message about a misplaced
+//! element, which names its earlier siblings.
 //!
 //! Keys hold a node's address; each entry keeps its node(s) alive, so an address cannot be
-//! reused by another node while its entry exists. Runs not used by the last two validations are
-//! dropped at once, and so are wide elements (many children); the others are swept when their
-//! tables doubled since the last sweep, keeping those the last two validations used and the
-//! members of the runs kept (a run hit does not touch its members, but they are needed again
-//! when the run's entry state changes).
+//! reused by another node while its entry exists. Wide elements and chunks (many children) and
+//! name sets not used by the last two validations are dropped at once; the others are swept
+//! when their tables doubled since the last sweep, keeping those the last two validations used
+//! and the members of the chunks kept (a chunk hit does not touch its members, but they are
+//! needed again when the chunk's entry state changes).
 
 use std::sync::Arc;
 
 use domxml_syntax::{GreenNode, TextRange, TextSize};
 
+/// Rowan's green node type, named through `GreenNode`'s `Deref`.
+type GreenNodeData = <GreenNode as std::ops::Deref>::Target;
+
 use crate::diagnostic::Diagnostic;
+use crate::doc_walk::{GElem, Item, parts_of};
 use crate::pattern::Pat;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -62,27 +67,11 @@ pub(crate) struct Outcome<'d> {
     pub reported_too_deep: bool,
 }
 
-/// A run of siblings: the state before it and the context, and a hash of its members.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) struct RunKey {
-    pub members_hash: u64,
-    pub state: Pat,
-    pub depth: u32,
-    pub too_deep_reported: bool,
-}
-
-/// A run's member: a child element's green node address and its start relative to the run's.
-pub(crate) type Member = (usize, TextSize);
-
-pub(crate) struct RunEntry {
-    members: Box<[Member]>,
-    /// Keeps the members' addresses from being reused.
-    _nodes: Box<[GreenNode]>,
-    ns: Arc<[(String, String)]>,
-    pub after: Pat,
-    /// Relative to the run's start.
-    pub diagnostics: Box<[Diagnostic]>,
-    pub reported_too_deep: bool,
+/// The names of a chunk's elements.
+struct Names {
+    /// Keeps the chunk's address from being reused.
+    _node: GreenNode,
+    names: Arc<[Box<str>]>,
     used: u64,
 }
 
@@ -97,7 +86,7 @@ const MIN_SWEEP: usize = 4096;
 pub(crate) struct ElemCache {
     map: FxHashMap<Key, Entry>,
     by_content: FxHashMap<Key, Entry>,
-    runs: FxHashMap<RunKey, RunEntry>,
+    names: FxHashMap<usize, Names>,
     generation: u64,
     /// Elements kept by the last sweep.
     swept_len: usize,
@@ -151,7 +140,7 @@ impl ElemCache {
     /// when their tables doubled.
     pub fn end(&mut self) {
         let keep_from = self.generation.saturating_sub(1);
-        self.runs.retain(|_, r| r.used >= keep_from);
+        self.names.retain(|_, n| n.used >= keep_from);
         while let Some(&(generation, by_content, key)) = self.young.front() {
             if generation >= keep_from {
                 break;
@@ -170,11 +159,22 @@ impl ElemCache {
         if len <= MIN_SWEEP.max(2 * self.swept_len) {
             return;
         }
-        let mut kept: FxHashSet<usize> = self
-            .runs
+        // The members of the chunks kept, and theirs: a chunk hit does not mark them used.
+        let is_chunk = |n: &GreenNodeData| n.kind() == domxml_syntax::SyntaxKind::CHUNK.into();
+        let mut kept: FxHashSet<usize> = FxHashSet::default();
+        let mut work: Vec<&GreenNodeData> = self
+            .map
             .values()
-            .flat_map(|r| r.members.iter().map(|(node, _)| *node))
+            .filter(|e| e.used >= keep_from && is_chunk(&e._node))
+            .map(|e| &*e._node)
             .collect();
+        while let Some(chunk) = work.pop() {
+            for child in chunk.children().filter_map(|c| c.into_node()) {
+                if kept.insert(std::ptr::from_ref(child) as usize) && is_chunk(child) {
+                    work.push(child);
+                }
+            }
+        }
         self.map
             .retain(|k, e| e.used >= keep_from || kept.contains(&k.node));
         kept.extend(self.map.keys().map(|k| k.node));
@@ -251,45 +251,37 @@ impl ElemCache {
         }
     }
 
-    /// The result of a run whose members are `members`, entered as `key` says.
-    pub fn get_run(
-        &mut self,
-        key: &RunKey,
-        members: &[Member],
-        ns: &Arc<[(String, String)]>,
-    ) -> Option<&RunEntry> {
-        let entry = self.runs.get_mut(key)?;
-        if *entry.members != *members || !same_ns(&entry.ns, ns) {
-            return None;
+    /// The names (as written) of the elements in `chunk`, nested chunks included.
+    pub fn names_in(&mut self, chunk: GElem<'_>) -> Arc<[Box<str>]> {
+        let address = std::ptr::from_ref(chunk.green()) as usize;
+        if let Some(entry) = self.names.get_mut(&address) {
+            entry.used = self.generation;
+            return entry.names.clone();
         }
-        entry.used = self.generation;
-        Some(entry)
-    }
-
-    /// Records a run's result; its diagnostics are absolute and must lie at or after `start`.
-    pub fn put_run(
-        &mut self,
-        key: RunKey,
-        members: &[Member],
-        nodes: Box<[GreenNode]>,
-        ns: Arc<[(String, String)]>,
-        start: TextSize,
-        outcome: Outcome<'_>,
-    ) {
-        let Some(diagnostics) = relative(outcome.diagnostics, start) else {
-            return;
-        };
-        self.runs.insert(
-            key,
-            RunEntry {
-                members: members.into(),
-                _nodes: nodes,
-                ns,
-                after: outcome.after,
-                diagnostics,
-                reported_too_deep: outcome.reported_too_deep,
+        let mut names: Vec<Box<str>> = Vec::new();
+        for item in crate::doc_walk::chunk_items(chunk) {
+            match item {
+                Item::Element(e) => {
+                    if let Some(n) = parts_of(e, false).name {
+                        names.push(n.text().into());
+                    }
+                }
+                // Chunks nest a few levels at most.
+                Item::Chunk(c) => names.extend(self.names_in(c).iter().cloned()),
+                Item::Text { .. } => {}
+            }
+        }
+        names.sort_unstable();
+        names.dedup();
+        let names: Arc<[Box<str>]> = names.into();
+        self.names.insert(
+            address,
+            Names {
+                _node: chunk.green().to_owned(),
+                names: names.clone(),
                 used: self.generation,
             },
         );
+        names
     }
 }

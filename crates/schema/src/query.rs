@@ -180,7 +180,7 @@ fn states_of(
         if i > 0 {
             let parent = &chain[i - 1];
             match table(s, ns, parent, state, how)
-                .and_then(|t| Some(t.before(t.ordinal(e.syntax().index())?)))
+                .and_then(|t| Some(t.before(t.ordinal(parent, e)?)))
             {
                 Some(before) => state = before,
                 None => {

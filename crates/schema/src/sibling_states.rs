@@ -40,9 +40,7 @@ pub(crate) struct SiblingTable {
     parent: GreenNode,
     entered: Pat,
     ns: Arc<[(String, String)]>,
-    /// Per element child, in order: its index among all the parent's children,
-    index: Vec<u32>,
-    /// its start and end relative to the parent's start,
+    /// Per element child (chunks read through), in order: its start and end relative to the parent's start,
     rel_start: Vec<TextSize>,
     rel_end: Vec<TextSize>,
     /// its green node's address,
@@ -60,9 +58,11 @@ impl SiblingTable {
         }
     }
 
-    /// Which element child sits at `index` among all the parent's children.
-    pub fn ordinal(&self, index: usize) -> Option<usize> {
-        self.index.binary_search(&(index as u32)).ok()
+    /// Which element child `child` is (`parent` being the table's element).
+    pub fn ordinal(&self, parent: &ast::Element, child: &ast::Element) -> Option<usize> {
+        let rel = child.range().start().checked_sub(parent.range().start())?;
+        let k = self.rel_start.binary_search(&rel).ok()?;
+        (self.rel_end[k] - self.rel_start[k] == child.range().len()).then_some(k)
     }
 
     /// How many element children end at or before `rel` (relative to the parent's start).
@@ -100,7 +100,11 @@ pub(crate) struct SiblingCache {
 
 /// Whether `parent` has enough children to be tabled.
 pub(crate) fn worth_a_table(parent: &ast::Element) -> bool {
-    parent.syntax().green().children().len() >= MIN_CHILDREN
+    let green = parent.syntax().green();
+    green.children().len() >= MIN_CHILDREN
+        || green
+            .children()
+            .any(|c| c.kind() == SyntaxKind::CHUNK.into())
 }
 
 /// The table of `parent`, whose content was entered in state `entered` with the declarations
@@ -126,22 +130,17 @@ pub(crate) fn table_of(
         return table;
     }
 
-    let mut index = Vec::new();
     let mut rel_end = Vec::new();
     let mut addresses = Vec::new();
     let mut rel_start = Vec::new();
-    let mut rel = TextSize::from(0);
-    for (i, child) in green.children().enumerate() {
-        let len = child.text_len();
+    for (rel, child) in domxml_syntax::chunk::green_content(&green, TextSize::from(0)) {
         if let Some(node) = child.as_node()
             && child.kind().0 == ELEMENT
         {
-            index.push(i as u32);
             rel_start.push(rel);
-            rel_end.push(rel + len);
+            rel_end.push(rel + child.text_len());
             addresses.push(address_of(node));
         }
-        rel += len;
     }
     let n = addresses.len();
 
@@ -203,7 +202,6 @@ pub(crate) fn table_of(
         parent: green,
         entered,
         ns: snapshot,
-        index,
         rel_start,
         rel_end,
         green: addresses,
@@ -229,27 +227,27 @@ fn common_suffix(a: &[usize], b: &[usize]) -> usize {
         .count()
 }
 
-/// The child element of `parent` starting at `start` with length `len`, found by binary search.
+/// The child element of `parent` starting at `start` with length `len`, found by binary search
+/// (through chunks).
 pub(crate) fn element_at(
     parent: &ast::Element,
     start: TextSize,
     len: TextSize,
 ) -> Option<ast::Element> {
-    parent
-        .syntax()
-        .child_or_token_at_range(TextRange::at(start, len))?
+    domxml_syntax::chunk::child_or_token_at(parent.syntax(), start)?
         .into_node()
+        .filter(|n| n.text_range() == TextRange::at(start, len))
         .and_then(ast::Element::cast)
 }
 
-/// The next sibling element.
+/// The next sibling element (through chunks).
 pub(crate) fn next_element(e: &ast::Element) -> Option<ast::Element> {
-    let mut node = e.syntax().next_sibling();
+    let mut node = domxml_syntax::chunk::next_sibling(e.syntax());
     while let Some(n) = node {
         if let Some(e) = ast::Element::cast(n.clone()) {
             return Some(e);
         }
-        node = n.next_sibling();
+        node = domxml_syntax::chunk::next_sibling(&n);
     }
     None
 }

@@ -146,7 +146,6 @@ impl<'c> Validator<'c> {
             uses_place: false,
             last_used_place: false,
             reuse: self.reuse,
-            members: Vec::new(),
         };
         if let Some(root) = doc.root() {
             let start = walk.s.cat.start();
@@ -156,6 +155,7 @@ impl<'c> Validator<'c> {
                 Place {
                     parent: None,
                     prev: &[],
+                    earlier: None,
                 },
             );
         }
@@ -180,20 +180,11 @@ struct Walk<'a, 'c> {
     /// `uses_place` of the element `element` validated last (its result, if cached, is not).
     last_used_place: bool,
     reuse: bool,
-    /// Members of the run of siblings being looked up (see `content_in_runs`).
-    members: Vec<crate::elem_cache::Member>,
 }
 
 /// Deeper documents are not validated below this depth: the walk is recursive and a hostile
 /// document must not exhaust the stack.
 const MAX_DEPTH: usize = 256;
-/// Child lists of at least this many items (elements and the non-blank text between them)
-/// are validated in runs (`content_in_runs`).
-const RUNS_FROM_ITEMS: usize = 128;
-/// The average number of elements in a run, and the most.
-const RUN_LENGTH: u64 = 64;
-const MAX_RUN: usize = 512;
-
 /// Elements larger than this are not cached whole: an edit anywhere inside makes a new one, so
 /// its entry would rarely be used again, and it would keep the old version's tree alive (and
 /// its drop, a pass over a long child list, would fall on a later validation). Their children
@@ -213,12 +204,6 @@ fn replay(out: &mut Vec<Diagnostic>, cached: &[Diagnostic], start: domxml_syntax
     }));
 }
 
-/// Whether the child whose green node is at `address` ends a run: about one in `RUN_LENGTH`.
-fn ends_run(address: usize) -> bool {
-    let mut h = rustc_hash::FxHasher::default();
-    std::hash::Hasher::write_usize(&mut h, address >> 3);
-    (std::hash::Hasher::finish(&h) >> 32).is_multiple_of(RUN_LENGTH)
-}
 /// More places than this for a misplaced element: the list of allowed names says more.
 const MAX_HOMES: usize = 3;
 
@@ -228,6 +213,19 @@ const MAX_HOMES: usize = 3;
 struct Place<'p, 'g> {
     parent: Option<&'p Parent<'p>>,
     prev: &'p [Item<'g>],
+    /// Inside a chunk of the parent's children: where the chunk stands (its `prev` are the
+    /// siblings before the chunk).
+    earlier: Option<&'p Place<'p, 'g>>,
+}
+
+impl<'p, 'g> Place<'p, 'g> {
+    fn child_of(parent: &'p Parent<'p>, prev: &'p [Item<'g>]) -> Place<'p, 'g> {
+        Place {
+            parent: Some(parent),
+            prev,
+            earlier: None,
+        }
+    }
 }
 
 struct Parent<'n> {
@@ -535,10 +533,7 @@ impl Walk<'_, '_> {
         items: &[Item<'_>],
         name: &Name,
     ) -> bool {
-        let mut children = items.iter().filter_map(|item| match item {
-            Item::Element(child) => Some(parts_of(*child, false)),
-            Item::Text { .. } => None,
-        });
+        let mut children = crate::doc_walk::elements_of(items).map(|child| parts_of(child, false));
         let Some(first) = children.next() else {
             return false;
         };
@@ -669,21 +664,15 @@ impl Walk<'_, '_> {
     fn libxml2_order(&mut self, contents: &[Pat], items: &[Item<'_>], name: &Name) {
         let cat = self.s.cat;
         // One child has no order to get wrong.
-        if items
-            .iter()
-            .filter(|i| matches!(i, Item::Element(_)))
-            .nth(1)
-            .is_none()
-        {
+        if crate::doc_walk::elements_of(items).nth(1).is_none() {
             return;
         }
         if !contents.iter().any(|c| self.order.has_interleave(cat, *c)) {
             return;
         }
         let mut named = Vec::new();
-        for item in items {
-            let Item::Element(child) = item else { continue };
-            let parts = self.pool.parts_of(*child, false);
+        for child in crate::doc_walk::elements_of(items) {
+            let parts = self.pool.parts_of(child, false);
             if let Some(n) = parts.name {
                 let pushed = self.ns.enter_attrs(&parts.attrs);
                 let ns = self.ns.resolve(n.prefix()).unwrap_or("").to_owned();
@@ -797,16 +786,7 @@ impl Walk<'_, '_> {
             }
             // A name allowed at this point first; else one of the parent's other children
             // that is not already there (those it rules out by now).
-            let present: Vec<String> = place
-                .prev
-                .iter()
-                .filter_map(|item| match item {
-                    Item::Element(sibling) => {
-                        parts_of(*sibling, false).name.map(|n| n.text().to_owned())
-                    }
-                    Item::Text { .. } => None,
-                })
-                .collect();
+            let present = self.names_before(place);
             let suggestion = did_you_mean(&local, allowed_names.iter().map(String::as_str))
                 .or_else(|| {
                     did_you_mean(
@@ -841,12 +821,7 @@ impl Walk<'_, '_> {
             self.push(d);
             return;
         }
-        let seen_before = place.prev.iter().any(|item| match item {
-            Item::Element(sibling) => parts_of(*sibling, false)
-                .name
-                .is_some_and(|n| n.text() == name.text()),
-            Item::Text { .. } => false,
-        });
+        let seen_before = self.names_before(place).contains(name.text());
         let message = if seen_before {
             format!(
                 "too many <{}> in <{}>: it is not allowed again here",
@@ -888,6 +863,35 @@ impl Walk<'_, '_> {
         if self.s.start_tag_open(alone, key) != Pat::NOT_ALLOWED {
             let _ = self.element_in_scope(alone, e, parts, name, place);
         }
+    }
+
+    /// The names (as written) of the elements before `place` among its siblings; those in
+    /// chunks from the element cache's name sets, so that a misplaced element at the end of a
+    /// long list does not read every sibling at each validation.
+    fn names_before(&mut self, place: Place<'_, '_>) -> rustc_hash::FxHashSet<String> {
+        let mut names = rustc_hash::FxHashSet::default();
+        let mut at = Some(&place);
+        while let Some(place) = at {
+            for item in place.prev {
+                match item {
+                    Item::Element(sibling) => {
+                        if let Some(n) = parts_of(*sibling, false).name {
+                            names.insert(n.text().to_owned());
+                        }
+                    }
+                    Item::Chunk(chunk) => names.extend(
+                        self.s
+                            .elements()
+                            .names_in(*chunk)
+                            .iter()
+                            .map(|n| n.to_string()),
+                    ),
+                    Item::Text { .. } => {}
+                }
+            }
+            at = place.earlier;
+        }
+        names
     }
 
     /// Runs the attribute derivatives, reporting unknown attributes and invalid values.
@@ -1094,8 +1098,10 @@ impl Walk<'_, '_> {
     }
 
     /// Validates the children and text of `e`.
-    fn content(&mut self, mut state: Pat, content: &[Item<'_>], name: &Name, me: &Parent) -> Pat {
-        let has_elements = content.iter().any(|c| matches!(c, Item::Element(_)));
+    fn content(&mut self, state: Pat, content: &[Item<'_>], name: &Name, me: &Parent) -> Pat {
+        let has_elements = content
+            .iter()
+            .any(|c| matches!(c, Item::Element(_) | Item::Chunk(_)));
         if !has_elements {
             let (text, range) = match content.first() {
                 Some(Item::Text { range, text, .. }) => (text.as_ref(), *range),
@@ -1110,20 +1116,34 @@ impl Walk<'_, '_> {
             }
             return self.bad_text(state, text, range, name, true);
         }
-        if self.reuse && content.len() >= RUNS_FROM_ITEMS {
-            return self.content_in_runs(state, content, name, me);
-        }
+        let place = Place::child_of(me, &[]);
+        self.items(state, content, name, place).0
+    }
+
+    /// Validates the items of a content (or of a chunk of it) standing at `place` (its
+    /// `prev` unused); returns the state after them and whether a child's result read where
+    /// it stands.
+    fn items(
+        &mut self,
+        mut state: Pat,
+        content: &[Item<'_>],
+        name: &Name,
+        place: Place<'_, '_>,
+    ) -> (Pat, bool) {
+        let mut used_place = false;
         for (i, item) in content.iter().enumerate() {
+            let here = Place {
+                prev: &content[..i],
+                ..place
+            };
             match item {
                 Item::Element(child) => {
-                    state = self.element(
-                        state,
-                        *child,
-                        Place {
-                            parent: Some(me),
-                            prev: &content[..i],
-                        },
-                    )
+                    state = self.element(state, *child, here);
+                    used_place |= self.last_used_place;
+                }
+                Item::Chunk(chunk) => {
+                    state = self.chunk(state, *chunk, name, here);
+                    used_place |= self.last_used_place;
                 }
                 Item::Text { blank: true, .. } => {}
                 Item::Text { range, text, .. } => {
@@ -1136,128 +1156,40 @@ impl Walk<'_, '_> {
                 }
             }
         }
-        state
+        (state, used_place)
     }
 
-    /// `content` for a long child list: runs of children (elements and the whitespace between
-    /// them) are looked up as a whole in the element cache, so that a keystroke in a list of
-    /// 85,000 children costs a lookup per run, not per child. Run boundaries follow the
-    /// children themselves (a child whose node address hashes to a multiple of `RUN_LENGTH`
-    /// ends a run), so that an edit moves the boundaries around it only.
-    fn content_in_runs(
-        &mut self,
-        mut state: Pat,
-        content: &[Item<'_>],
-        name: &Name,
-        me: &Parent,
-    ) -> Pat {
-        let mut i = 0;
-        let mut ns = None;
-        while i < content.len() {
-            let (range, text) = match &content[i] {
-                Item::Text { blank: true, .. } => {
-                    i += 1;
-                    continue;
-                }
-                Item::Text { range, text, .. } => (*range, text),
-                Item::Element(_) => {
-                    let (next, end) = self.run(state, content, i, me, &mut ns);
-                    state = next;
-                    i = end;
-                    continue;
-                }
-            };
-            let next = self.s.text(state, text);
-            state = if next != Pat::NOT_ALLOWED {
-                next
-            } else {
-                self.bad_text(state, text, range, name, false)
-            };
-            i += 1;
-        }
-        state
-    }
-
-    /// Validates the run of children starting with the element `content[first]`; returns the
-    /// state after it and the index of the first item after it.
-    fn run(
-        &mut self,
-        state: Pat,
-        content: &[Item<'_>],
-        first: usize,
-        me: &Parent,
-        ns: &mut Option<std::sync::Arc<[(String, String)]>>,
-    ) -> (Pat, usize) {
-        let Item::Element(head) = &content[first] else {
-            return (state, first + 1);
-        };
-        let start = head.start();
-        let mut members = std::mem::take(&mut self.members);
-        members.clear();
-        let mut hasher = rustc_hash::FxHasher::default();
-        let mut end = first;
-        while end < content.len() {
-            match &content[end] {
-                Item::Element(child) => {
-                    let address = std::ptr::from_ref(child.green()) as usize;
-                    let rel = child.start() - start;
-                    members.push((address, rel));
-                    std::hash::Hasher::write_usize(&mut hasher, address);
-                    std::hash::Hasher::write_u32(&mut hasher, rel.into());
-                    end += 1;
-                    if ends_run(address) || members.len() >= MAX_RUN {
-                        break;
-                    }
-                }
-                Item::Text { blank: true, .. } => end += 1,
-                Item::Text { .. } => break,
-            }
-        }
-        let key = crate::elem_cache::RunKey {
-            members_hash: std::hash::Hasher::finish(&hasher),
-            state,
-            depth: self.depth as u32,
-            too_deep_reported: self.too_deep_reported,
-        };
-        let ns = ns.get_or_insert_with(|| self.ns.snapshot()).clone();
-        if let Some(hit) = self.s.elements().get_run(&key, &members, &ns) {
+    /// Validates a chunk of a long child list entered in `state`, reusing the result of an
+    /// earlier validation when the chunk is unchanged and entered the same way (as for an
+    /// element, `element`), so that a keystroke in a list of 85,000 children looks up a few
+    /// hundred chunks. Not kept when a child read its earlier siblings (they lie outside).
+    fn chunk(&mut self, state: Pat, chunk: GElem<'_>, name: &Name, place: Place<'_, '_>) -> Pat {
+        let key = self.key(chunk, state);
+        let ns = self.ns.snapshot();
+        if self.reuse
+            && let Some(hit) = self.s.elements().get(&key, &ns)
+        {
             self.too_deep_reported |= hit.reported_too_deep;
             let after = hit.after;
-            replay(&mut self.out, &hit.diagnostics, start);
-            self.members = members;
-            return (after, end);
+            replay(&mut self.out, &hit.diagnostics, chunk.start());
+            self.last_used_place = false;
+            return after;
         }
         let before = self.out.len();
-        let mut after = state;
-        let mut used_place = false;
-        for (i, item) in content.iter().enumerate().take(end).skip(first) {
-            if let Item::Element(child) = item {
-                after = self.element(
-                    after,
-                    *child,
-                    Place {
-                        parent: Some(me),
-                        prev: &content[..i],
-                    },
-                );
-                used_place |= self.last_used_place;
-            }
-        }
-        if !used_place {
-            let nodes: Box<[domxml_syntax::GreenNode]> = content[first..end]
-                .iter()
-                .filter_map(|item| match item {
-                    Item::Element(child) => Some(child.green().to_owned()),
-                    Item::Text { .. } => None,
-                })
-                .collect();
+        let items = crate::doc_walk::chunk_items(chunk);
+        let inside = Place {
+            prev: &[],
+            earlier: Some(&place),
+            ..place
+        };
+        let (after, used_place) = self.items(state, &items, name, inside);
+        if self.reuse && !used_place {
             let reported_too_deep = self.too_deep_reported && !key.too_deep_reported;
-            self.s.elements().put_run(
+            self.s.elements().put(
                 key,
-                &members,
-                nodes,
+                chunk.green().to_owned(),
                 ns,
-                start,
+                chunk.start(),
                 crate::elem_cache::Outcome {
                     after,
                     diagnostics: &self.out[before..],
@@ -1265,8 +1197,8 @@ impl Walk<'_, '_> {
                 },
             );
         }
-        self.members = members;
-        (after, end)
+        self.last_used_place = used_place;
+        after
     }
 
     /// Reports text that does not fit `state`; returns the recovered state.

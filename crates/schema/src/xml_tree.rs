@@ -201,10 +201,12 @@ fn convert(
     }
     // Whitespace next to child elements means nothing in a schema (RELAX NG 4.2); text of
     // elements without children (value, param, name, documentation) is kept whole.
-    let has_elements = parts.items.iter().any(|i| matches!(i, Item::Element(_)));
-    let mut children = Vec::with_capacity(parts.items.len());
-    for item in parts.items {
+    let items = crate::doc_walk::without_chunks(parts.items);
+    let has_elements = items.iter().any(|i| matches!(i, Item::Element(_)));
+    let mut children = Vec::with_capacity(items.len());
+    for item in items {
         match item {
+            Item::Chunk(_) => unreachable!("chunks are read through"),
             Item::Element(child) => children.push(XChild::Elem(convert(child, &scope, lines)?)),
             Item::Text { blank: true, .. } if has_elements => {}
             Item::Text { text, .. } => children.push(XChild::Text(text.into_owned())),

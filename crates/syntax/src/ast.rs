@@ -3,6 +3,7 @@
 
 use rowan::TextRange;
 
+use crate::chunk;
 use crate::green::children_at;
 use crate::refs;
 use crate::{SyntaxKind, SyntaxKind::*, SyntaxNode, SyntaxToken};
@@ -101,7 +102,12 @@ impl Element {
     }
 
     pub fn end_tag(&self) -> Option<EndTag> {
-        self.0.children().filter_map(EndTag::cast).last()
+        // Usually the last child; tags of elements nested past the depth limit (not nodes)
+        // are content, in chunks when there are many.
+        self.0
+            .last_child()
+            .and_then(EndTag::cast)
+            .or_else(|| chunk::children(&self.0).filter_map(EndTag::cast).last())
     }
 
     pub fn name(&self) -> Option<Name> {
@@ -134,7 +140,8 @@ impl Element {
     /// removing it leaves no blank line.
     pub fn range_with_line_indent(&self) -> TextRange {
         let range = self.range();
-        let Some(prev) = self.0.prev_sibling_or_token().and_then(|p| p.into_token()) else {
+        let own = rowan::NodeOrToken::Node(self.0.clone());
+        let Some(prev) = chunk::prev_sibling_or_token(&own).and_then(|p| p.into_token()) else {
             return range;
         };
         let space = prev.text();
@@ -148,7 +155,7 @@ impl Element {
     }
 
     pub fn is_self_closing(&self) -> bool {
-        self.0.children().any(|n| n.kind() == EMPTY_ELEM_TAG)
+        self.tag().is_some_and(|t| t.kind() == EMPTY_ELEM_TAG)
     }
 
     pub fn attributes(&self) -> impl Iterator<Item = Attribute> + use<> {
@@ -240,12 +247,13 @@ impl Element {
         false
     }
 
+    /// The child elements (through the chunks of a long content, `chunk.rs`).
     pub fn children(&self) -> impl Iterator<Item = Element> + use<> {
-        self.0.children().filter_map(Element::cast)
+        chunk::children(&self.0).filter_map(Element::cast)
     }
 
     pub fn parent(&self) -> Option<Element> {
-        self.0.parent().and_then(Element::cast)
+        chunk::parent(&self.0).and_then(Element::cast)
     }
 
     pub fn ancestors(&self) -> impl Iterator<Item = Element> + use<> {
@@ -260,7 +268,7 @@ impl Element {
                 out.push(Content::Text(c));
             }
         };
-        for child in self.0.children_with_tokens() {
+        for child in chunk::children_with_tokens(&self.0) {
             match child {
                 rowan::NodeOrToken::Node(node) => {
                     if let Some(e) = Element::cast(node) {

@@ -148,6 +148,10 @@ impl TreeBuilder {
     fn make_node(&mut self, kind: SyntaxKind, first: usize) -> GreenNode {
         let count = self.children.len() - first;
         if count > MAX_SHARED_NODE_CHILDREN {
+            if kind == SyntaxKind::ELEMENT && count > crate::chunk::CHUNK_ABOVE {
+                let children = self.children.drain(first..).collect();
+                return GreenNode::new(kind.into(), crate::chunk::group_element_children(children));
+            }
             return GreenNode::new(kind.into(), self.children.drain(first..));
         }
         let children = &self.children[first..];

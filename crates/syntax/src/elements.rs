@@ -229,6 +229,7 @@ const R_ATTRIBUTE: rowan::SyntaxKind = raw(ATTRIBUTE);
 const R_NAME: rowan::SyntaxKind = raw(NAME);
 const R_ATTR_VALUE: rowan::SyntaxKind = raw(ATTR_VALUE);
 const R_END_TAG: rowan::SyntaxKind = raw(END_TAG);
+const R_CHUNK: rowan::SyntaxKind = raw(CHUNK);
 
 impl ElementTable {
     /// The table of `root` and everything below it, by one walk over its green tree (a loop
@@ -241,7 +242,9 @@ impl ElementTable {
         stack.push(open_in_walk(&mut b, green, start));
         while let Some(frame) = stack.last_mut() {
             let Some(child) = frame.children.next() else {
-                b.close(frame.content_end, frame.end);
+                if !frame.chunk {
+                    b.close(frame.content_end, frame.end);
+                }
                 stack.pop();
                 continue;
             };
@@ -254,6 +257,16 @@ impl ElementTable {
                         stack.push(frame);
                     }
                     R_END_TAG => frame.content_end = at,
+                    R_CHUNK => {
+                        let frame = Frame {
+                            children: node.children(),
+                            offset: at,
+                            content_end: at,
+                            end: at,
+                            chunk: true,
+                        };
+                        stack.push(frame);
+                    }
                     _ => {}
                 }
             }
@@ -272,6 +285,8 @@ struct Frame<'g> {
     /// Where the end tag starts (the element's end while none is seen).
     content_end: TextSize,
     end: TextSize,
+    /// A chunk of an element's content (`chunk.rs`), not an element.
+    chunk: bool,
 }
 
 /// Reads the element's (first) start tag and opens it.
@@ -299,6 +314,7 @@ fn open_in_walk<'g>(
         offset: start,
         content_end: end,
         end,
+        chunk: false,
     }
 }
 

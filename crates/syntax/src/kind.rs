@@ -55,6 +55,9 @@ pub enum SyntaxKind {
     ATTRIBUTE,
     /// Wraps markup that cannot take part in the tree, e.g. an end tag that closes nothing.
     ERROR,
+    /// A run of a long element's content, grouping it into a balanced tree (`chunk.rs`);
+    /// carries no meaning, and the typed layer sees through it.
+    CHUNK,
 }
 
 impl SyntaxKind {
@@ -80,11 +83,11 @@ impl rowan::Language for XmlLanguage {
 
     fn kind_from_raw(raw: rowan::SyntaxKind) -> SyntaxKind {
         assert!(
-            raw.0 <= SyntaxKind::ERROR as u16,
+            raw.0 <= SyntaxKind::CHUNK as u16,
             "unknown syntax kind {}",
             raw.0
         );
-        // SAFETY: SyntaxKind is repr(u16) with contiguous discriminants 0..=ERROR, checked above.
+        // SAFETY: SyntaxKind is repr(u16) with contiguous discriminants 0..=CHUNK, checked above.
         unsafe { std::mem::transmute::<u16, SyntaxKind>(raw.0) }
     }
 

@@ -11,7 +11,7 @@ use crate::builder::GreenElement;
 use crate::error::{SyntaxError, sort_errors};
 use crate::parser::{self, is_xml_whitespace};
 use crate::text::TextSource;
-use crate::{Parse, SyntaxNode, SyntaxToken, TextEdit, refs};
+use crate::{Parse, SyntaxElement, SyntaxNode, SyntaxToken, TextEdit, chunk, refs};
 
 pub(crate) fn reparse<T: TextSource + ?Sized>(old: &Parse, edit: &TextEdit, new_text: &T) -> Parse {
     reparse_token(old, edit, new_text)
@@ -97,7 +97,9 @@ fn relexed_kind(token: &SyntaxToken, new: &str) -> Option<crate::SyntaxKind> {
     if !new.chars().all(refs::is_xml_char) {
         return None;
     }
-    let in_element_content = token.parent().is_some_and(|p| p.kind() == ELEMENT);
+    let in_element_content = token
+        .parent()
+        .is_some_and(|p| matches!(p.kind(), ELEMENT | CHUNK));
     match token.kind() {
         ATTR_VALUE => {
             // Values of the XML declaration's pseudo-attributes are checked as a whole.
@@ -162,43 +164,40 @@ fn reparse_content<T: TextSource + ?Sized>(
         if !(content.start() <= edit.delete.start() && edit.delete.end() <= content.end()) {
             continue;
         }
-        // The children touching the edit, found by binary search, widened by one on each side
-        // but kept between the start tag (index 0) and the end tag (the last index).
-        let Some(end_tag_index) = parent.last_child_or_token().map(|c| c.index()) else {
+        // The children touching the edit (chunks seen through), widened by one on each side
+        // but kept between the start tag and the end tag.
+        let (Some(start_tag), Some(end_tag)) =
+            (parent.first_child_or_token(), parent.last_child_or_token())
+        else {
             continue;
         };
-        let at = |offset| parent.child_or_token_at_range(TextRange::empty(offset));
+        let at = |offset| chunk::child_or_token_at(&parent, offset);
         let (Some(first), Some(last)) = (at(edit.delete.start()), at(edit.delete.end())) else {
             continue;
         };
-        let lo = match first.prev_sibling_or_token() {
-            Some(prev) if prev.index() >= 1 => prev,
-            _ if first.index() >= 1 => first,
-            _ => match first.next_sibling_or_token() {
+        let is_tag = |e: &SyntaxElement| *e == start_tag || *e == end_tag;
+        let lo = match chunk::prev_sibling_or_token(&first) {
+            Some(prev) if prev != start_tag => prev,
+            _ if first != start_tag => first,
+            _ => match chunk::next_sibling_or_token(&first) {
                 Some(next) => next,
                 None => continue,
             },
         };
-        let hi = match last.next_sibling_or_token() {
-            Some(next) if next.index() < end_tag_index => next,
-            _ if last.index() < end_tag_index => last,
-            _ => match last.prev_sibling_or_token() {
+        let hi = match chunk::next_sibling_or_token(&last) {
+            Some(next) if next != end_tag => next,
+            _ if last != end_tag => last,
+            _ => match chunk::prev_sibling_or_token(&last) {
                 Some(prev) => prev,
                 None => continue,
             },
         };
-        let (range, stretch) =
-            if 1 <= lo.index() && lo.index() <= hi.index() && hi.index() < end_tag_index {
-                (
-                    lo.index()..hi.index() + 1,
-                    TextRange::new(lo.text_range().start(), hi.text_range().end()),
-                )
+        let stretch =
+            if !is_tag(&lo) && !is_tag(&hi) && lo.text_range().start() <= hi.text_range().start() {
+                TextRange::new(lo.text_range().start(), hi.text_range().end())
             } else {
                 // No content at all: the stretch is the empty gap between the tags.
-                (
-                    end_tag_index..end_tag_index,
-                    TextRange::empty(content.start()),
-                )
+                TextRange::empty(content.start())
             };
         if !(stretch.start() <= edit.delete.start() && edit.delete.end() <= stretch.end()) {
             continue;
@@ -225,7 +224,15 @@ fn reparse_content<T: TextSource + ?Sized>(
         }
         let (new_children, mut errors) = parse_stretch(new_text, start..new_end, ancestors)?;
         sort_errors(&mut errors);
-        let new_parent = splice_children(parent.green(), range, new_children);
+        let Some(NodeOrToken::Node(new_parent)) = chunk::splice(
+            parent.green(),
+            parent.text_range().start(),
+            stretch,
+            new_children,
+        )
+        .pop() else {
+            return None;
+        };
         let green = replace_in_tree(&parent, new_parent);
         return Some(Parse {
             green,

@@ -58,8 +58,9 @@ fn a_100k_deep_chain_gets_one_error_on_the_crossing_element() {
         TextRange::new(TextSize::from(at as u32), TextSize::from(at as u32 + 1))
     );
     assert_eq!(p.syntax().text().to_string(), text);
-    // Document, the elements up to the limit, a tag, its name.
-    assert!(tree_depth(&p) <= MAX_DEPTH + 3, "{}", tree_depth(&p));
+    // Document, the elements up to the limit, the chunks of the deepest one's 200,000 tags
+    // (three levels), a tag, its name.
+    assert!(tree_depth(&p) <= MAX_DEPTH + 6, "{}", tree_depth(&p));
 }
 
 #[test]

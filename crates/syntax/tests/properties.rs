@@ -114,17 +114,53 @@ fn check_edits(seed: &str, edits: &[RawEdit]) {
         assert_eq!(rope_tree, tree, "tree read from a rope after {edit:?}");
         let full = parse(&text);
         assert_eq!(
-            tree.green(),
-            full.green(),
-            "tree after {edit:?} on\n{before:?}\n->\n{text:?}"
-        );
-        assert_eq!(
             tree.errors(),
             full.errors(),
             "errors after {edit:?} on\n{before:?}\n->\n{text:?}"
         );
+        // Equal trees once chunks are taken away (`Parse`'s equality).
+        assert!(
+            tree == full,
+            "tree after {edit:?} on\n{before:?}\n->\n{text:?}"
+        );
+        check_chunks(&tree);
         check_elements(&text);
     }
+}
+
+/// Chunks (`domxml_syntax::chunk`) hold an element's content only, never nothing, and stay
+/// small however the edits went.
+fn check_chunks(parse: &domxml_syntax::Parse) {
+    use domxml_syntax::SyntaxKind::*;
+    for node in parse.syntax().descendants() {
+        if node.kind() != CHUNK {
+            continue;
+        }
+        let parent = node.parent().expect("a chunk has a parent").kind();
+        assert!(matches!(parent, ELEMENT | CHUNK), "a chunk in {parent:?}");
+        let count = node.children_with_tokens().count();
+        assert!((1..=128).contains(&count), "a chunk of {count} children");
+        // The element's own tags stay outside its chunks.
+        let element = node.ancestors().find(|n| n.kind() == ELEMENT).unwrap();
+        let first = element.first_child().map(|c| c.kind());
+        assert_eq!(
+            first,
+            Some(START_TAG),
+            "a chunked element starting with {first:?}"
+        );
+    }
+}
+
+/// A `<devices>` long enough to be cut into chunks (with `n` disks).
+fn long_list(n: usize) -> String {
+    let mut text = String::from("<domain type='kvm'>\n  <name>t</name>\n  <devices>\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "    <disk type='file' device='disk'><target dev='vd{i}' bus='virtio'/></disk>\n"
+        ));
+    }
+    text.push_str("  </devices>\n</domain>\n");
+    text
 }
 
 const SEEDS: [&str; 3] = [
@@ -150,6 +186,39 @@ proptest! {
     fn incremental_equals_full_parse(seed in 0..SEEDS.len(), edits in prop::collection::vec(raw_edit(), 1..12)) {
         check_edits(SEEDS[seed], &edits);
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases() / 10 + 1))]
+
+    /// Edits anywhere in a list long enough to be chunked: across chunk boundaries, inserting
+    /// many children, deleting whole runs of them.
+    #[test]
+    fn incremental_equals_full_parse_in_long_lists(
+        edits in prop::collection::vec(prop_oneof![
+            4 => raw_edit(),
+            1 => (0.0..=1.0f64, 0..4000usize).prop_map(|(at, delete)| RawEdit { at, delete, insert: String::new() }),
+            1 => (0.0..=1.0f64, 1..300usize).prop_map(|(at, n)| RawEdit { at, delete: 0, insert: "<disk/>\n".repeat(n) }),
+        ], 1..16),
+    ) {
+        check_edits(&long_list(300), &edits);
+    }
+}
+
+/// Chunks of chunks: a list of 10,000 children, edited at its start, its end and across the
+/// boundaries of the outer chunks.
+#[test]
+fn incremental_equals_full_parse_in_nested_chunks() {
+    let text = long_list(5000);
+    let edits: Vec<RawEdit> = (0..40)
+        .map(|i| RawEdit {
+            at: [0.0, 0.001, 0.5, 0.999, 1.0, (i as f64 * 0.37) % 1.0][i % 6],
+            delete: [0, 3, 90, 9000, 1][i % 5],
+            insert: ["<", "x", "<watchdog model='i6300esb'/>\n", "", "</devices>"][i % 5]
+                .to_string(),
+        })
+        .collect();
+    check_edits(&text, &edits);
 }
 
 /// Real documents from libvirt's test suite as seeds, when `../shared` is there.
@@ -197,8 +266,8 @@ fn edit_closing_an_unclosed_end_tag() {
     edit.apply(&mut after);
     let incremental = parse(before).reparse(&edit, after.as_str());
     let full = parse(&after);
-    assert_eq!(incremental.green(), full.green());
     assert_eq!(incremental.errors(), full.errors());
+    assert!(incremental == full);
 }
 
 /// Every corpus document: the recorded table equals the walked one.

@@ -79,7 +79,7 @@ struct Unit {
 fn units(parent: &ast::Element) -> Vec<Unit> {
     let mut out = Vec::new();
     let mut from = None;
-    for child in parent.syntax().children_with_tokens() {
+    for child in domxml_syntax::chunk::children_with_tokens(parent.syntax()) {
         let range = child.text_range();
         match child {
             domxml_syntax::SyntaxElement::Node(node) => {
