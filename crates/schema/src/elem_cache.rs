@@ -49,7 +49,7 @@ pub(crate) struct Key {
 
 pub(crate) struct Entry {
     /// Keeps `Key::node` from being freed and reused.
-    _node: GreenNode,
+    node: GreenNode,
     /// The namespace declarations in scope when it was validated.
     ns: Arc<[(String, String)]>,
     pub after: Pat,
@@ -165,8 +165,8 @@ impl ElemCache {
         let mut work: Vec<&GreenNodeData> = self
             .map
             .values()
-            .filter(|e| e.used >= keep_from && is_chunk(&e._node))
-            .map(|e| &*e._node)
+            .filter(|e| e.used >= keep_from && is_chunk(&e.node))
+            .map(|e| &*e.node)
             .collect();
         while let Some(chunk) = work.pop() {
             for child in chunk.children().filter_map(|c| c.into_node()) {
@@ -233,7 +233,7 @@ impl ElemCache {
         };
         let wide = node.children().len() >= WIDE;
         let entry = Entry {
-            _node: node,
+            node,
             ns,
             after: outcome.after,
             diagnostics,

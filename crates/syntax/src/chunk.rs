@@ -1,15 +1,15 @@
 //! Long child lists in balanced pieces: the content of an element with more than
-//! [`CHUNK_ABOVE`] children (a `<devices>` of 17,000 disks) is grouped into `CHUNK` nodes of
-//! [`CHUNK_LEN`] children each, and those again while there are too many, so that an edit
+//! `CHUNK_ABOVE` children (a `<devices>` of 17,000 disks) is grouped into `CHUNK` nodes of
+//! about `CHUNK_LEN` children each, and those again while there are too many, so that an edit
 //! inside rebuilds a few arrays of at most a few hundred entries instead of one of 17,000, and
 //! a validator can keep results per chunk.
 //!
 //! Chunks carry no meaning: they hold content only (never an element's tags), and readers see
-//! through them with the walks below ([`content`], [`parent`], [`next_sibling_or_token`] ...) or
-//! `ast::Element`'s. Where the boundaries lie depends on the edit history (a fresh parse cuts
-//! every `CHUNK_LEN` children; reparsing splices inside chunks and splits the ones that grew),
-//! so two parses of one text are equal when their trees are equal with chunks taken away
-//! ([`crate::Parse`]'s `PartialEq`).
+//! through them with the walks below ([`children_with_tokens`], [`parent`],
+//! [`next_sibling_or_token`] ...) or `ast::Element`'s. Where the boundaries lie depends on the
+//! edit history (a fresh parse cuts after an element every `CHUNK_LEN` children or so;
+//! reparsing splices inside chunks and cuts the ones that grew), so two parses of one text are
+//! equal when their trees are equal with chunks taken away ([`crate::Parse`]'s `PartialEq`).
 
 use rowan::{GreenNode, GreenNodeData, NodeOrToken, TextRange, TextSize};
 
@@ -26,15 +26,31 @@ pub(crate) const CHUNK_ABOVE: usize = 2 * CHUNK_LEN;
 /// [`CHUNK_ABOVE`] remain; unchanged when there are no more than that.
 pub(crate) fn group(mut items: Vec<GreenElement>) -> Vec<GreenElement> {
     while items.len() > CHUNK_ABOVE {
-        let mut grouped = Vec::with_capacity(items.len().div_ceil(CHUNK_LEN));
-        let mut rest = items.into_iter().peekable();
-        while rest.peek().is_some() {
-            let chunk = GreenNode::new(CHUNK.into(), rest.by_ref().take(CHUNK_LEN));
-            grouped.push(NodeOrToken::Node(chunk));
-        }
-        items = grouped;
+        items = cut(items);
     }
     items
+}
+
+/// `items` in chunks of about [`CHUNK_LEN`]: each ends with the first element (or chunk) from
+/// its `CHUNK_LEN`-th item on, so that no run of text crosses a boundary and a validator can
+/// take each chunk whole; a chunk of [`CHUNK_ABOVE`] items ends anyway.
+fn cut(items: Vec<GreenElement>) -> Vec<GreenElement> {
+    let ends_run = |c: &GreenElement| matches!(c, NodeOrToken::Node(n) if n.kind() == ELEMENT.into() || is_chunk(n));
+    let mut out = Vec::with_capacity(items.len().div_ceil(CHUNK_LEN));
+    let mut chunk = Vec::with_capacity(CHUNK_ABOVE);
+    for item in items {
+        let full =
+            chunk.len() + 1 >= CHUNK_ABOVE || (chunk.len() + 1 >= CHUNK_LEN && ends_run(&item));
+        chunk.push(item);
+        if full {
+            let children = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_ABOVE));
+            out.push(NodeOrToken::Node(GreenNode::new(CHUNK.into(), children)));
+        }
+    }
+    if !chunk.is_empty() {
+        out.push(NodeOrToken::Node(GreenNode::new(CHUNK.into(), chunk)));
+    }
+    out
 }
 
 /// An element's children with its content grouped ([`group`]): the start tag (or empty-element
@@ -94,92 +110,63 @@ pub(crate) fn splice(
         out.extend(splice(chunk, at, stretch, new));
         out.extend(children[i + 1..].iter().map(|&(_, c)| c.to_owned()));
     } else {
-        // Children before the stretch, the ones it touches (chunks flattened and cut around
+        // Children before the stretch, the ones it touches (chunks read through and cut around
         // it), the new ones, the rest.
         let before = children
             .iter()
             .take_while(|c| end_of(c) <= stretch.start() && c.0 < stretch.start())
             .count();
-        let after = children[before..]
-            .iter()
-            .position(|c| c.0 >= stretch.end() && !(stretch.is_empty() && c.0 < end_of(c) && false))
-            .map_or(children.len(), |p| before + p);
-        let after = after.max(before);
-        let mut touched_before = Vec::new();
-        let mut touched_after = Vec::new();
+        let after = before
+            + children[before..]
+                .iter()
+                .take_while(|c| c.0 < stretch.end())
+                .count();
+        let mut middle = Vec::new();
+        let mut rest = Vec::new();
         for &(at, c) in &children[before..after] {
             for (leaf_at, leaf) in leaves(c, at) {
-                let leaf_end = leaf_at + leaf.text_len();
-                if leaf_end <= stretch.start() && leaf_at < stretch.start() {
-                    touched_before.push(leaf.to_owned());
+                if leaf_at + leaf.text_len() <= stretch.start() && leaf_at < stretch.start() {
+                    middle.push(leaf.to_owned());
                 } else if leaf_at >= stretch.end() {
-                    touched_after.push(leaf.to_owned());
+                    rest.push(leaf.to_owned());
                 }
             }
         }
-        out.extend(children[..before].iter().map(|&(_, c)| c.to_owned()));
-        let mut middle = touched_before;
         middle.extend(new);
-        middle.extend(touched_after);
+        middle.extend(rest);
+        out.extend(children[..before].iter().map(|&(_, c)| c.to_owned()));
         if is_chunk(node) || middle.len() > CHUNK_ABOVE {
-            out.extend(group_into_chunks(middle));
+            out.extend(into_chunks(middle));
         } else {
             out.extend(middle);
         }
         out.extend(children[after..].iter().map(|&(_, c)| c.to_owned()));
     }
-    if is_chunk(node) {
-        out.retain(
-            |c| !matches!(c, NodeOrToken::Node(n) if is_chunk(n) && n.children().len() == 0),
-        );
-        if out.len() > CHUNK_ABOVE {
-            return group_into_chunks(out);
-        }
-        if out.is_empty() {
-            return Vec::new();
-        }
-        return vec![NodeOrToken::Node(GreenNode::new(CHUNK.into(), out))];
+    if !is_chunk(node) {
+        return vec![NodeOrToken::Node(GreenNode::new(node.kind(), out))];
     }
-    vec![NodeOrToken::Node(GreenNode::new(node.kind(), out))]
+    // A chunk that grew is cut again; one left empty goes.
+    into_chunks(out)
 }
 
-/// `items` in chunks of [`CHUNK_LEN`] (the last one may be shorter), for a chunk's parent.
-fn group_into_chunks(items: Vec<GreenElement>) -> Vec<GreenElement> {
-    if items.len() <= CHUNK_ABOVE {
-        return if items.is_empty() {
-            Vec::new()
-        } else {
-            vec![NodeOrToken::Node(GreenNode::new(CHUNK.into(), items))]
-        };
+/// `items` as one chunk, or cut ([`cut`]) when there are too many; none when empty.
+fn into_chunks(items: Vec<GreenElement>) -> Vec<GreenElement> {
+    match items.len() {
+        0 => Vec::new(),
+        n if n <= CHUNK_ABOVE => vec![NodeOrToken::Node(GreenNode::new(CHUNK.into(), items))],
+        _ => cut(items),
     }
-    let mut out = Vec::with_capacity(items.len().div_ceil(CHUNK_LEN));
-    let mut rest = items.into_iter().peekable();
-    while rest.peek().is_some() {
-        out.push(NodeOrToken::Node(GreenNode::new(
-            CHUNK.into(),
-            rest.by_ref().take(CHUNK_LEN),
-        )));
-    }
-    out
 }
 
 type GreenRef<'g> = NodeOrToken<&'g GreenNodeData, &'g rowan::GreenTokenData>;
 
 /// `child` (at `start`) if it is not a chunk, else the children under it that are not, each
-/// with its start. A loop over a stack: chunks nest a few levels only, but no recursion.
-pub(crate) fn leaves(child: GreenRef<'_>, start: TextSize) -> Vec<(TextSize, GreenRef<'_>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![(start, child)];
-    while let Some((at, c)) = stack.pop() {
-        match c {
-            NodeOrToken::Node(n) if is_chunk(n) => {
-                let parts: Vec<_> = children_at(n, at).collect();
-                stack.extend(parts.into_iter().rev());
-            }
-            _ => out.push((at, c)),
-        }
+/// with its start.
+fn leaves(child: GreenRef<'_>, start: TextSize) -> Vec<(TextSize, GreenRef<'_>)> {
+    match child {
+        NodeOrToken::Node(n) if is_chunk(n) => green_content(n, start).collect(),
+        _ => vec![(start, child)],
     }
-    out
 }
 
 /// A green node's children with chunks seen through, each with its start (the node starting
@@ -230,55 +217,44 @@ pub fn children(node: &SyntaxNode) -> impl Iterator<Item = SyntaxNode> + use<> {
 
 /// The parent, chunks seen through.
 pub fn parent(node: &SyntaxNode) -> Option<SyntaxNode> {
-    let mut parent = node.parent()?;
-    while parent.kind() == CHUNK {
-        parent = parent.parent()?;
-    }
-    Some(parent)
+    above_chunks(node.parent()?)
 }
 
 /// A token's parent, chunks seen through.
 pub fn token_parent(token: &crate::SyntaxToken) -> Option<SyntaxNode> {
-    let mut parent = token.parent()?;
-    while parent.kind() == CHUNK {
-        parent = parent.parent()?;
-    }
-    Some(parent)
+    above_chunks(token.parent()?)
 }
 
-/// The parent of a node or token, chunks seen through.
-pub fn element_parent(element: &SyntaxElement) -> Option<SyntaxNode> {
-    match element {
-        NodeOrToken::Node(n) => parent(n),
-        NodeOrToken::Token(t) => token_parent(t),
+/// `node`, or the first ancestor that is not a chunk.
+fn above_chunks(mut node: SyntaxNode) -> Option<SyntaxNode> {
+    while node.kind() == CHUNK {
+        node = node.parent()?;
     }
+    Some(node)
 }
 
 /// The next sibling (node or token), chunks seen through.
 pub fn next_sibling_or_token(element: &SyntaxElement) -> Option<SyntaxElement> {
-    let mut at = element.clone();
-    loop {
-        match at.next_sibling_or_token() {
-            Some(NodeOrToken::Node(n)) if n.kind() == CHUNK => return first_leaf_from(n, First),
-            Some(next) => return Some(next),
-            None => {
-                let parent = at.parent()?;
-                if parent.kind() != CHUNK {
-                    return None;
-                }
-                at = NodeOrToken::Node(parent);
-            }
-        }
-    }
+    sibling_or_token(element, First)
 }
 
 /// The previous sibling (node or token), chunks seen through.
 pub fn prev_sibling_or_token(element: &SyntaxElement) -> Option<SyntaxElement> {
+    sibling_or_token(element, Last)
+}
+
+/// The sibling after `element` (`First`: the first child of what follows) or before it
+/// (`Last`), chunks seen through.
+fn sibling_or_token(element: &SyntaxElement, toward: End) -> Option<SyntaxElement> {
     let mut at = element.clone();
     loop {
-        match at.prev_sibling_or_token() {
-            Some(NodeOrToken::Node(n)) if n.kind() == CHUNK => return first_leaf_from(n, Last),
-            Some(prev) => return Some(prev),
+        let sibling = match toward {
+            First => at.next_sibling_or_token(),
+            Last => at.prev_sibling_or_token(),
+        };
+        match sibling {
+            Some(NodeOrToken::Node(n)) if n.kind() == CHUNK => return first_leaf_from(n, toward),
+            Some(sibling) => return Some(sibling),
             None => {
                 let parent = at.parent()?;
                 if parent.kind() != CHUNK {
@@ -295,17 +271,6 @@ pub fn next_sibling(node: &SyntaxNode) -> Option<SyntaxNode> {
     let mut at = NodeOrToken::Node(node.clone());
     loop {
         at = next_sibling_or_token(&at)?;
-        if let NodeOrToken::Node(n) = &at {
-            return Some(n.clone());
-        }
-    }
-}
-
-/// The previous sibling node, chunks seen through.
-pub fn prev_sibling(node: &SyntaxNode) -> Option<SyntaxNode> {
-    let mut at = NodeOrToken::Node(node.clone());
-    loop {
-        at = prev_sibling_or_token(&at)?;
         if let NodeOrToken::Node(n) = &at {
             return Some(n.clone());
         }
@@ -332,11 +297,7 @@ fn first_leaf_from(chunk: SyntaxNode, end: End) -> Option<SyntaxElement> {
             Some(NodeOrToken::Node(n)) if n.kind() == CHUNK => node = n,
             Some(c) => return Some(c),
             None => {
-                let at = NodeOrToken::Node(node);
-                return match end {
-                    First => next_sibling_or_token(&at),
-                    Last => prev_sibling_or_token(&at),
-                };
+                return sibling_or_token(&NodeOrToken::Node(node), end);
             }
         }
     }
